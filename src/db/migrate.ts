@@ -1,0 +1,36 @@
+/**
+ * Applies the committed drizzle-kit migrations in `drizzle/`.
+ *
+ * drizzle-orm's own `migrate()` reads which migrations ran before it opens its (deferred)
+ * transaction, so two bots starting together on a fresh file can both try to create the same
+ * tables. This runner reads and writes drizzle's bookkeeping table inside one IMMEDIATE
+ * transaction instead: the second process waits, then finds nothing left to do. The table
+ * layout is drizzle's, so drizzle-kit tooling still understands the database.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { fileURLToPath } from 'node:url';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export function applyMigrations(sqlite: BetterSqlite3.Database, migrationsFolder = MIGRATIONS_FOLDER): number {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  const run = sqlite.transaction(() => {
+    sqlite.exec(`CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
+    const last = sqlite
+      .prepare<[], { created_at: number }>(`SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1`)
+      .get();
+    const record = sqlite.prepare(`INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)`);
+    let applied = 0;
+    for (const migration of migrations) {
+      if (last && Number(last.created_at) >= migration.folderMillis) continue;
+      for (const statement of migration.sql) {
+        if (statement.trim()) sqlite.exec(statement);
+      }
+      record.run(migration.hash, migration.folderMillis);
+      applied += 1;
+    }
+    return applied;
+  });
+  return run.immediate();
+}

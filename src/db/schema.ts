@@ -1,0 +1,285 @@
+/**
+ * The database schema: one market's catalog, holdings, offers, trades, ledger and outbox.
+ *
+ * Times are integer milliseconds since the epoch (the injected clock's unit). Quantities are
+ * whole numbers; the CHECK constraints are the last line of defence behind the guarded UPDATEs
+ * in `src/core`, so a bug can fail a transaction but never store a negative holding.
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const PLATFORMS = ['discord', 'telegram'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const SETTLEMENTS = ['instant', 'confirm'] as const;
+export type Settlement = (typeof SETTLEMENTS)[number];
+
+export const OFFER_STATUSES = [
+  'active',
+  'settling',
+  'completed',
+  'cancelled',
+  'expired',
+  'declined',
+  'countered',
+  'removed',
+] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+export const OFFER_SIDES = ['give', 'want'] as const;
+export type OfferSide = (typeof OFFER_SIDES)[number];
+
+export const TRADE_STATUSES = ['pending', 'processing', 'completed', 'cancelled'] as const;
+export type TradeStatus = (typeof TRADE_STATUSES)[number];
+
+export const LEDGER_KINDS = ['grant', 'revoke', 'escrow', 'release', 'refund', 'swap'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'undeliverable'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** Renders `'a', 'b'` for an IN (...) CHECK from one of the lists above. */
+function sqlList(values: readonly string[]) {
+  return sql.raw(values.map((value) => `'${value}'`).join(', '));
+}
+
+export const markets = sqliteTable(
+  'markets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    /** Discord guild id or Telegram chat id, as text (Telegram ids exceed 2^31). */
+    platformMarketId: text('platform_market_id').notNull(),
+    title: text('title'),
+    settlement: text('settlement', { enum: SETTLEMENTS }).notNull().default('instant'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('markets_platform_id_unique').on(table.platform, table.platformMarketId),
+    check('markets_platform_check', sql`${table.platform} IN (${sqlList(PLATFORMS)})`),
+    check('markets_settlement_check', sql`${table.settlement} IN (${sqlList(SETTLEMENTS)})`),
+  ],
+);
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    platformUserId: text('platform_user_id').notNull(),
+    /** Cached for display only; identity is always the platform user id. */
+    displayName: text('display_name').notNull(),
+    /** Lower-cased @username where the platform has one, so `@alice` can name a member. */
+    username: text('username'),
+    bannedAt: integer('banned_at'),
+    banReason: text('ban_reason'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('members_market_user_unique').on(table.marketId, table.platformUserId),
+    index('members_market_username_idx').on(table.marketId, table.username),
+  ],
+);
+
+export const items = sqliteTable(
+  'items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    emoji: text('emoji'),
+    description: text('description'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('items_market_slug_unique').on(table.marketId, table.slug)],
+);
+
+export const inventories = sqliteTable(
+  'inventories',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    quantity: integer('quantity').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.memberId, table.itemId] }),
+    check('inventories_quantity_check', sql`${table.quantity} >= 0`),
+  ],
+);
+
+export const offers = sqliteTable(
+  'offers',
+  {
+    /** Also the number members type (`#1042`). */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => members.id),
+    /** Set for a directed offer: only this member may accept, decline or counter it. */
+    targetId: integer('target_id').references(() => members.id),
+    status: text('status', { enum: OFFER_STATUSES }).notNull().default('active'),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** When the offer left `active` for a terminal state (the seed's completed_at, for every ending). */
+    closedAt: integer('closed_at'),
+    acceptedById: integer('accepted_by_id').references(() => members.id),
+    /** Why it was closed when someone other than the taker closed it, e.g. an admin's reason. */
+    closeReason: text('close_reason'),
+  },
+  (table) => [
+    check('offers_status_check', sql`${table.status} IN (${sqlList(OFFER_STATUSES)})`),
+    // The expiry sweep reads due offers in expiry order: only active rows are in this index, so
+    // its cost follows the number of live offers that are due, not the history.
+    index('offers_active_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'active'`),
+    // The market listing walks a market's live offers newest first.
+    index('offers_active_market_idx').on(table.marketId, table.id).where(sql`${table.status} = 'active'`),
+    index('offers_owner_status_idx').on(table.ownerId, table.status, table.id),
+  ],
+);
+
+/**
+ * The terms of an offer, one row per side and item. Offers are immutable once posted, so these
+ * rows are never rewritten except `held`: the quantity currently in escrow for this line
+ * (the given items from posting until the offer closes).
+ */
+export const offerLines = sqliteTable(
+  'offer_lines',
+  {
+    offerId: integer('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    side: text('side', { enum: OFFER_SIDES }).notNull(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    quantity: integer('quantity').notNull(),
+    held: integer('held').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.offerId, table.side, table.itemId] }),
+    check('offer_lines_side_check', sql`${table.side} IN (${sqlList(OFFER_SIDES)})`),
+    check('offer_lines_quantity_check', sql`${table.quantity} BETWEEN 1 AND 1000000`),
+    check('offer_lines_held_check', sql`${table.held} BETWEEN 0 AND ${table.quantity}`),
+    // Listing offers that give or want one item.
+    index('offer_lines_item_idx').on(table.itemId, table.offerId),
+  ],
+);
+
+/** The record of an accepted offer; the items exchanged are the offer's lines. */
+export const trades = sqliteTable(
+  'trades',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    offerId: integer('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    /** The offer's owner (the seed's seller). */
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => members.id),
+    /** The member who accepted (the seed's buyer). */
+    takerId: integer('taker_id')
+      .notNull()
+      .references(() => members.id),
+    status: text('status', { enum: TRADE_STATUSES }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    completedAt: integer('completed_at'),
+    /** The owner's rating of the taker (seed: seller_rating), 1-5. */
+    ratingByOwner: integer('rating_by_owner'),
+    commentByOwner: text('comment_by_owner'),
+    /** The taker's rating of the owner (seed: buyer_rating), 1-5. */
+    ratingByTaker: integer('rating_by_taker'),
+    commentByTaker: text('comment_by_taker'),
+  },
+  (table) => [
+    check('trades_status_check', sql`${table.status} IN (${sqlList(TRADE_STATUSES)})`),
+    check('trades_rating_by_owner_check', sql`${table.ratingByOwner} BETWEEN 1 AND 5`),
+    check('trades_rating_by_taker_check', sql`${table.ratingByTaker} BETWEEN 1 AND 5`),
+    uniqueIndex('trades_offer_unique').on(table.offerId),
+    index('trades_owner_idx').on(table.ownerId, table.id),
+    index('trades_taker_idx').on(table.takerId, table.id),
+  ],
+);
+
+/**
+ * Append-only record of every item movement. Each row moves `quantity` of one item from a place
+ * to a place; a place is a member's inventory, an offer's escrow, or outside the market (both
+ * columns null: a grant comes from outside, a revoke goes there). Replaying it gives every
+ * inventory and every escrow, which is what the audit checks.
+ */
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+    quantity: integer('quantity').notNull(),
+    fromMemberId: integer('from_member_id').references(() => members.id),
+    fromOfferId: integer('from_offer_id').references(() => offers.id),
+    toMemberId: integer('to_member_id').references(() => members.id),
+    toOfferId: integer('to_offer_id').references(() => offers.id),
+    /** Who caused the movement (the admin for a grant, the taker for a swap); null for the clock. */
+    actorId: integer('actor_id').references(() => members.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    check('ledger_kind_check', sql`${table.kind} IN (${sqlList(LEDGER_KINDS)})`),
+    check('ledger_quantity_check', sql`${table.quantity} > 0`),
+  ],
+);
+
+/**
+ * Notifications, written in the same transaction as the change they report and delivered later.
+ * `eventKey` is unique so one event can never be queued twice for the same member.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => members.id),
+    kind: text('kind').notNull(),
+    /** JSON: everything needed to render the message later, in any language. */
+    payload: text('payload').notNull(),
+    eventKey: text('event_key').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** A sender holds the row until this time; another process may take it over afterwards. */
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (table) => [
+    check('outbox_status_check', sql`${table.status} IN (${sqlList(OUTBOX_STATUSES)})`),
+    uniqueIndex('outbox_event_unique').on(table.eventKey),
+    index('outbox_pending_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index('outbox_recipient_idx').on(table.recipientId, table.id),
+  ],
+);
