@@ -1,0 +1,138 @@
+/**
+ * Accepting an offer: the atomic swap. Every check and every write happens in one IMMEDIATE
+ * transaction, and the offer leaves `active` through a guarded UPDATE, so of two members
+ * accepting at once (in one process or several) exactly one wins.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { offers, trades } from '../db/schema.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+import { shortagesOf } from './inventory.js';
+import type { Movements } from './movements.js';
+import { notifiedItems, type Outbox } from './outbox.js';
+import { refuseIfBanned } from './post-offer.js';
+import type { OfferRow, Readers } from './readers.js';
+import type { OfferView, TradeView } from './types.js';
+
+const p = sql.placeholder;
+
+export interface AcceptOfferInput {
+  marketId: number;
+  offerId: number;
+  takerId: number;
+}
+
+/**
+ * The offer row if it exists in this market, else refuses with `offer_not_found` (an offer of
+ * another market is as good as absent).
+ */
+export function requireOffer(readers: Readers, marketId: number, offerId: number): OfferRow {
+  const row = readers.offerRow(offerId);
+  if (!row || row.marketId !== marketId) throw new Refusal({ code: 'offer_not_found', offerId });
+  return row;
+}
+
+/** Refuses unless the offer is active and not past its expiry at `now`. */
+export function requireOpen(row: OfferRow, now: number): void {
+  if (row.status !== 'active') throw new Refusal({ code: 'offer_not_active', offerId: row.id, status: row.status });
+  if (row.expiresAt <= now) throw new Refusal({ code: 'offer_expired', offerId: row.id });
+}
+
+export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+  const { db, clock } = ctx;
+  const { movements, readers, outbox } = deps;
+  const completeOffer = db.orm
+    .update(offers)
+    .set({ status: 'completed', closedAt: sql`${p('now')}`, acceptedById: sql`${p('takerId')}` })
+    .where(and(eq(offers.id, p('offerId')), eq(offers.status, 'active')))
+    .prepare();
+  const insertTrade = db.orm
+    .insert(trades)
+    .values({
+      marketId: p('marketId'),
+      offerId: p('offerId'),
+      ownerId: p('ownerId'),
+      takerId: p('takerId'),
+      status: 'completed',
+      createdAt: p('now'),
+      completedAt: p('now'),
+    })
+    .returning({ id: trades.id })
+    .prepare();
+
+  /**
+   * Accepts an offer for `takerId`: the wanted items go from the taker to the owner, the escrowed
+   * items to the taker, a completed trade is recorded and both sides are notified. Refuses when
+   * the offer is missing, closed or expired, is the taker's own, is directed at someone else,
+   * the taker is banned, or the taker lacks a wanted item.
+   */
+  return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView }> {
+    return runWrite(db, () => {
+      const now = clock();
+      const row = requireOffer(readers, input.marketId, input.offerId);
+      const taker = readers.member(input.takerId);
+      refuseIfBanned(taker);
+      requireOpen(row, now);
+      if (row.ownerId === taker.id) throw new Refusal({ code: 'own_offer', offerId: row.id });
+      if (row.targetId !== null && row.targetId !== taker.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
+
+      const offer = readers.offerView(row);
+      const shortages = shortagesOf(readers, taker.id, offer.want);
+      if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
+
+      if (completeOffer.run({ offerId: row.id, now, takerId: taker.id }).changes !== 1) {
+        throw new Error(`offer ${row.id} changed inside its own transaction`);
+      }
+      for (const { item, quantity } of offer.want) {
+        if (!movements.swap(row.marketId, item.id, taker.id, row.ownerId, quantity, taker.id)) throw new Error('swap guard failed after check');
+      }
+      for (const { item, quantity } of offer.give) {
+        if (!movements.unescrow('release', row.marketId, item.id, row.id, taker.id, quantity, taker.id)) {
+          throw new Error(`offer ${row.id} escrow is short of ${item.slug}`);
+        }
+      }
+      const trade = insertTrade.get({ marketId: row.marketId, offerId: row.id, ownerId: row.ownerId, takerId: taker.id, now });
+      if (!trade) throw new Error('trade insert returned nothing');
+
+      const ownerGave = notifiedItems(offer.give);
+      const takerGave = notifiedItems(offer.want);
+      outbox.enqueue(row.marketId, row.ownerId, `offer:${row.id}:accepted`, {
+        kind: 'offer_accepted',
+        offerId: row.id,
+        tradeId: trade.id,
+        takerName: taker.displayName,
+        received: takerGave,
+        gave: ownerGave,
+      });
+      outbox.enqueue(row.marketId, taker.id, `offer:${row.id}:taken`, {
+        kind: 'trade_completed',
+        offerId: row.id,
+        tradeId: trade.id,
+        ownerName: offer.owner.displayName,
+        received: ownerGave,
+        gave: takerGave,
+      });
+
+      const closed: OfferView = { ...offer, status: 'completed', closedAt: now, acceptedBy: taker };
+      return {
+        offer: closed,
+        trade: {
+          id: trade.id,
+          offerId: row.id,
+          marketId: row.marketId,
+          owner: offer.owner,
+          taker,
+          status: 'completed',
+          createdAt: now,
+          completedAt: now,
+          ownerGave: offer.give,
+          takerGave: offer.want,
+          ratingByOwner: null,
+          commentByOwner: null,
+          ratingByTaker: null,
+          commentByTaker: null,
+        },
+      };
+    });
+  };
+}

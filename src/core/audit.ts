@@ -1,0 +1,121 @@
+/**
+ * The conservation audit: replays the ledger and compares it with what the tables hold.
+ *
+ * For every member and item, the ledger's movements in and out must equal the inventory; for
+ * every offer line, they must equal what is held in escrow; and per market and item,
+ * grants - revokes must equal inventories + escrow. Any mismatch is reported, never repaired:
+ * a difference means a bug, and the ledger is the evidence.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/connection.js';
+
+export type AuditDifference =
+  | { kind: 'inventory'; memberId: number; itemId: number; expected: number; actual: number }
+  | { kind: 'escrow'; offerId: number; itemId: number; expected: number; actual: number }
+  | { kind: 'total'; marketId: number; itemId: number; expected: number; actual: number }
+  | { kind: 'escrow_on_closed_offer'; offerId: number; itemId: number; held: number }
+  | { kind: 'malformed_ledger_row'; ledgerId: number; reason: string };
+
+export interface AuditTotal {
+  marketId: number;
+  itemId: number;
+  slug: string;
+  granted: number;
+  revoked: number;
+  inInventories: number;
+  inEscrow: number;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  differences: AuditDifference[];
+  totals: AuditTotal[];
+  ledgerRows: number;
+}
+
+const key = (a: number, b: number) => `${a}:${b}`;
+
+/** Runs the audit over every market, in one read transaction so the picture is consistent. */
+export function auditLedger(db: Database): AuditReport {
+  const read = db.sqlite.transaction(() => {
+    const { orm } = db;
+    const differences: AuditDifference[] = [];
+
+    const malformed = orm.all<{ id: number; kind: string }>(sql`
+      SELECT id, kind FROM ledger WHERE
+        (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR to_member_id IS NULL)) OR
+        (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR from_member_id IS NULL)) OR
+        (kind NOT IN ('grant', 'revoke') AND ((from_member_id IS NULL) = (from_offer_id IS NULL) OR (to_member_id IS NULL) = (to_offer_id IS NULL)))`);
+    for (const row of malformed) {
+      differences.push({ kind: 'malformed_ledger_row', ledgerId: row.id, reason: `a ${row.kind} must move between exactly the places its kind names` });
+    }
+
+    const compare = (
+      expectedRows: Array<{ a: number; b: number; q: number }>,
+      actualRows: Array<{ a: number; b: number; q: number }>,
+      report: (a: number, b: number, expected: number, actual: number) => AuditDifference,
+    ) => {
+      const expected = new Map(expectedRows.map((row) => [key(row.a, row.b), row]));
+      const actual = new Map(actualRows.map((row) => [key(row.a, row.b), row]));
+      for (const [k, row] of expected) {
+        const have = actual.get(k)?.q ?? 0;
+        if (have !== row.q) differences.push(report(row.a, row.b, row.q, have));
+      }
+      for (const [k, row] of actual) {
+        if (!expected.has(k) && row.q !== 0) differences.push(report(row.a, row.b, 0, row.q));
+      }
+    };
+
+    compare(
+      orm.all(sql`
+        SELECT a, b, SUM(q) AS q FROM (
+          SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
+          UNION ALL
+          SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL
+        ) GROUP BY a, b`),
+      orm.all(sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`),
+      (memberId, itemId, expected, actual) => ({ kind: 'inventory', memberId, itemId, expected, actual }),
+    );
+    compare(
+      orm.all(sql`
+        SELECT a, b, SUM(q) AS q FROM (
+          SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
+          UNION ALL
+          SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL
+        ) GROUP BY a, b`),
+      orm.all(sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`),
+      (offerId, itemId, expected, actual) => ({ kind: 'escrow', offerId, itemId, expected, actual }),
+    );
+
+    for (const row of orm.all<{ offerId: number; itemId: number; held: number }>(sql`
+      SELECT l.offer_id AS offerId, l.item_id AS itemId, l.held AS held
+      FROM offer_lines l JOIN offers o ON o.id = l.offer_id
+      WHERE l.held > 0 AND o.status NOT IN ('active', 'settling')`)) {
+      differences.push({ kind: 'escrow_on_closed_offer', ...row });
+    }
+
+    const totals = orm.all<AuditTotal>(sql`
+      SELECT i.market_id AS marketId, i.id AS itemId, i.slug AS slug,
+        coalesce(l.granted, 0) AS granted, coalesce(l.revoked, 0) AS revoked,
+        coalesce(v.quantity, 0) AS inInventories, coalesce(e.quantity, 0) AS inEscrow
+      FROM items i
+      LEFT JOIN (
+        SELECT item_id,
+          SUM(CASE WHEN kind = 'grant' THEN quantity ELSE 0 END) AS granted,
+          SUM(CASE WHEN kind = 'revoke' THEN quantity ELSE 0 END) AS revoked
+        FROM ledger GROUP BY item_id
+      ) l ON l.item_id = i.id
+      LEFT JOIN (SELECT item_id, SUM(quantity) AS quantity FROM inventories GROUP BY item_id) v ON v.item_id = i.id
+      LEFT JOIN (SELECT item_id, SUM(held) AS quantity FROM offer_lines GROUP BY item_id) e ON e.item_id = i.id
+      ORDER BY i.market_id, i.id`);
+    for (const total of totals) {
+      const expected = total.granted - total.revoked;
+      const actual = total.inInventories + total.inEscrow;
+      if (expected !== actual) differences.push({ kind: 'total', marketId: total.marketId, itemId: total.itemId, expected, actual });
+    }
+    const ledgerRows = orm.get<{ n: number }>(sql`SELECT count(*) AS n FROM ledger`)?.n ?? 0;
+    return { ok: differences.length === 0, differences, totals, ledgerRows };
+  });
+  // DEFERRED: a read transaction never blocks writers in WAL mode, yet sees one snapshot.
+  return read.deferred();
+}

@@ -1,0 +1,141 @@
+/**
+ * Every way an offer ends without a swap: the owner cancels, the target declines, an admin
+ * removes it, or it expires. Each returns the escrow to the owner and queues the owner's
+ * notification (listing exactly what came back) in the same transaction.
+ */
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { offers, type OfferStatus } from '../db/schema.js';
+import { requireOffer, requireOpen } from './accept-offer.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+import type { Movements } from './movements.js';
+import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
+import { refuseIfBanned } from './post-offer.js';
+import type { OfferRow, Readers } from './readers.js';
+import type { ItemAmount, OfferView } from './types.js';
+
+const p = sql.placeholder;
+
+export const MAX_REASON_LENGTH = 200;
+export const DEFAULT_EXPIRY_BATCH = 500;
+
+type ClosingStatus = Extract<OfferStatus, 'cancelled' | 'expired' | 'declined' | 'removed'>;
+
+export interface ClosedOffer {
+  offer: OfferView;
+  /** What went back to the owner's inventory. */
+  returned: ItemAmount[];
+}
+
+export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+  const { db, clock } = ctx;
+  const { movements, readers, outbox } = deps;
+  const closeOffer = db.orm
+    .update(offers)
+    .set({ status: sql`${p('status')}`, closedAt: sql`${p('now')}`, closeReason: sql`${p('reason')}` })
+    .where(and(eq(offers.id, p('offerId')), eq(offers.status, 'active')))
+    .prepare();
+  const dueOffers = db.orm
+    .select()
+    .from(offers)
+    .where(and(eq(offers.status, 'active'), lte(offers.expiresAt, p('now'))))
+    .orderBy(asc(offers.expiresAt))
+    .limit(p('limit'))
+    .prepare();
+
+  /**
+   * Moves an active offer to `status`, refunds its escrow to the owner and queues the owner's
+   * notification. Must run inside a write transaction.
+   */
+  function closeWithRefund(
+    row: OfferRow,
+    status: ClosingStatus,
+    actorId: number | null,
+    reason: string | null,
+    notify: (returned: NotifiedItem[]) => Notification,
+  ): ClosedOffer {
+    const now = clock();
+    if (closeOffer.run({ offerId: row.id, status, now, reason }).changes !== 1) {
+      throw new Error(`offer ${row.id} was not active inside its own transaction`);
+    }
+    const offer = readers.offerView(row);
+    for (const { item, quantity } of offer.give) {
+      if (!movements.unescrow('refund', row.marketId, item.id, row.id, row.ownerId, quantity, actorId)) {
+        throw new Error(`offer ${row.id} escrow is short of ${item.slug}`);
+      }
+    }
+    outbox.enqueue(row.marketId, row.ownerId, `offer:${row.id}:${status}`, notify(notifiedItems(offer.give)));
+    return { offer: { ...offer, status, closedAt: now, closeReason: reason }, returned: offer.give };
+  }
+
+  const requireActive = (row: OfferRow) => {
+    if (row.status !== 'active') throw new Refusal({ code: 'offer_not_active', offerId: row.id, status: row.status });
+  };
+
+  return {
+    /** The owner withdraws an active offer (even one past its expiry) and gets the escrow back. */
+    cancelOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
+      return runWrite(db, () => {
+        const row = requireOffer(readers, input.marketId, input.offerId);
+        if (row.ownerId !== input.memberId) throw new Refusal({ code: 'not_offer_owner', offerId: row.id });
+        requireActive(row);
+        return closeWithRefund(row, 'cancelled', input.memberId, null, (returned) => ({ kind: 'offer_cancelled', offerId: row.id, returned }));
+      });
+    },
+
+    /** The target of a directed offer turns it down; the owner gets the escrow back and is told. */
+    declineOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
+      return runWrite(db, () => {
+        const row = requireOffer(readers, input.marketId, input.offerId);
+        const member = readers.member(input.memberId);
+        refuseIfBanned(member);
+        if (row.targetId !== member.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
+        requireOpen(row, clock());
+        return closeWithRefund(row, 'declined', member.id, null, (returned) => ({
+          kind: 'offer_declined',
+          offerId: row.id,
+          targetName: member.displayName,
+          returned,
+        }));
+      });
+    },
+
+    /** Admin: takes an offer off the market with a reason the owner is told. */
+    removeOffer(input: { marketId: number; offerId: number; adminId: number; reason: string }): Result<ClosedOffer> {
+      return runWrite(db, () => {
+        const reason = input.reason.trim();
+        if (reason.length > MAX_REASON_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'reason', max: MAX_REASON_LENGTH });
+        const row = requireOffer(readers, input.marketId, input.offerId);
+        requireActive(row);
+        return closeWithRefund(row, 'removed', input.adminId, reason, (returned) => ({
+          kind: 'offer_removed',
+          offerId: row.id,
+          reason,
+          returned,
+        }));
+      });
+    },
+
+    /**
+     * Expires up to `limit` offers whose time has come (by the injected clock), oldest first, in
+     * one transaction. The sweep calls it until `more` is false, so a bot that was down for a day
+     * catches up in bounded steps. Cost follows the number of due offers, not all offers.
+     */
+    expireDueOffers(limit = DEFAULT_EXPIRY_BATCH): { expired: ClosedOffer[]; more: boolean } {
+      return db.writeTransaction(() => {
+        const due = dueOffers.all({ now: clock(), limit });
+        const expired = due.map((row) =>
+          closeWithRefund(row, 'expired', null, null, (returned) => ({ kind: 'offer_expired', offerId: row.id, returned })),
+        );
+        return { expired, more: due.length === limit };
+      });
+    },
+
+    /** Used by moderation: closes one active offer as removed, inside the caller's transaction. */
+    closeAsRemoved(row: OfferRow, adminId: number, reason: string): ClosedOffer {
+      return closeWithRefund(row, 'removed', adminId, reason, (returned) => ({ kind: 'offer_removed', offerId: row.id, reason, returned }));
+    },
+  };
+}
+
+export type CloseOfferApi = ReturnType<typeof createCloseOffer>;

@@ -1,0 +1,63 @@
+/**
+ * Expected failures of the trade core, returned as values.
+ *
+ * Each has a stable `code` (the message catalog keys its sentences on it) and the data needed to
+ * explain it to a member. Exceptions are kept for bugs and broken invariants.
+ */
+import type { OfferStatus, TradeStatus } from '../db/schema.js';
+import type { ItemAmount, ItemRef } from './types.js';
+
+export interface Shortage {
+  item: ItemRef;
+  /** How many more the member would need. */
+  missing: number;
+  /** How many the member holds now. */
+  have: number;
+}
+
+export type TradeError =
+  | { code: 'items_short'; shortages: Shortage[] }
+  | { code: 'no_items'; side: 'give' | 'want' | 'items' }
+  | { code: 'invalid_quantity'; name: string; quantity: number }
+  | { code: 'unknown_item'; name: string; suggestions: string[] }
+  | { code: 'item_on_both_sides'; item: ItemRef }
+  | { code: 'too_many_items'; max: number }
+  | { code: 'invalid_hours'; hours: number; min: number; max: number }
+  | { code: 'text_too_long'; field: 'note' | 'comment' | 'reason' | 'name' | 'description'; max: number }
+  | { code: 'offer_not_found'; offerId: number }
+  | { code: 'offer_not_active'; offerId: number; status: OfferStatus }
+  | { code: 'offer_expired'; offerId: number }
+  | { code: 'own_offer'; offerId: number }
+  | { code: 'not_offer_owner'; offerId: number }
+  | { code: 'not_open_to_you'; offerId: number }
+  | { code: 'target_is_self' }
+  | { code: 'banned'; reason: string | null }
+  | { code: 'member_banned'; memberName: string }
+  | { code: 'trade_not_found'; tradeId: number }
+  | { code: 'not_trade_party'; tradeId: number }
+  | { code: 'trade_not_completed'; tradeId: number; status: TradeStatus }
+  | { code: 'already_rated'; tradeId: number }
+  | { code: 'stars_out_of_range'; stars: number }
+  | { code: 'invalid_item_name'; name: string }
+  | { code: 'item_exists'; slug: string }
+  | { code: 'item_not_found'; name: string; suggestions: string[] }
+  | { code: 'not_banned'; memberName: string };
+
+export type TradeErrorCode = TradeError['code'];
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: TradeError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (error: TradeError): { ok: false; error: TradeError } => ({ ok: false, error });
+
+/**
+ * Thrown inside a write transaction to roll it back and hand `error` to the caller as a value.
+ * Only `runWrite` catches it; anything else that throws is a bug.
+ */
+export class Refusal extends Error {
+  constructor(readonly error: TradeError) {
+    super(error.code);
+  }
+}
+
+export type { ItemAmount };

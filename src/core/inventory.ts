@@ -1,0 +1,93 @@
+/**
+ * What members hold, and the admin operations that bring items into or out of a market.
+ */
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { inventories, items, offerLines, offers } from '../db/schema.js';
+import type { CatalogApi } from './catalog.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result, type Shortage } from './errors.js';
+import type { Movements } from './movements.js';
+import type { Readers } from './readers.js';
+import type { ItemAmount, ItemRequest } from './types.js';
+
+const p = sql.placeholder;
+
+export interface Inventory {
+  /** Items the member holds and may offer. */
+  holdings: ItemAmount[];
+  /** Items held in escrow by the member's open offers, per offer. */
+  escrow: Array<{ offerId: number; items: ItemAmount[] }>;
+}
+
+/**
+ * The shortages of `memberId` for `wanted`, read inside the caller's transaction. Empty when the
+ * member holds everything.
+ */
+export function shortagesOf(readers: Readers, memberId: number, wanted: readonly ItemAmount[]): Shortage[] {
+  const shortages: Shortage[] = [];
+  for (const { item, quantity } of wanted) {
+    const have = readers.holding(memberId, item.id);
+    if (have < quantity) shortages.push({ item, missing: quantity - have, have });
+  }
+  return shortages;
+}
+
+export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers }) {
+  const { db } = ctx;
+  const { catalog, movements, readers } = deps;
+  const itemColumns = { id: items.id, slug: items.slug, name: items.name, emoji: items.emoji };
+  const holdingsOf = db.orm
+    .select({ quantity: inventories.quantity, ...itemColumns })
+    .from(inventories)
+    .innerJoin(items, eq(items.id, inventories.itemId))
+    .where(and(eq(inventories.memberId, p('memberId')), gt(inventories.quantity, 0)))
+    .orderBy(asc(items.name))
+    .prepare();
+  const escrowOf = db.orm
+    .select({ offerId: offerLines.offerId, quantity: offerLines.held, ...itemColumns })
+    .from(offers)
+    .innerJoin(offerLines, eq(offerLines.offerId, offers.id))
+    .innerJoin(items, eq(items.id, offerLines.itemId))
+    .where(and(eq(offers.ownerId, p('memberId')), inArray(offers.status, ['active', 'settling']), gt(offerLines.held, 0)))
+    .orderBy(asc(offers.id), asc(items.name))
+    .prepare();
+
+  return {
+    /** The member's holdings, with what sits in escrow shown apart. */
+    getInventory(memberId: number): Inventory {
+      const holdings = holdingsOf.all({ memberId }).map(({ quantity, ...item }) => ({ item, quantity }));
+      const escrow: Inventory['escrow'] = [];
+      for (const { offerId, quantity, ...item } of escrowOf.all({ memberId })) {
+        const last = escrow.at(-1);
+        if (last?.offerId === offerId) last.items.push({ item, quantity });
+        else escrow.push({ offerId, items: [{ item, quantity }] });
+      }
+      return { holdings, escrow };
+    },
+    /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. */
+    grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
+      return runWrite(db, () => {
+        const amounts = catalog.resolve(marketId, requests, 'items');
+        for (const { item, quantity } of amounts) movements.grant(marketId, item.id, memberId, quantity, actorId);
+        return amounts;
+      });
+    },
+    /**
+     * Admin: takes items out of a member's inventory. Items in escrow are not touched; refuses
+     * with the shortage when the member holds fewer than asked.
+     */
+    revokeItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
+      return runWrite(db, () => {
+        const amounts = catalog.resolve(marketId, requests, 'items');
+        const shortages = shortagesOf(readers, memberId, amounts);
+        if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
+        for (const { item, quantity } of amounts) {
+          if (!movements.revoke(marketId, item.id, memberId, quantity, actorId)) throw new Error('revoke guard failed after check');
+        }
+        return amounts;
+      });
+    },
+  };
+}
+
+export type InventoryApi = ReturnType<typeof createInventory>;

@@ -1,0 +1,119 @@
+/**
+ * Markets and members come into being on first use: the adapters call these on every command,
+ * so they are single upserts on prepared statements.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { markets, members, type Platform } from '../db/schema.js';
+import type { CoreContext } from './context.js';
+import type { Market, MemberRef } from './types.js';
+
+const p = sql.placeholder;
+
+export interface EnsureMarketInput {
+  platform: Platform;
+  platformMarketId: string;
+  title?: string | null;
+}
+
+export interface EnsureMemberInput {
+  marketId: number;
+  platformUserId: string;
+  displayName: string;
+  /** The platform @username without the @, if the member has one. */
+  username?: string | null;
+}
+
+export function createMarkets({ db, clock }: CoreContext) {
+  const { orm } = db;
+  const marketColumns = {
+    id: markets.id,
+    platform: markets.platform,
+    platformMarketId: markets.platformMarketId,
+    title: markets.title,
+    settlement: markets.settlement,
+  };
+  const memberColumns = {
+    id: members.id,
+    marketId: members.marketId,
+    platformUserId: members.platformUserId,
+    displayName: members.displayName,
+    username: members.username,
+    bannedAt: members.bannedAt,
+    banReason: members.banReason,
+  };
+  const upsertMarket = orm
+    .insert(markets)
+    .values({ platform: p('platform'), platformMarketId: p('platformMarketId'), title: p('title'), createdAt: p('now') })
+    .onConflictDoUpdate({
+      target: [markets.platform, markets.platformMarketId],
+      set: { title: sql`coalesce(excluded.title, ${markets.title})` },
+    })
+    .returning(marketColumns)
+    .prepare();
+  const marketById = orm.select(marketColumns).from(markets).where(eq(markets.id, p('id'))).prepare();
+  const marketByPlatformId = orm
+    .select(marketColumns)
+    .from(markets)
+    .where(and(eq(markets.platform, p('platform')), eq(markets.platformMarketId, p('platformMarketId'))))
+    .prepare();
+  const upsertMember = orm
+    .insert(members)
+    .values({
+      marketId: p('marketId'),
+      platformUserId: p('platformUserId'),
+      displayName: p('displayName'),
+      username: p('username'),
+      createdAt: p('now'),
+    })
+    .onConflictDoUpdate({
+      target: [members.marketId, members.platformUserId],
+      set: { displayName: sql`excluded.display_name`, username: sql`coalesce(excluded.username, ${members.username})` },
+    })
+    .returning(memberColumns)
+    .prepare();
+  const memberByUsername = orm
+    .select(memberColumns)
+    .from(members)
+    .where(and(eq(members.marketId, p('marketId')), eq(members.username, p('username'))))
+    .prepare();
+  const memberByPlatformId = orm
+    .select(memberColumns)
+    .from(members)
+    .where(and(eq(members.marketId, p('marketId')), eq(members.platformUserId, p('platformUserId'))))
+    .prepare();
+
+  return {
+    /** The market for a guild or group, created on first use; a newer title replaces the old. */
+    ensureMarket(input: EnsureMarketInput): Market {
+      const row = db.writeTransaction(() =>
+        upsertMarket.get({ platform: input.platform, platformMarketId: input.platformMarketId, title: input.title ?? null, now: clock() }),
+      );
+      if (!row) throw new Error('market upsert returned nothing');
+      return row;
+    },
+    getMarket: (marketId: number): Market | undefined => marketById.get({ id: marketId }),
+    findMarket: (platform: Platform, platformMarketId: string): Market | undefined =>
+      marketByPlatformId.get({ platform, platformMarketId }),
+    /** The member for a platform account in a market, created on first use; names are refreshed. */
+    ensureMember(input: EnsureMemberInput): MemberRef {
+      const row = db.writeTransaction(() =>
+        upsertMember.get({
+          marketId: input.marketId,
+          platformUserId: input.platformUserId,
+          displayName: input.displayName,
+          username: input.username ? input.username.replace(/^@/, '').toLowerCase() : null,
+          now: clock(),
+        }),
+      );
+      if (!row) throw new Error('member upsert returned nothing');
+      return row;
+    },
+    /** A member the bot has seen, by @username (case and a leading @ ignored). */
+    findMemberByUsername: (marketId: number, username: string): MemberRef | undefined =>
+      memberByUsername.get({ marketId, username: username.replace(/^@/, '').toLowerCase() }),
+    findMember: (marketId: number, platformUserId: string): MemberRef | undefined =>
+      memberByPlatformId.get({ marketId, platformUserId }),
+  };
+}
+
+export type MarketsApi = ReturnType<typeof createMarkets>;

@@ -1,0 +1,56 @@
+/**
+ * Bans: a banned member can no longer post, accept, decline or be offered to, and their open
+ * offers are taken off the market with their escrow refunded.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { members, offers } from '../db/schema.js';
+import type { CloseOfferApi, ClosedOffer } from './close-offer.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+import { MAX_REASON_LENGTH } from './close-offer.js';
+import type { Readers } from './readers.js';
+
+const p = sql.placeholder;
+
+export function createModeration(ctx: CoreContext, deps: { readers: Readers; closeOffer: CloseOfferApi }) {
+  const { db, clock } = ctx;
+  const { readers, closeOffer } = deps;
+  const setBan = db.orm
+    .update(members)
+    .set({ bannedAt: sql`${p('now')}`, banReason: sql`${p('reason')}` })
+    .where(eq(members.id, p('id')))
+    .prepare();
+  const clearBan = db.orm
+    .update(members)
+    .set({ bannedAt: null, banReason: null })
+    .where(and(eq(members.id, p('id')), sql`${members.bannedAt} IS NOT NULL`))
+    .prepare();
+  const openOffersOf = db.orm.select().from(offers).where(and(eq(offers.ownerId, p('ownerId')), eq(offers.status, 'active'))).prepare();
+
+  return {
+    /** Admin: bans a member of this market and removes their open offers (refunding them). */
+    banMember(input: { marketId: number; adminId: number; memberId: number; reason?: string | null | undefined }): Result<{ removed: ClosedOffer[] }> {
+      return runWrite(db, () => {
+        const reason = input.reason?.trim() || null;
+        if (reason && reason.length > MAX_REASON_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'reason', max: MAX_REASON_LENGTH });
+        const member = readers.member(input.memberId);
+        if (!member || member.marketId !== input.marketId) throw new Error('banned member is not in this market');
+        setBan.run({ id: member.id, now: clock(), reason });
+        const removed = openOffersOf
+          .all({ ownerId: member.id })
+          .map((row) => closeOffer.closeAsRemoved(row, input.adminId, reason ?? 'owner banned'));
+        return { removed };
+      });
+    },
+    /** Admin: lifts a ban. */
+    unbanMember(input: { marketId: number; memberId: number }): Result<void> {
+      return runWrite(db, () => {
+        const member = readers.member(input.memberId);
+        if (!member || member.marketId !== input.marketId) throw new Error('unbanned member is not in this market');
+        if (clearBan.run({ id: member.id }).changes !== 1) throw new Refusal({ code: 'not_banned', memberName: member.displayName });
+      });
+    },
+  };
+}
+
+export type ModerationApi = ReturnType<typeof createModeration>;

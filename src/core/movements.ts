@@ -1,0 +1,136 @@
+/**
+ * Every way an item can move, each one updating the holdings and appending the ledger row in
+ * the same call, so no code path can move an item without recording it.
+ *
+ * Decrements are guarded (`... AND quantity >= ?`) and report whether a row changed: callers
+ * check holdings first and treat a failed guard as a broken invariant, which rolls back the
+ * transaction. Must run inside a write transaction.
+ */
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { inventories, ledger, offerLines, type LedgerKind } from '../db/schema.js';
+import type { CoreContext } from './context.js';
+
+const p = sql.placeholder;
+
+export interface Movements {
+  /** Outside -> member. */
+  grant(marketId: number, itemId: number, memberId: number, quantity: number, actorId: number | null): void;
+  /** Member -> outside. False when the member holds fewer. */
+  revoke(marketId: number, itemId: number, memberId: number, quantity: number, actorId: number | null): boolean;
+  /** Member -> an offer's escrow (the offer's give line). False when the member holds fewer. */
+  escrow(marketId: number, itemId: number, memberId: number, offerId: number, quantity: number): boolean;
+  /** An offer's escrow -> member: `refund` to its owner, `release` to the taker. False when less is held. */
+  unescrow(
+    kind: 'refund' | 'release',
+    marketId: number,
+    itemId: number,
+    offerId: number,
+    memberId: number,
+    quantity: number,
+    actorId: number | null,
+  ): boolean;
+  /** Member -> member. False when the giver holds fewer. */
+  swap(marketId: number, itemId: number, fromMemberId: number, toMemberId: number, quantity: number, actorId: number | null): boolean;
+}
+
+export function createMovements({ db, clock }: CoreContext): Movements {
+  const { orm } = db;
+  const debitInventory = orm
+    .update(inventories)
+    .set({ quantity: sql`${inventories.quantity} - ${p('quantity')}` })
+    .where(and(eq(inventories.memberId, p('memberId')), eq(inventories.itemId, p('itemId')), gte(inventories.quantity, p('quantity'))))
+    .prepare();
+  const creditInventory = orm
+    .insert(inventories)
+    .values({ memberId: p('memberId'), itemId: p('itemId'), quantity: p('quantity') })
+    .onConflictDoUpdate({
+      target: [inventories.memberId, inventories.itemId],
+      set: { quantity: sql`${inventories.quantity} + excluded.quantity` },
+    })
+    .prepare();
+  const holdOnLine = orm
+    .update(offerLines)
+    .set({ held: sql`${offerLines.held} + ${p('quantity')}` })
+    .where(and(eq(offerLines.offerId, p('offerId')), eq(offerLines.side, 'give'), eq(offerLines.itemId, p('itemId'))))
+    .prepare();
+  const takeFromLine = orm
+    .update(offerLines)
+    .set({ held: sql`${offerLines.held} - ${p('quantity')}` })
+    .where(
+      and(
+        eq(offerLines.offerId, p('offerId')),
+        eq(offerLines.side, 'give'),
+        eq(offerLines.itemId, p('itemId')),
+        gte(offerLines.held, p('quantity')),
+      ),
+    )
+    .prepare();
+  const appendLedger = orm
+    .insert(ledger)
+    .values({
+      marketId: p('marketId'),
+      itemId: p('itemId'),
+      kind: p('kind'),
+      quantity: p('quantity'),
+      fromMemberId: p('fromMemberId'),
+      fromOfferId: p('fromOfferId'),
+      toMemberId: p('toMemberId'),
+      toOfferId: p('toOfferId'),
+      actorId: p('actorId'),
+      createdAt: p('createdAt'),
+    })
+    .prepare();
+
+  interface Place {
+    memberId?: number;
+    offerId?: number;
+  }
+  const record = (kind: LedgerKind, marketId: number, itemId: number, quantity: number, from: Place, to: Place, actorId: number | null) =>
+    appendLedger.run({
+      kind,
+      marketId,
+      itemId,
+      quantity,
+      fromMemberId: from.memberId ?? null,
+      fromOfferId: from.offerId ?? null,
+      toMemberId: to.memberId ?? null,
+      toOfferId: to.offerId ?? null,
+      actorId,
+      createdAt: clock(),
+    });
+  const debit = (memberId: number, itemId: number, quantity: number) =>
+    debitInventory.run({ memberId, itemId, quantity }).changes === 1;
+  const credit = (memberId: number, itemId: number, quantity: number) => {
+    creditInventory.run({ memberId, itemId, quantity });
+  };
+
+  return {
+    grant(marketId, itemId, memberId, quantity, actorId) {
+      credit(memberId, itemId, quantity);
+      record('grant', marketId, itemId, quantity, {}, { memberId }, actorId);
+    },
+    revoke(marketId, itemId, memberId, quantity, actorId) {
+      if (!debit(memberId, itemId, quantity)) return false;
+      record('revoke', marketId, itemId, quantity, { memberId }, {}, actorId);
+      return true;
+    },
+    escrow(marketId, itemId, memberId, offerId, quantity) {
+      if (!debit(memberId, itemId, quantity)) return false;
+      if (holdOnLine.run({ offerId, itemId, quantity }).changes !== 1) return false;
+      record('escrow', marketId, itemId, quantity, { memberId }, { offerId }, memberId);
+      return true;
+    },
+    unescrow(kind, marketId, itemId, offerId, memberId, quantity, actorId) {
+      if (takeFromLine.run({ offerId, itemId, quantity }).changes !== 1) return false;
+      credit(memberId, itemId, quantity);
+      record(kind, marketId, itemId, quantity, { offerId }, { memberId }, actorId);
+      return true;
+    },
+    swap(marketId, itemId, fromMemberId, toMemberId, quantity, actorId) {
+      if (!debit(fromMemberId, itemId, quantity)) return false;
+      credit(toMemberId, itemId, quantity);
+      record('swap', marketId, itemId, quantity, { memberId: fromMemberId }, { memberId: toMemberId }, actorId);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Queues notifications in the outbox. Called inside the write transaction of the change being
+ * reported, so the message exists exactly when the change does.
+ */
+import { sql } from 'drizzle-orm';
+import { outbox } from '../db/schema.js';
+import type { CoreContext } from './context.js';
+import type { ItemAmount } from './types.js';
+
+const p = sql.placeholder;
+
+/** An item as it is written into a notification: enough to render it without the catalog. */
+export interface NotifiedItem {
+  slug: string;
+  name: string;
+  emoji: string | null;
+  quantity: number;
+}
+
+export type Notification =
+  | { kind: 'offer_accepted'; offerId: number; tradeId: number; takerName: string; received: NotifiedItem[]; gave: NotifiedItem[] }
+  | { kind: 'trade_completed'; offerId: number; tradeId: number; ownerName: string; received: NotifiedItem[]; gave: NotifiedItem[] }
+  | { kind: 'offer_expired'; offerId: number; returned: NotifiedItem[] }
+  | { kind: 'offer_cancelled'; offerId: number; returned: NotifiedItem[] }
+  | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
+  | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[] }
+  | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
+  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
+
+export type NotificationKind = Notification['kind'];
+
+export const notifiedItems = (amounts: ItemAmount[]): NotifiedItem[] =>
+  amounts.map(({ item, quantity }) => ({ slug: item.slug, name: item.name, emoji: item.emoji, quantity }));
+
+export interface Outbox {
+  /**
+   * Queues `notification` for one member. `eventKey` names the event; queuing the same key twice
+   * keeps the first, so a member is never told the same thing twice.
+   */
+  enqueue(marketId: number, recipientId: number, eventKey: string, notification: Notification): void;
+}
+
+export function createOutbox({ db, clock }: CoreContext): Outbox {
+  const insert = db.orm
+    .insert(outbox)
+    .values({
+      marketId: p('marketId'),
+      recipientId: p('recipientId'),
+      kind: p('kind'),
+      payload: p('payload'),
+      eventKey: p('eventKey'),
+      nextAttemptAt: p('now'),
+      createdAt: p('now'),
+    })
+    .onConflictDoNothing({ target: outbox.eventKey })
+    .prepare();
+  return {
+    enqueue(marketId, recipientId, eventKey, notification) {
+      const now = clock();
+      insert.run({ marketId, recipientId, kind: notification.kind, payload: JSON.stringify(notification), eventKey, now });
+    },
+  };
+}

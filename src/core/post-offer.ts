@@ -1,0 +1,125 @@
+/**
+ * Posting an offer: the given items leave the owner's inventory into escrow in the same
+ * transaction that creates the offer, so nothing can be promised twice.
+ */
+import { sql } from 'drizzle-orm';
+import { offerLines, offers } from '../db/schema.js';
+import type { CatalogApi } from './catalog.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+import { shortagesOf } from './inventory.js';
+import type { Movements } from './movements.js';
+import { notifiedItems, type Outbox } from './outbox.js';
+import type { Readers } from './readers.js';
+import type { ItemRequest, MemberRef, OfferView } from './types.js';
+
+const p = sql.placeholder;
+const HOUR = 3_600_000;
+
+export const DEFAULT_OFFER_HOURS = 24;
+export const MIN_OFFER_HOURS = 1;
+export const MAX_OFFER_HOURS = 720;
+export const MAX_NOTE_LENGTH = 200;
+
+export interface PostOfferInput {
+  marketId: number;
+  ownerId: number;
+  give: readonly ItemRequest[];
+  want: readonly ItemRequest[];
+  /** How long the offer stays open, 1-720 hours; 24 when absent. */
+  hours?: number | undefined;
+  /** Makes the offer directed: only this member may take it. */
+  targetId?: number | null | undefined;
+  note?: string | null | undefined;
+}
+
+/** Refuses a member who is banned; used by every operation a banned member may not do. */
+export function refuseIfBanned(member: MemberRef | undefined): asserts member is MemberRef {
+  if (!member) throw new Error('acting member does not exist');
+  if (member.bannedAt !== null) throw new Refusal({ code: 'banned', reason: member.banReason });
+}
+
+export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers; outbox: Outbox }) {
+  const { db, clock } = ctx;
+  const { catalog, movements, readers, outbox } = deps;
+  const insertOffer = db.orm
+    .insert(offers)
+    .values({
+      marketId: p('marketId'),
+      ownerId: p('ownerId'),
+      targetId: p('targetId'),
+      note: p('note'),
+      createdAt: p('createdAt'),
+      expiresAt: p('expiresAt'),
+    })
+    .returning({ id: offers.id })
+    .prepare();
+  const insertLine = db.orm
+    .insert(offerLines)
+    .values({ offerId: p('offerId'), side: p('side'), itemId: p('itemId'), quantity: p('quantity') })
+    .prepare();
+
+  /**
+   * Posts an offer. Refuses when the owner is banned, the lists are empty or unknown, an item is
+   * on both sides, the hours or note are out of bounds, the target is the owner or banned, or the
+   * owner lacks any given item (every shortage is reported at once).
+   */
+  return function postOffer(input: PostOfferInput): Result<OfferView> {
+    return runWrite(db, () => {
+      const owner = readers.member(input.ownerId);
+      refuseIfBanned(owner);
+      const hours = input.hours ?? DEFAULT_OFFER_HOURS;
+      if (!Number.isInteger(hours) || hours < MIN_OFFER_HOURS || hours > MAX_OFFER_HOURS) {
+        throw new Refusal({ code: 'invalid_hours', hours, min: MIN_OFFER_HOURS, max: MAX_OFFER_HOURS });
+      }
+      const note = input.note?.trim() || null;
+      if (note && note.length > MAX_NOTE_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'note', max: MAX_NOTE_LENGTH });
+      const give = catalog.resolve(input.marketId, input.give, 'give');
+      const want = catalog.resolve(input.marketId, input.want, 'want');
+      const both = give.find((line) => want.some((other) => other.item.id === line.item.id));
+      if (both) throw new Refusal({ code: 'item_on_both_sides', item: both.item });
+
+      let target: MemberRef | null = null;
+      if (input.targetId !== undefined && input.targetId !== null) {
+        if (input.targetId === owner.id) throw new Refusal({ code: 'target_is_self' });
+        const found = readers.member(input.targetId);
+        if (!found || found.marketId !== input.marketId) throw new Error('target member is not in this market');
+        if (found.bannedAt !== null) throw new Refusal({ code: 'member_banned', memberName: found.displayName });
+        target = found;
+      }
+
+      const shortages = shortagesOf(readers, owner.id, give);
+      if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
+
+      const now = clock();
+      const created = insertOffer.get({
+        marketId: input.marketId,
+        ownerId: owner.id,
+        targetId: target?.id ?? null,
+        note,
+        createdAt: now,
+        expiresAt: now + hours * HOUR,
+      });
+      if (!created) throw new Error('offer insert returned nothing');
+      const offerId = created.id;
+      for (const { item, quantity } of want) insertLine.run({ offerId, side: 'want', itemId: item.id, quantity });
+      for (const { item, quantity } of give) {
+        insertLine.run({ offerId, side: 'give', itemId: item.id, quantity });
+        if (!movements.escrow(input.marketId, item.id, owner.id, offerId, quantity)) throw new Error('escrow guard failed after check');
+      }
+      if (target) {
+        outbox.enqueue(input.marketId, target.id, `offer:${offerId}:directed`, {
+          kind: 'offer_directed',
+          offerId,
+          ownerName: owner.displayName,
+          give: notifiedItems(give),
+          want: notifiedItems(want),
+          expiresAt: now + hours * HOUR,
+        });
+      }
+      const row = readers.offerRow(offerId);
+      if (!row) throw new Error('posted offer vanished');
+      return readers.offerView(row);
+    });
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Prepared reads shared by several operations: members, offers with their lines, holdings.
+ * Built once per core, so the hot paths never re-compile SQL.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { inventories, items, members, offerLines, offers, type OfferSide } from '../db/schema.js';
+import type { CoreContext } from './context.js';
+import type { ItemAmount, MemberRef, OfferView } from './types.js';
+
+const p = sql.placeholder;
+
+export type OfferRow = typeof offers.$inferSelect;
+
+export interface Readers {
+  member(memberId: number): MemberRef | undefined;
+  offerRow(offerId: number): OfferRow | undefined;
+  /** The offer's lines with their items, `give` first. */
+  offerLines(offerId: number): Array<ItemAmount & { side: OfferSide }>;
+  offerView(row: OfferRow): OfferView;
+  /** How many of one item a member holds (0 when none). */
+  holding(memberId: number, itemId: number): number;
+}
+
+export function createReaders({ db }: CoreContext): Readers {
+  const { orm } = db;
+  const memberById = orm
+    .select({
+      id: members.id,
+      marketId: members.marketId,
+      platformUserId: members.platformUserId,
+      displayName: members.displayName,
+      username: members.username,
+      bannedAt: members.bannedAt,
+      banReason: members.banReason,
+    })
+    .from(members)
+    .where(eq(members.id, p('id')))
+    .prepare();
+  const offerById = orm.select().from(offers).where(eq(offers.id, p('id'))).prepare();
+  const linesOfOffer = orm
+    .select({
+      side: offerLines.side,
+      quantity: offerLines.quantity,
+      id: items.id,
+      slug: items.slug,
+      name: items.name,
+      emoji: items.emoji,
+    })
+    .from(offerLines)
+    .innerJoin(items, eq(items.id, offerLines.itemId))
+    .where(eq(offerLines.offerId, p('offerId')))
+    .orderBy(asc(offerLines.side), asc(items.name))
+    .prepare();
+  const holdingOf = orm
+    .select({ quantity: inventories.quantity })
+    .from(inventories)
+    .where(and(eq(inventories.memberId, p('memberId')), eq(inventories.itemId, p('itemId'))))
+    .prepare();
+
+  const member = (memberId: number) => memberById.get({ id: memberId });
+  const lines = (offerId: number) =>
+    linesOfOffer.all({ offerId }).map(({ side, quantity, id, slug, name, emoji }) => ({
+      side,
+      quantity,
+      item: { id, slug, name, emoji },
+    }));
+  const requireMember = (memberId: number): MemberRef => {
+    const found = member(memberId);
+    if (!found) throw new Error(`member ${memberId} referenced by an offer does not exist`);
+    return found;
+  };
+
+  return {
+    member,
+    offerRow: (offerId) => offerById.get({ id: offerId }),
+    offerLines: lines,
+    offerView(row) {
+      const all = lines(row.id);
+      const amounts = (side: OfferSide) =>
+        all.filter((line) => line.side === side).map(({ item, quantity }) => ({ item, quantity }));
+      return {
+        id: row.id,
+        marketId: row.marketId,
+        owner: requireMember(row.ownerId),
+        target: row.targetId === null ? null : requireMember(row.targetId),
+        status: row.status,
+        note: row.note,
+        createdAt: row.createdAt,
+        expiresAt: row.expiresAt,
+        closedAt: row.closedAt,
+        acceptedBy: row.acceptedById === null ? null : requireMember(row.acceptedById),
+        closeReason: row.closeReason,
+        give: amounts('give'),
+        want: amounts('want'),
+      };
+    },
+    holding: (memberId, itemId) => holdingOf.get({ memberId, itemId })?.quantity ?? 0,
+  };
+}

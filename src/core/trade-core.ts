@@ -1,0 +1,56 @@
+/**
+ * The trade core, assembled: every operation of the market over one database connection and one
+ * clock. Statements are prepared here, once per connection. Adapters and commands use only this.
+ */
+import type { Database } from '../db/connection.js';
+import { createAcceptOffer } from './accept-offer.js';
+import { auditLedger } from './audit.js';
+import { createCatalog } from './catalog.js';
+import { createCloseOffer } from './close-offer.js';
+import type { CoreContext } from './context.js';
+import { createInventory } from './inventory.js';
+import { createMarkets } from './markets.js';
+import { createModeration } from './moderation.js';
+import { createMovements } from './movements.js';
+import { createOfferQueries } from './offer-queries.js';
+import { createOutbox } from './outbox.js';
+import { createPostOffer } from './post-offer.js';
+import { createReaders } from './readers.js';
+import { createTrades } from './trades.js';
+import { systemClock, type Clock } from './types.js';
+
+export function createTradeCore(deps: { db: Database; clock?: Clock }) {
+  const ctx: CoreContext = { db: deps.db, clock: deps.clock ?? systemClock };
+  const readers = createReaders(ctx);
+  const movements = createMovements(ctx);
+  const outbox = createOutbox(ctx);
+  const catalog = createCatalog(ctx);
+  const closeOffer = createCloseOffer(ctx, { movements, readers, outbox });
+  const markets = createMarkets(ctx);
+  const inventory = createInventory(ctx, { catalog, movements, readers });
+  const queries = createOfferQueries(ctx, { catalog, readers });
+  const trades = createTrades(ctx, { readers, outbox });
+  const moderation = createModeration(ctx, { readers, closeOffer });
+  const { closeAsRemoved: _internal, ...offerClosing } = closeOffer;
+
+  return {
+    clock: ctx.clock,
+    ...markets,
+    getMember: readers.member,
+    listItems: catalog.listItems,
+    findItem: catalog.findItem,
+    addItem: catalog.addItem,
+    editItem: catalog.editItem,
+    ...inventory,
+    postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox }),
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),
+    ...offerClosing,
+    ...queries,
+    ...trades,
+    ...moderation,
+    /** Recomputes conservation from the ledger; see {@link auditLedger}. */
+    audit: () => auditLedger(deps.db),
+  };
+}
+
+export type TradeCore = ReturnType<typeof createTradeCore>;

@@ -1,0 +1,175 @@
+/**
+ * After the swap: trade history, ratings (each side rates the other once) and profiles.
+ */
+import { and, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
+import { runRead, runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+import type { Outbox } from './outbox.js';
+import type { Readers } from './readers.js';
+import type { MemberRef, TradeView } from './types.js';
+
+const p = sql.placeholder;
+
+export const MAX_COMMENT_LENGTH = 500;
+export const HISTORY_LIMIT = 25;
+
+/** `active` and `inactive` name groups of trade states, as in the transaction spec. */
+export const TRADE_FILTER_GROUPS = {
+  active: ['pending', 'processing'],
+  inactive: ['completed', 'cancelled'],
+} as const satisfies Record<string, readonly TradeStatus[]>;
+export type TradeFilter = keyof typeof TRADE_FILTER_GROUPS | TradeStatus;
+export const TRADE_FILTERS: readonly TradeFilter[] = [...(Object.keys(TRADE_FILTER_GROUPS) as Array<keyof typeof TRADE_FILTER_GROUPS>), ...TRADE_STATUSES];
+
+export interface Profile {
+  member: MemberRef;
+  tradesCompleted: number;
+  /** Mean of the stars others gave this member, or null before the first rating. */
+  averageRating: number | null;
+  ratingCount: number;
+}
+
+type TradeRow = typeof trades.$inferSelect;
+
+export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox }) {
+  const { db } = ctx;
+  const { readers, outbox } = deps;
+  const tradeById = db.orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
+  const rateAsOwner = db.orm
+    .update(trades)
+    .set({ ratingByOwner: sql`${p('stars')}`, commentByOwner: sql`${p('comment')}` })
+    .where(and(eq(trades.id, p('id')), sql`${trades.ratingByOwner} IS NULL`))
+    .prepare();
+  const rateAsTaker = db.orm
+    .update(trades)
+    .set({ ratingByTaker: sql`${p('stars')}`, commentByTaker: sql`${p('comment')}` })
+    .where(and(eq(trades.id, p('id')), sql`${trades.ratingByTaker} IS NULL`))
+    .prepare();
+  const completedCount = db.orm
+    .select({ n: count() })
+    .from(trades)
+    .where(and(eq(trades.status, 'completed'), or(eq(trades.ownerId, p('memberId')), eq(trades.takerId, p('memberId')))))
+    .prepare();
+  // Ratings a member received: what takers said of them as an owner, and owners as a taker.
+  const ratingsAsOwner = db.orm
+    .select({ n: count(trades.ratingByTaker), sum: sql<number | null>`sum(${trades.ratingByTaker})` })
+    .from(trades)
+    .where(and(eq(trades.ownerId, p('memberId')), isNotNull(trades.ratingByTaker)))
+    .prepare();
+  const ratingsAsTaker = db.orm
+    .select({ n: count(trades.ratingByOwner), sum: sql<number | null>`sum(${trades.ratingByOwner})` })
+    .from(trades)
+    .where(and(eq(trades.takerId, p('memberId')), isNotNull(trades.ratingByOwner)))
+    .prepare();
+
+  const view = (row: TradeRow): TradeView => {
+    const lines = readers.offerLines(row.offerId);
+    const side = (which: 'give' | 'want') => lines.filter((line) => line.side === which).map(({ item, quantity }) => ({ item, quantity }));
+    const member = (id: number) => {
+      const found = readers.member(id);
+      if (!found) throw new Error(`trade ${row.id} names missing member ${id}`);
+      return found;
+    };
+    return {
+      id: row.id,
+      offerId: row.offerId,
+      marketId: row.marketId,
+      owner: member(row.ownerId),
+      taker: member(row.takerId),
+      status: row.status,
+      createdAt: row.createdAt,
+      completedAt: row.completedAt,
+      ownerGave: side('give'),
+      takerGave: side('want'),
+      ratingByOwner: row.ratingByOwner,
+      commentByOwner: row.commentByOwner,
+      ratingByTaker: row.ratingByTaker,
+      commentByTaker: row.commentByTaker,
+    };
+  };
+
+  const requireTrade = (marketId: number, tradeId: number): TradeRow => {
+    const row = tradeById.get({ id: tradeId });
+    if (!row || row.marketId !== marketId) throw new Refusal({ code: 'trade_not_found', tradeId });
+    return row;
+  };
+
+  return {
+    /** One trade, for its parties only. */
+    getTrade(marketId: number, tradeId: number, memberId: number): Result<TradeView> {
+      return runRead(() => {
+        const row = requireTrade(marketId, tradeId);
+        if (row.ownerId !== memberId && row.takerId !== memberId) throw new Refusal({ code: 'not_trade_party', tradeId });
+        return view(row);
+      });
+    },
+
+    /**
+     * The member's trades on either side, newest first. `filter` is a state or a group:
+     * `active` (pending, processing) or `inactive` (completed, cancelled); all when absent.
+     */
+    listTrades(memberId: number, filter?: TradeFilter | readonly TradeStatus[]): TradeView[] {
+      const statuses: readonly TradeStatus[] =
+        filter === undefined
+          ? TRADE_STATUSES
+          : typeof filter !== 'string'
+            ? filter
+            : filter in TRADE_FILTER_GROUPS
+              ? TRADE_FILTER_GROUPS[filter as keyof typeof TRADE_FILTER_GROUPS]
+              : [filter as TradeStatus];
+      const rows = db.orm
+        .select()
+        .from(trades)
+        .where(and(or(eq(trades.ownerId, memberId), eq(trades.takerId, memberId)), inArray(trades.status, [...statuses])))
+        .orderBy(desc(trades.id))
+        .limit(HISTORY_LIMIT)
+        .all();
+      return rows.map(view);
+    },
+
+    /**
+     * Rates the other side of a completed trade, 1-5 stars with an optional comment. Each party
+     * rates once; the other party is told.
+     */
+    rateTrade(input: { marketId: number; tradeId: number; memberId: number; stars: number; comment?: string | null | undefined }): Result<TradeView> {
+      return runWrite(db, () => {
+        const row = requireTrade(input.marketId, input.tradeId);
+        const asOwner = row.ownerId === input.memberId;
+        if (!asOwner && row.takerId !== input.memberId) throw new Refusal({ code: 'not_trade_party', tradeId: row.id });
+        if (row.status !== 'completed') throw new Refusal({ code: 'trade_not_completed', tradeId: row.id, status: row.status });
+        if (!Number.isInteger(input.stars) || input.stars < 1 || input.stars > 5) throw new Refusal({ code: 'stars_out_of_range', stars: input.stars });
+        const comment = input.comment?.trim() || null;
+        if (comment && comment.length > MAX_COMMENT_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'comment', max: MAX_COMMENT_LENGTH });
+        const statement = asOwner ? rateAsOwner : rateAsTaker;
+        if (statement.run({ id: row.id, stars: input.stars, comment }).changes !== 1) throw new Refusal({ code: 'already_rated', tradeId: row.id });
+        const rater = readers.member(input.memberId);
+        const otherId = asOwner ? row.takerId : row.ownerId;
+        outbox.enqueue(row.marketId, otherId, `trade:${row.id}:rated-by:${input.memberId}`, {
+          kind: 'trade_rated',
+          tradeId: row.id,
+          raterName: rater?.displayName ?? '?',
+          stars: input.stars,
+          comment,
+        });
+        const updated = tradeById.get({ id: row.id });
+        if (!updated) throw new Error('rated trade vanished');
+        return view(updated);
+      });
+    },
+
+    /** Reputation: completed trades and the stars others gave. */
+    getProfile(memberId: number): Profile | undefined {
+      const member = readers.member(memberId);
+      if (!member) return undefined;
+      const completed = completedCount.get({ memberId })?.n ?? 0;
+      const a = ratingsAsOwner.get({ memberId });
+      const b = ratingsAsTaker.get({ memberId });
+      const ratingCount = (a?.n ?? 0) + (b?.n ?? 0);
+      const sum = Number(a?.sum ?? 0) + Number(b?.sum ?? 0);
+      return { member, tradesCompleted: completed, averageRating: ratingCount ? sum / ratingCount : null, ratingCount };
+    },
+  };
+}
+
+export type TradesApi = ReturnType<typeof createTrades>;

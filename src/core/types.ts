@@ -1,0 +1,89 @@
+/** Plain data the core hands out. Adapters render these; nothing here knows a chat platform. */
+import type { OfferStatus, Platform, Settlement, TradeStatus } from '../db/schema.js';
+
+/** Milliseconds since the epoch; injected so tests and the sweep control time. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now();
+
+export interface Market {
+  id: number;
+  platform: Platform;
+  platformMarketId: string;
+  title: string | null;
+  settlement: Settlement;
+}
+
+export interface MemberRef {
+  id: number;
+  marketId: number;
+  platformUserId: string;
+  displayName: string;
+  username: string | null;
+  bannedAt: number | null;
+  banReason: string | null;
+}
+
+export interface ItemRef {
+  id: number;
+  slug: string;
+  name: string;
+  emoji: string | null;
+}
+
+export interface CatalogItem extends ItemRef {
+  description: string | null;
+}
+
+export interface ItemAmount {
+  item: ItemRef;
+  quantity: number;
+}
+
+/** What a member asked for, before it is matched against the catalog. */
+export interface ItemRequest {
+  name: string;
+  quantity: number;
+}
+
+export interface OfferView {
+  id: number;
+  marketId: number;
+  owner: MemberRef;
+  target: MemberRef | null;
+  status: OfferStatus;
+  note: string | null;
+  createdAt: number;
+  expiresAt: number;
+  closedAt: number | null;
+  acceptedBy: MemberRef | null;
+  closeReason: string | null;
+  /** What the owner gives (held in escrow while the offer is active). */
+  give: ItemAmount[];
+  /** What the owner wants in return. */
+  want: ItemAmount[];
+}
+
+export interface TradeView {
+  id: number;
+  offerId: number;
+  marketId: number;
+  owner: MemberRef;
+  taker: MemberRef;
+  status: TradeStatus;
+  createdAt: number;
+  completedAt: number | null;
+  /** What the owner gave the taker. */
+  ownerGave: ItemAmount[];
+  /** What the taker gave the owner. */
+  takerGave: ItemAmount[];
+  ratingByOwner: number | null;
+  commentByOwner: string | null;
+  ratingByTaker: number | null;
+  commentByTaker: string | null;
+}
+
+export interface Page<T> {
+  entries: T[];
+  page: number;
+  hasMore: boolean;
+}
