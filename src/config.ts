@@ -1,0 +1,83 @@
+/**
+ * The environment, parsed once at start-up. A missing or malformed variable stops the bot with a
+ * sentence naming it; nothing else in the code reads `process.env`.
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// `FOO=` in a .env file means "not set", not "set to nothing".
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().optional());
+const baseUrl = (example: string) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .url({ protocol: /^https?$/, error: `must be an http(s) address such as ${example}` })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+  );
+
+const schema = z
+  .object({
+    DATABASE_PATH: optionalText.default('./data/trade.db'),
+    DISCORD_TOKEN: optionalText,
+    DISCORD_APPLICATION_ID: optionalText.pipe(
+      z.string().regex(/^\d{17,20}$/, 'must be the numeric application id from the Discord developer portal').optional(),
+    ),
+    DISCORD_API_URL: baseUrl('https://discord.com/api'),
+    TELEGRAM_BOT_TOKEN: optionalText.pipe(
+      z.string().regex(/^\d+:[\w-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAF...').optional(),
+    ),
+    TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
+    LOG_LEVEL: z.preprocess((value) => (value === '' ? undefined : value), z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.DISCORD_TOKEN && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'or DISCORD_TOKEN must be set: the bot needs at least one platform' });
+    }
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'must be set when DISCORD_TOKEN is' });
+    }
+  });
+
+export interface Config {
+  databasePath: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  discord: { token: string; applicationId: string; apiUrl: string | undefined } | undefined;
+  telegram: { token: string; apiRoot: string | undefined } | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env` into a {@link Config}, or throws a {@link ConfigError} whose message names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') || 'the environment';
+    throw new ConfigError(`Configuration error: ${variable} ${issue?.message ?? 'is invalid'}.`);
+  }
+  const e = parsed.data;
+  return {
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    discord: e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL } : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT } : undefined,
+  };
+}
+
+/** Only the database path, for tools (audit, backup) that run without platform tokens. */
+export function loadDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  return optionalText.default('./data/trade.db').parse(env.DATABASE_PATH);
+}
+
+/** Loads `.env` from the working directory into `process.env` if the file exists. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
