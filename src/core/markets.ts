@@ -3,7 +3,7 @@
  * so they are single upserts on prepared statements.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { markets, members, type Platform } from '../db/schema.js';
+import { currentMarkets, markets, members, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import type { Market, MemberRef } from './types.js';
 
@@ -82,7 +82,37 @@ export function createMarkets({ db, clock }: CoreContext) {
     .where(and(eq(members.marketId, p('marketId')), eq(members.platformUserId, p('platformUserId'))))
     .prepare();
 
+  const rememberMarket = orm
+    .insert(currentMarkets)
+    .values({ platform: p('platform'), platformUserId: p('platformUserId'), marketId: p('marketId'), updatedAt: p('now') })
+    .onConflictDoUpdate({
+      target: [currentMarkets.platform, currentMarkets.platformUserId],
+      set: { marketId: sql`excluded.market_id`, updatedAt: sql`excluded.updated_at` },
+    })
+    .prepare();
+  const currentMarketOf = orm
+    .select(marketColumns)
+    .from(currentMarkets)
+    .innerJoin(markets, eq(markets.id, currentMarkets.marketId))
+    .where(and(eq(currentMarkets.platform, p('platform')), eq(currentMarkets.platformUserId, p('platformUserId'))))
+    .prepare();
+  const marketsOfUser = orm
+    .select(marketColumns)
+    .from(members)
+    .innerJoin(markets, eq(markets.id, members.marketId))
+    .where(and(eq(markets.platform, p('platform')), eq(members.platformUserId, p('platformUserId'))))
+    .orderBy(markets.id)
+    .prepare();
+
   return {
+    /** Remembers the market a platform account used last (for commands sent in private). */
+    setCurrentMarket(platform: Platform, platformUserId: string, marketId: number): void {
+      db.writeTransaction(() => rememberMarket.run({ platform, platformUserId, marketId, now: clock() }));
+    },
+    /** The market a platform account used last, if any. */
+    currentMarket: (platform: Platform, platformUserId: string): Market | undefined => currentMarketOf.get({ platform, platformUserId }),
+    /** Every market of a platform where this account is a member. */
+    marketsOf: (platform: Platform, platformUserId: string): Market[] => marketsOfUser.all({ platform, platformUserId }),
     /** The market for a guild or group, created on first use; a newer title replaces the old. */
     ensureMarket(input: EnsureMarketInput): Market {
       const row = db.writeTransaction(() =>

@@ -283,3 +283,20 @@ export const outbox = sqliteTable(
     index('outbox_recipient_idx').on(table.recipientId, table.id),
   ],
 );
+
+/**
+ * The market a platform account last used, so commands sent in a private chat (which belongs to
+ * no market) act on it. Telegram needs this; Discord always knows its guild.
+ */
+export const currentMarkets = sqliteTable(
+  'current_markets',
+  {
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.platformUserId] })],
+);

@@ -12,7 +12,8 @@ const outboxFor = (member: MemberRef) =>
     .prepare<[number], { kind: string; payload: string }>('SELECT kind, payload FROM outbox WHERE recipient_id = ? ORDER BY id')
     .all(member.id)
     .map((row) => JSON.parse(row.payload) as Record<string, unknown>);
-const post = (owner: MemberRef, give: Array<[string, number]>, want: Array<[string, number]>, extra: { hours?: number; targetId?: number; note?: string } = {}) =>
+type Pairs = ReadonlyArray<readonly [string, number]>;
+const post = (owner: MemberRef, give: Pairs, want: Pairs, extra: { hours?: number; targetId?: number; note?: string } = {}) =>
   t.core.postOffer({ marketId: t.market.id, ownerId: owner.id, give: items(...give), want: items(...want), ...extra });
 const accept = (offerId: number, taker: MemberRef) => t.core.acceptOffer({ marketId: t.market.id, offerId, takerId: taker.id });
 
@@ -72,7 +73,7 @@ describe('posting', () => {
     ['an unknown item', [['appel', 1]], [['orange', 1]], { code: 'unknown_item', name: 'appel', suggestions: ['apple'] }],
     ['the same item on both sides', [['apple', 1]], [['apple', 2]], { code: 'item_on_both_sides', item: expect.objectContaining({ slug: 'apple' }) }],
   ] as const)('refuses %s', (_label, give, want, error) => {
-    expect(post(alice, give as Array<[string, number]>, want as Array<[string, number]>)).toEqual({ ok: false, error });
+    expect(post(alice, give, want)).toEqual({ ok: false, error });
     expect(holdings(alice)).toEqual({ apple: 10, pear: 2 });
   });
 

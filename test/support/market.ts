@@ -79,6 +79,6 @@ export function unwrap<T>(result: Result<T>): T {
 }
 
 /** `[{ name: 'apple', quantity: 5 }]` from `'5 apple'`-ish shorthand: `items(['apple', 5])`. */
-export function items(...pairs: Array<[string, number]>) {
+export function items(...pairs: ReadonlyArray<readonly [string, number]>) {
   return pairs.map(([name, quantity]) => ({ name, quantity }));
 }

@@ -1,0 +1,21 @@
+/** `/accept N`: take an offer; the swap is atomic and only one member can win it. */
+import { defineCommand } from './definition.js';
+import { numberReferenceOption } from './options.js';
+import { offerCard } from './render/offer-card.js';
+import { coreRefusal, publicReply } from './render/replies.js';
+
+export default defineCommand({
+  name: 'accept',
+  description: 'Accept an offer',
+  audience: 'everyone',
+  options: { offer: numberReferenceOption('offer', 'The offer number', { kind: 'offer', autocomplete: 'market-offers' }) },
+  run(ctx, args) {
+    const accepted = ctx.core.acceptOffer({ marketId: ctx.market.id, offerId: args.offer, takerId: ctx.member.id });
+    if (!accepted.ok) return coreRefusal(ctx, accepted.error);
+    const { offer, trade } = accepted.value;
+    return {
+      reply: publicReply(ctx.t.accepted(offer.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
+      card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
+    };
+  },
+});

@@ -1,0 +1,133 @@
+/**
+ * `/admin ...`: the market's administrators keep the catalog, grant and revoke items, remove
+ * offers and ban members. Admin rights are asked of the platform at the moment of each action.
+ */
+import { MAX_REASON_LENGTH } from '../src/core/close-offer.js';
+import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
+import type { ItemAmount, MemberRef } from '../src/core/types.js';
+import type { Result } from '../src/core/errors.js';
+import { defineCommand, type CommandContext, type CommandGroup, type CommandResult, type MemberMention } from './definition.js';
+import { itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
+import { offerCard } from './render/offer-card.js';
+import { coreRefusal, personalReply, publicReply, resolveMember } from './render/replies.js';
+
+const nameOption = (description: string) => textOption('name', description, { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
+const emojiOption = textOption('emoji', 'An emoji shown before the name', { required: false, maxLength: 16, placeholder: 'EMOJI' });
+const descriptionOption = textOption('description', 'A short description', { required: false, maxLength: MAX_ITEM_DESCRIPTION, trailing: true });
+
+/** Grant and revoke share everything but the core call and the sentence. */
+function moveItems(
+  ctx: CommandContext,
+  who: MemberMention,
+  act: (member: MemberRef) => Result<ItemAmount[]>,
+  say: (name: string, items: ItemAmount[]) => string,
+): CommandResult {
+  const resolved = resolveMember(ctx, who);
+  if ('refusal' in resolved) return resolved.refusal;
+  const done = act(resolved.member);
+  return done.ok ? { reply: publicReply(say(resolved.member.displayName, done.value)) } : coreRefusal(ctx, done.error);
+}
+
+const itemAdd = defineCommand({
+  name: 'item-add',
+  description: 'Add an item to the catalog',
+  audience: 'admin',
+  options: { name: nameOption('The item name'), emoji: emojiOption, description: descriptionOption },
+  run(ctx, args) {
+    const added = ctx.core.addItem(ctx.market.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
+    return added.ok ? { reply: publicReply(ctx.t.admin.itemAdded(added.value.name, added.value.slug)) } : coreRefusal(ctx, added.error);
+  },
+});
+
+const itemEdit = defineCommand({
+  name: 'item-edit',
+  description: 'Rename an item or change its emoji or description',
+  audience: 'admin',
+  options: {
+    item: textOption('item', 'The item to change', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM' }),
+    name: textOption('name', 'Its new name', { required: false, maxLength: MAX_ITEM_NAME, placeholder: 'NAME' }),
+    emoji: emojiOption,
+    description: descriptionOption,
+  },
+  run(ctx, args) {
+    const changes: { name?: string; emoji?: string; description?: string } = {};
+    if (args.name !== undefined) changes.name = args.name;
+    if (args.emoji !== undefined) changes.emoji = args.emoji;
+    if (args.description !== undefined) changes.description = args.description;
+    const edited = ctx.core.editItem(ctx.market.id, args.item, changes);
+    return edited.ok ? { reply: publicReply(ctx.t.admin.itemEdited(edited.value.name, edited.value.slug)) } : coreRefusal(ctx, edited.error);
+  },
+});
+
+const grant = defineCommand({
+  name: 'grant',
+  description: 'Give items to a member',
+  audience: 'admin',
+  options: { member: memberOption('member', 'Who receives them'), items: itemsOption('items', 'What to give, like "5 apple"', { form: 'rest', autocomplete: 'catalog' }) },
+  run: (ctx, args) =>
+    moveItems(ctx, args.member, (member) => ctx.core.grantItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.granted),
+});
+
+const revoke = defineCommand({
+  name: 'revoke',
+  description: 'Take items from a member',
+  audience: 'admin',
+  options: { member: memberOption('member', 'Whose items'), items: itemsOption('items', 'What to take, like "5 apple"', { form: 'rest', autocomplete: 'catalog' }) },
+  run: (ctx, args) =>
+    moveItems(ctx, args.member, (member) => ctx.core.revokeItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.revoked),
+});
+
+const removeOffer = defineCommand({
+  name: 'remove-offer',
+  description: 'Take an offer off the market (its owner gets the items back)',
+  audience: 'admin',
+  options: {
+    offer: numberReferenceOption('offer', 'The offer number', { kind: 'offer', autocomplete: 'market-offers' }),
+    reason: textOption('reason', 'Why, told to the owner', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }),
+  },
+  run(ctx, args) {
+    const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason ?? '' });
+    if (!removed.ok) return coreRefusal(ctx, removed.error);
+    const { offer } = removed.value;
+    return {
+      reply: personalReply(ctx.t.admin.removed(offer.id, offer.owner.displayName)),
+      card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
+    };
+  },
+});
+
+const ban = defineCommand({
+  name: 'ban',
+  description: 'Stop a member from trading; their open offers are removed',
+  audience: 'admin',
+  options: { member: memberOption('member', 'Who'), reason: textOption('reason', 'Why', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }) },
+  run(ctx, args) {
+    const resolved = resolveMember(ctx, args.member);
+    if ('refusal' in resolved) return resolved.refusal;
+    const banned = ctx.core.banMember({ marketId: ctx.market.id, adminId: ctx.member.id, memberId: resolved.member.id, reason: args.reason });
+    return banned.ok
+      ? { reply: publicReply(ctx.t.admin.banned(resolved.member.displayName, banned.value.removed.length)) }
+      : coreRefusal(ctx, banned.error);
+  },
+});
+
+const unban = defineCommand({
+  name: 'unban',
+  description: 'Let a banned member trade again',
+  audience: 'admin',
+  options: { member: memberOption('member', 'Who') },
+  run(ctx, args) {
+    const resolved = resolveMember(ctx, args.member);
+    if ('refusal' in resolved) return resolved.refusal;
+    const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, memberId: resolved.member.id });
+    return lifted.ok ? { reply: publicReply(ctx.t.admin.unbanned(resolved.member.displayName)) } : coreRefusal(ctx, lifted.error);
+  },
+});
+
+export const admin: CommandGroup = {
+  name: 'admin',
+  description: 'Market administration',
+  audience: 'admin',
+  subcommands: [itemAdd, itemEdit, grant, revoke, removeOffer, ban, unban],
+};
+export default admin;

@@ -1,0 +1,132 @@
+/**
+ * The shape of a chat command, written once and rendered by every adapter.
+ *
+ * A command names its options (typed, with limits, and how they are written in a text message),
+ * says who may use it, and runs against the core, returning a platform-neutral {@link Reply}.
+ * It never sees a discord.js or grammY object.
+ */
+import type { z } from 'zod';
+import type { TradeCore } from '../src/core/trade-core.js';
+import type { Market, MemberRef } from '../src/core/types.js';
+import type { Platform } from '../src/db/schema.js';
+import type { Messages } from './messages/index.js';
+
+export type OptionKind = 'text' | 'integer' | 'items' | 'member' | 'offer' | 'trade' | 'choice';
+
+/** Where an adapter with autocomplete (Discord) finds suggestions for an option. */
+export type AutocompleteSource = 'catalog' | 'inventory' | 'own-offers' | 'market-offers';
+
+/**
+ * How an option is written in a text command (Telegram): `positional` options are read in order
+ * from the words before the first keyword, `rest` takes whatever positional text is left, and a
+ * `keyword` option follows its own name (`hours 48`).
+ */
+export type TextForm = 'positional' | 'rest' | 'keyword';
+
+export interface OptionSpec {
+  name: string;
+  kind: OptionKind;
+  description: string;
+  required: boolean;
+  form: TextForm;
+  /** Placeholder in usage lines, e.g. `ITEMS`. */
+  placeholder: string;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  choices?: readonly string[];
+  autocomplete?: AutocompleteSource;
+  /** A keyword option whose value runs to the end of the line (`note`). */
+  trailing?: boolean;
+}
+
+/** A platform account named in a command: resolved to a member of the market by the dispatcher. */
+export type MemberMention =
+  | { kind: 'user'; platformUserId: string; displayName: string; username?: string | null | undefined }
+  | { kind: 'username'; username: string };
+
+/** What an adapter hands in for one option: text from a message, a typed Discord value, or a member. */
+export type RawValue = string | number | MemberMention;
+
+export interface CommandOption<T, Required extends boolean> {
+  spec: OptionSpec;
+  /** Turns the raw value into the handler's value; its failures become sentences for the member. */
+  schema: z.ZodType<T, RawValue>;
+  required: Required;
+}
+
+type AnyOption = CommandOption<unknown, boolean>;
+export type OptionsShape = Record<string, AnyOption>;
+
+export type ArgsOf<O extends OptionsShape> = {
+  [K in keyof O]: O[K] extends CommandOption<infer T, infer R> ? (R extends true ? T : T | undefined) : never;
+};
+
+export interface ReplyButton {
+  label: string;
+  style: 'primary' | 'secondary' | 'success' | 'danger';
+  /** The command a press runs, and its text arguments: pressing is the same as typing `/accept 12`. */
+  command: string;
+  args: string[];
+}
+
+export interface Reply {
+  title?: string;
+  /** Plain text; adapters escape it for their markup. Lines are separated by `\n`. */
+  text: string;
+  fields?: Array<{ name: string; value: string }>;
+  buttons?: ReplyButton[];
+  /**
+   * `public`: everyone in the market's chat sees it. `personal`: meant for the member (ephemeral
+   * on Discord; answered in place where a platform cannot hide it, as Telegram groups).
+   * `private`: must not show in the market's chat (ephemeral on Discord, the private chat on
+   * Telegram): holdings, history, reputation.
+   */
+  visibility: 'public' | 'personal' | 'private';
+  tone: 'info' | 'success' | 'error';
+}
+
+export interface CommandResult {
+  reply: Reply;
+  /**
+   * The new state of an offer's card, when the command changed the offer: an adapter edits the
+   * card the member pressed a button on.
+   */
+  card?: { offerId: number; reply: Reply };
+}
+
+export interface CommandContext {
+  core: TradeCore;
+  t: Messages;
+  platform: Platform;
+  market: Market;
+  member: MemberRef;
+  /** Asks the platform, at this moment, whether the member administers the market. */
+  isAdmin(): Promise<boolean>;
+}
+
+export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
+  name: string;
+  description: string;
+  /** `admin` commands are checked against the platform's admin rights before they run. */
+  audience: 'everyone' | 'admin';
+  options: O;
+  run(ctx: CommandContext, args: ArgsOf<O>): CommandResult | Promise<CommandResult>;
+}
+
+/** A command made of subcommands (`/admin grant ...`); the subcommand is the first word. */
+export interface CommandGroup {
+  name: string;
+  description: string;
+  audience: 'everyone' | 'admin';
+  subcommands: Array<CommandDefinition<OptionsShape>>;
+}
+
+export type AnyCommand = CommandDefinition<OptionsShape> | CommandGroup;
+
+export const isGroup = (command: AnyCommand): command is CommandGroup => 'subcommands' in command;
+
+/** Declares a command with its argument types inferred from its options. */
+export function defineCommand<O extends OptionsShape>(definition: CommandDefinition<O>): CommandDefinition<OptionsShape> {
+  return definition as unknown as CommandDefinition<OptionsShape>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs a command for a member: checks who may use it, turns raw option values into typed
+ * arguments (every failure becomes one sentence with the usage), then calls the handler.
+ * Both adapters go through here, so a command behaves the same on every platform.
+ */
+import type { ArgumentProblem } from './options.js';
+import type { AnyCommand, CommandContext, CommandDefinition, CommandResult, RawValue } from './definition.js';
+import { isGroup } from './definition.js';
+import { refusal } from './render/replies.js';
+import { readTextArguments, type TextContext } from './text-arguments.js';
+import { usage } from './usage.js';
+
+/** Runs `definition` with raw `values` (typed Discord options, or text read by {@link readTextArguments}). */
+export async function executeCommand(
+  ctx: CommandContext,
+  definition: CommandDefinition,
+  values: Record<string, RawValue | undefined>,
+  group?: { name: string; audience: 'everyone' | 'admin' },
+): Promise<CommandResult> {
+  const audience = group?.audience === 'admin' ? 'admin' : definition.audience;
+  if (audience === 'admin' && !(await ctx.isAdmin())) return refusal(ctx.t.adminOnly);
+
+  const args: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(definition.options)) {
+    const value = values[name];
+    if (value === undefined || value === '') {
+      if (option.required) return refusal(ctx.t.missingArgument(name, usage(definition, group?.name)));
+      args[name] = undefined;
+      continue;
+    }
+    const parsed = option.schema.safeParse(value);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0] && 'params' in parsed.error.issues[0] ? (parsed.error.issues[0].params as ArgumentProblem) : undefined;
+      return refusal(problem ? ctx.t.argument(name, problem) : ctx.t.missingArgument(name, usage(definition, group?.name)));
+    }
+    args[name] = parsed.data;
+  }
+  return definition.run(ctx, args as never);
+}
+
+/**
+ * Finds the command (and subcommand) a text message names and runs it with the rest of the text
+ * as its arguments: `/post give 5 apple want 3 pear`, `/admin grant @bob 5 apple`.
+ */
+export async function executeText(ctx: CommandContext, command: AnyCommand, text: string, context: TextContext = {}): Promise<CommandResult> {
+  let definition: CommandDefinition;
+  let rest = text;
+  let group: { name: string; audience: 'everyone' | 'admin' } | undefined;
+  if (isGroup(command)) {
+    const match = /^\s*(\S+)\s*/.exec(text);
+    const found = match && command.subcommands.find((sub) => sub.name === match[1]?.toLowerCase());
+    if (!match || !found) {
+      if (command.audience === 'admin' && !(await ctx.isAdmin())) return refusal(ctx.t.adminOnly);
+      return refusal(ctx.t.unknownSubcommand(command.name, command.subcommands.map((sub) => sub.name)));
+    }
+    definition = found;
+    rest = text.slice(match[0].length);
+    group = { name: command.name, audience: command.audience };
+  } else {
+    definition = command;
+  }
+  const read = readTextArguments(definition, rest, context);
+  if (!read.ok) {
+    const line = usage(definition, group?.name);
+    return refusal(read.problem.kind === 'repeated' ? ctx.t.repeatedArgument(read.problem.option, line) : ctx.t.unexpectedText(read.problem.text, line));
+  }
+  return executeCommand(ctx, definition, read.values, group);
+}

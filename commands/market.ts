@@ -1,0 +1,26 @@
+/** `/market [ITEM] [page N]`: the open offers of this market, newest first. */
+import { defineCommand } from './definition.js';
+import { itemList } from './messages/index.js';
+import { integerOption, textOption } from './options.js';
+import { coreRefusal, publicReply } from './render/replies.js';
+
+export default defineCommand({
+  name: 'market',
+  description: 'Browse the open offers, optionally those with one item',
+  audience: 'everyone',
+  options: {
+    item: textOption('item', 'Only offers that give or want this item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM' }),
+    page: integerOption('page', 'Page number', { required: false, min: 1, max: 1000 }),
+  },
+  run(ctx, args) {
+    const listed = ctx.core.listMarketOffers(ctx.market.id, { item: args.item, page: args.page });
+    if (!listed.ok) return coreRefusal(ctx, listed.error);
+    const { entries, page, hasMore } = listed.value;
+    const t = ctx.t.market;
+    const lines = entries.map((offer) => t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want)));
+    if (lines.length === 0) lines.push(t.empty);
+    if (hasMore) lines.push(t.more(page + 1));
+    const title = args.item ? t.filtered(args.item) : t.title(page);
+    return { reply: publicReply(lines.join('\n'), { title, tone: 'info' }) };
+  },
+});

@@ -1,0 +1,275 @@
+/**
+ * English: every sentence the bot says. Another language is one more file with the same shape
+ * (`satisfies Messages` in `index.ts` keeps them in step).
+ */
+import type { TradeError } from '../../src/core/errors.js';
+import type { NotifiedItem } from '../../src/core/outbox.js';
+import type { ItemAmount } from '../../src/core/types.js';
+import type { ArgumentProblem } from '../options.js';
+import type { ItemsSyntaxError } from '../parse/items.js';
+
+type Amounts = ReadonlyArray<ItemAmount | NotifiedItem>;
+
+/** `5 🍎 apple, 2 pear`. */
+export function itemList(amounts: Amounts): string {
+  if (amounts.length === 0) return 'nothing';
+  return amounts
+    .map((amount) => {
+      const item = 'item' in amount ? amount.item : amount;
+      return `${amount.quantity} ${item.emoji ? `${item.emoji} ` : ''}${item.name}`;
+    })
+    .join(', ');
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `2 d 3 h`, `45 min`: how long until a moment. */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
+}
+
+const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
+
+const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
+  const example = 'like "5 apple, 2 pear"';
+  switch (error.code) {
+    case 'empty_list':
+      return `"${option}" needs at least one item, ${example}.`;
+    case 'empty_entry':
+      return `"${option}" has an empty entry (two commas in a row, or a comma at the end): list items ${example}.`;
+    case 'zero_quantity':
+      return `"${error.entry}": the quantity must be at least 1.`;
+    case 'negative_quantity':
+      return `"${error.entry}": quantities cannot be negative; write a whole number from 1 to 1,000,000.`;
+    case 'fractional_quantity':
+      return `"${error.entry}": items come in whole numbers; write a whole number from 1 to 1,000,000.`;
+    case 'quantity_too_large':
+      return `"${error.entry}": at most ${error.max.toLocaleString('en')} of one item at a time.`;
+    case 'malformed_quantity':
+      return `"${error.entry}": "${error.text}" is not a quantity; write a whole number like 5, then the item.`;
+    case 'missing_name':
+      return `"${error.entry}": which item? Write the quantity and the item name, ${example} (no thousands separators).`;
+    case 'missing_quantity':
+      return `"${error.entry}": the "x" needs a number, like "apple x3" or "3x apple".`;
+    case 'two_quantities':
+      return `"${error.entry}": give the quantity once, either "5 apple" or "apple x5".`;
+    case 'invalid_name':
+      return `"${error.entry}": item names cannot contain "${error.char}"; use the name from the catalog.`;
+  }
+};
+
+export const en = {
+  locale: 'en',
+
+  /** Sentences for the core's refusals. */
+  error(error: TradeError): string {
+    switch (error.code) {
+      case 'items_short':
+        return error.shortages
+          .map((s) => `You need ${s.missing} more ${s.item.name} (you have ${s.have}).`)
+          .join(' ');
+      case 'no_items':
+        return error.side === 'items'
+          ? 'Name at least one item, like "5 apple".'
+          : `Say what you ${error.side}, like "${error.side} 5 apple".`;
+      case 'invalid_quantity':
+        return `${error.quantity} ${error.name} is not possible: quantities are whole numbers from 1 to 1,000,000.`;
+      case 'unknown_item':
+        return error.suggestions.length > 0
+          ? `There is no item called "${error.name}" here. Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : `There is no item called "${error.name}" here. See the catalog with /help or ask an admin to add it.`;
+      case 'item_on_both_sides':
+        return `${error.item.name} is on both sides of the offer; give it or want it, not both.`;
+      case 'too_many_items':
+        return `An offer can list at most ${error.max} different items per side.`;
+      case 'invalid_hours':
+        return `An offer can stay open from ${error.min} to ${error.max} hours; ${error.hours} is outside that.`;
+      case 'text_too_long':
+        return `The ${error.field} can be at most ${error.max} characters.`;
+      case 'offer_not_found':
+        return `There is no offer #${error.offerId} in this market. See the open offers with /market.`;
+      case 'offer_not_active':
+        return `Offer #${error.offerId} is no longer available (it is ${error.status}).`;
+      case 'offer_expired':
+        return `Offer #${error.offerId} has expired.`;
+      case 'own_offer':
+        return `#${error.offerId} is your own offer; to take it back, use /cancel ${error.offerId}.`;
+      case 'not_offer_owner':
+        return `Only the member who posted #${error.offerId} can cancel it.`;
+      case 'not_open_to_you':
+        return `Offer #${error.offerId} is meant for another member.`;
+      case 'target_is_self':
+        return 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.';
+      case 'banned':
+        return `You are banned from trading in this market${error.reason ? ` (${error.reason})` : ''}. Ask an admin if you think this is a mistake.`;
+      case 'member_banned':
+        return `${error.memberName} is banned from trading in this market.`;
+      case 'trade_not_found':
+        return `There is no trade #${error.tradeId} in this market. See yours with /trades.`;
+      case 'not_trade_party':
+        return `You were not part of trade #${error.tradeId}.`;
+      case 'trade_not_completed':
+        return `Trade #${error.tradeId} is not completed yet (it is ${error.status}); rate it once it is.`;
+      case 'already_rated':
+        return `You have already rated trade #${error.tradeId}.`;
+      case 'stars_out_of_range':
+        return `Ratings are whole stars from 1 to 5; ${error.stars} is not one of them.`;
+      case 'invalid_item_name':
+        return `"${error.name}" cannot be an item name: use letters (digits after the first letter are fine), without commas.`;
+      case 'item_exists':
+        return `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
+      case 'item_not_found':
+        return error.suggestions.length > 0
+          ? `There is no item "${error.name}". Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : `There is no item "${error.name}" in the catalog.`;
+      case 'not_banned':
+        return `${error.memberName} is not banned.`;
+    }
+  },
+
+  /** Sentences for arguments that do not parse. */
+  argument(option: string, problem: ArgumentProblem): string {
+    switch (problem.problem) {
+      case 'not_integer':
+        return `"${option}" must be a whole number.`;
+      case 'out_of_range':
+        return `"${option}" must be a whole number from ${problem.min} to ${problem.max}.`;
+      case 'too_long':
+        return `"${option}" can be at most ${problem.max} characters.`;
+      case 'not_a_choice':
+        return `"${option}" must be one of: ${problem.choices.join(', ')}.`;
+      case 'not_a_member':
+        return `"${option}" must name a member: reply to their message, mention them, or write their @username.`;
+      case 'not_a_number_reference':
+        return `"${option}" must be a number, like 12.`;
+      case 'items':
+        return itemsSyntax(option, problem.error);
+    }
+  },
+
+  missingArgument: (option: string, usage: string) => `Missing "${option}". Usage: ${usage}`,
+  repeatedArgument: (option: string, usage: string) => `"${option}" is given twice. Usage: ${usage}`,
+  unexpectedText: (text: string, usage: string) => `I did not understand "${text}". Usage: ${usage}`,
+  unknownSubcommand: (group: string, names: readonly string[]) => `Use /${group} with one of: ${names.join(', ')}.`,
+  unknownMember: (username: string) =>
+    `I have not seen @${username} in this market yet: ask them to send a message here first, or reply to one of their messages.`,
+  adminOnly: 'Only administrators of this group can do that.',
+  internalError: 'Something went wrong on my side and nothing was changed. Please try again in a moment.',
+
+  help: {
+    title: 'Trading post',
+    intro:
+      'Post what you give and what you want; your items are held until someone accepts or the offer ends. ' +
+      'Items are written like "5 apple, 2 pear".',
+    adminTitle: 'For administrators',
+  },
+
+  offer: {
+    title: (id: number) => `Offer #${id}`,
+    from: 'From',
+    gives: 'Gives',
+    wants: 'Wants',
+    forMember: 'Only for',
+    note: 'Note',
+    expires: 'Expires',
+    expiresIn: (ms: number) => `in ${duration(ms)}`,
+    status: {
+      active: 'Open',
+      settling: 'Being settled',
+      completed: 'Traded',
+      cancelled: 'Cancelled by its owner',
+      expired: 'Expired',
+      declined: 'Declined',
+      countered: 'Countered',
+      removed: 'Removed by an admin',
+    } as Record<string, string>,
+    acceptedBy: (name: string) => `Accepted by ${name}`,
+    removedBecause: (reason: string) => `Removed: ${reason}`,
+    buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline' },
+    posted: (id: number) => `Offer #${id} is posted; your items are held until it ends.`,
+  },
+
+  accepted: (offerId: number, received: Amounts, gave: Amounts, ownerName: string) =>
+    `Done! You traded with ${ownerName} (#${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
+  cancelled: (offerId: number, returned: Amounts) => `Offer #${offerId} is cancelled; ${itemList(returned)} went back to your inventory.`,
+  declined: (offerId: number) => `You declined offer #${offerId}; its owner has their items back.`,
+
+  market: {
+    title: (page: number) => (page > 1 ? `Open offers (page ${page})` : 'Open offers'),
+    filtered: (item: string) => `Offers with ${item}`,
+    empty: 'There are no open offers right now. Post one with /post.',
+    line: (id: number, owner: string, give: string, want: string) => `#${id} ${owner}: gives ${give}, wants ${want}`,
+    more: (nextPage: number) => `More: /market page ${nextPage}`,
+  },
+
+  inventory: {
+    title: 'Your inventory',
+    holdings: 'You hold',
+    escrow: 'Held in your open offers',
+    nothing: 'You hold no items yet. An admin can grant some.',
+    escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
+  },
+
+  myOffers: {
+    title: 'Your offers',
+    empty: 'You have no offers here. Post one with /post.',
+    line: (id: number, status: string, give: string, want: string) => `#${id} ${status}: gives ${give}, wants ${want}`,
+  },
+
+  trades: {
+    title: 'Your trades',
+    empty: 'You have no trades here yet.',
+    line: (id: number, when: string, other: string, gave: string, got: string, rated: boolean) =>
+      `Trade #${id} (${when}) with ${other}: you gave ${gave}, got ${got}${rated ? '' : ` (rate it: /rate ${id} 5)`}`,
+  },
+
+  rated: (tradeId: number, stars_: number, otherName: string) => `You gave ${otherName} ${stars(stars_)} for trade #${tradeId}. Thank you!`,
+
+  profile: {
+    title: (name: string) => `${name}`,
+    trades: 'Completed trades',
+    rating: 'Rating',
+    noRatings: 'not rated yet',
+    ratingValue: (average: number, count: number) => `${average.toFixed(1)} / 5 from ${plural(count, 'rating')}`,
+    banned: 'Banned',
+  },
+
+  admin: {
+    itemAdded: (name: string, slug: string) => `Added "${name}" to the catalog (written "${slug}" in commands).`,
+    itemEdited: (name: string, slug: string) => `"${name}" is updated (written "${slug}" in commands).`,
+    granted: (member: string, items: Amounts) => `Granted ${itemList(items)} to ${member}.`,
+    revoked: (member: string, items: Amounts) => `Took ${itemList(items)} from ${member}.`,
+    removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,
+    banned: (member: string, removed: number) => `${member} is banned${removed ? `; ${plural(removed, 'open offer')} removed and refunded` : ''}.`,
+    unbanned: (member: string) => `${member} may trade again.`,
+    catalogEmpty: 'The catalog is empty. Add an item with /admin item-add NAME.',
+  },
+
+  privateReplySent: 'I sent you the answer in a private chat.',
+  openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,
+  useInGroup: 'Use me in a group first: there, every command works on that group\'s market.',
+
+  /** Direct messages for the outbox notifications. */
+  notification: {
+    offer_accepted: (n: { offerId: number; takerName: string; received: Amounts; gave: Amounts }) =>
+      `${n.takerName} accepted your offer #${n.offerId}: you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
+    trade_completed: (n: { offerId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
+      `Your trade with ${n.ownerName} (#${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
+    offer_expired: (n: { offerId: number; returned: Amounts }) =>
+      `Your offer #${n.offerId} expired. ${itemList(n.returned)} went back to your inventory.`,
+    offer_cancelled: (n: { offerId: number; returned: Amounts }) =>
+      `You cancelled offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
+    offer_declined: (n: { offerId: number; targetName: string; returned: Amounts }) =>
+      `${n.targetName} declined your offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
+    offer_removed: (n: { offerId: number; reason: string; returned: Amounts }) =>
+      `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
+    offer_directed: (n: { offerId: number; ownerName: string; give: Amounts; want: Amounts }) =>
+      `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (#${n.offerId}). Accept with /accept ${n.offerId} or decline with /decline ${n.offerId}.`,
+    trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
+      `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'}`,
+  },
+};

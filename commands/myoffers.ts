@@ -1,0 +1,21 @@
+/** `/myoffers [STATUS]`: the member's own offers. */
+import { OFFER_STATUSES } from '../src/db/schema.js';
+import { defineCommand } from './definition.js';
+import { itemList } from './messages/index.js';
+import { choiceOption } from './options.js';
+import { privateReply } from './render/replies.js';
+
+export default defineCommand({
+  name: 'myoffers',
+  description: 'Your offers, optionally in one state',
+  audience: 'everyone',
+  options: { status: choiceOption('status', 'Only offers in this state', { required: false, choices: OFFER_STATUSES }) },
+  run(ctx, args) {
+    const offers = ctx.core.listMyOffers(ctx.member.id, args.status);
+    const t = ctx.t.myOffers;
+    const lines = offers.map((offer) =>
+      t.line(offer.id, ctx.t.offer.status[offer.status] ?? offer.status, itemList(offer.give), itemList(offer.want)),
+    );
+    return { reply: privateReply(lines.length ? lines.join('\n') : t.empty, { title: t.title }) };
+  },
+});

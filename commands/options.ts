@@ -1,0 +1,167 @@
+/**
+ * Builders for command options. Each builds the option's description for the adapters and the
+ * zod schema that turns a raw value (text typed in Telegram, a typed Discord value) into the
+ * handler's value. A failed schema carries an {@link ArgumentProblem} that the message catalog
+ * turns into a sentence naming the option.
+ */
+import { z } from 'zod';
+import type { ItemRequest } from '../src/core/types.js';
+import type { AutocompleteSource, CommandOption, MemberMention, OptionSpec, RawValue, TextForm } from './definition.js';
+import { parseItems, type ItemsSyntaxError } from './parse/items.js';
+
+export type ArgumentProblem =
+  | { problem: 'not_integer' }
+  | { problem: 'out_of_range'; min: number; max: number }
+  | { problem: 'too_long'; max: number }
+  | { problem: 'not_a_choice'; choices: readonly string[] }
+  | { problem: 'not_a_member' }
+  | { problem: 'not_a_number_reference' }
+  | { problem: 'items'; error: ItemsSyntaxError };
+
+interface Common<R extends boolean> {
+  required?: R;
+  form?: TextForm;
+}
+
+type Refine = { addIssue(issue: { code: 'custom'; message: string; params: ArgumentProblem }): void };
+const refuse = (ctx: Refine, problem: ArgumentProblem) => {
+  ctx.addIssue({ code: 'custom', message: problem.problem, params: problem });
+  return z.NEVER;
+};
+
+const raw = z.union([z.string(), z.number(), z.object({ kind: z.string() }).loose()]) as unknown as z.ZodType<RawValue, RawValue>;
+
+function build<T, R extends boolean>(spec: OptionSpec, convert: (value: RawValue, ctx: Refine) => T): CommandOption<T, NoInfer<R>> {
+  return { spec, schema: raw.transform((value, ctx) => convert(value, ctx as unknown as Refine)) as z.ZodType<T, RawValue>, required: spec.required as R };
+}
+
+const wholeNumber = (value: RawValue): number | undefined => {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().replace(/^#/, '');
+  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+};
+
+export function itemsOption<R extends boolean = true>(
+  name: string,
+  description: string,
+  options: Common<R> & { autocomplete?: AutocompleteSource } = {},
+): CommandOption<ItemRequest[], NoInfer<R>> {
+  const spec: OptionSpec = {
+    name,
+    kind: 'items',
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'keyword',
+    placeholder: 'ITEMS',
+    maxLength: 500,
+  };
+  if (options.autocomplete) spec.autocomplete = options.autocomplete;
+  return build<ItemRequest[], R>(spec, (value, ctx) => {
+    const parsed = parseItems(String(value));
+    return parsed.ok ? parsed.value : refuse(ctx, { problem: 'items', error: parsed.error });
+  });
+}
+
+export function integerOption<R extends boolean = true>(
+  name: string,
+  description: string,
+  options: Common<R> & { min: number; max: number; placeholder?: string },
+): CommandOption<number, NoInfer<R>> {
+  const { min, max } = options;
+  const spec: OptionSpec = {
+    name,
+    kind: 'integer',
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'keyword',
+    placeholder: options.placeholder ?? 'N',
+    min,
+    max,
+  };
+  return build<number, R>(spec, (value, ctx) => {
+    const number = typeof value === 'string' && /^\s*-\d+\s*$/.test(value) ? Number(value) : wholeNumber(value);
+    if (number === undefined) return refuse(ctx, { problem: 'not_integer' });
+    if (number < min || number > max) return refuse(ctx, { problem: 'out_of_range', min, max });
+    return number;
+  });
+}
+
+export function textOption<R extends boolean = true>(
+  name: string,
+  description: string,
+  options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string },
+): CommandOption<string, NoInfer<R>> {
+  const spec: OptionSpec = {
+    name,
+    kind: 'text',
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'keyword',
+    placeholder: options.placeholder ?? 'TEXT',
+    maxLength: options.maxLength,
+  };
+  if (options.trailing) spec.trailing = true;
+  return build<string, R>(spec, (value, ctx) => {
+    const text = String(value).trim();
+    return text.length > options.maxLength ? refuse(ctx, { problem: 'too_long', max: options.maxLength }) : text;
+  });
+}
+
+export function choiceOption<const C extends readonly string[], R extends boolean = true>(
+  name: string,
+  description: string,
+  options: Common<R> & { choices: C },
+): CommandOption<C[number], NoInfer<R>> {
+  const spec: OptionSpec = {
+    name,
+    kind: 'choice',
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'positional',
+    placeholder: options.choices.join('|'),
+    choices: options.choices,
+  };
+  return build<C[number], R>(spec, (value, ctx) => {
+    const text = String(value).trim().toLowerCase();
+    return options.choices.includes(text) ? (text as C[number]) : refuse(ctx, { problem: 'not_a_choice', choices: options.choices });
+  });
+}
+
+export function memberOption<R extends boolean = true>(name: string, description: string, options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
+  const spec: OptionSpec = {
+    name,
+    kind: 'member',
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'positional',
+    placeholder: '@member',
+  };
+  return build<MemberMention, R>(spec, (value, ctx) => {
+    if (typeof value === 'object') return value;
+    const text = String(value).trim();
+    return /^@\w{3,32}$/.test(text) ? { kind: 'username', username: text.slice(1) } : refuse(ctx, { problem: 'not_a_member' });
+  });
+}
+
+/** An offer (`12` or `#12`); `kind` decides the placeholder and where autocomplete looks. */
+export function numberReferenceOption<R extends boolean = true>(
+  name: string,
+  description: string,
+  options: Common<R> & { kind: 'offer' | 'trade'; autocomplete?: AutocompleteSource },
+): CommandOption<number, NoInfer<R>> {
+  const spec: OptionSpec = {
+    name,
+    kind: options.kind,
+    description,
+    required: options.required ?? true,
+    form: options.form ?? 'positional',
+    placeholder: options.kind === 'offer' ? 'OFFER' : 'TRADE',
+    min: 1,
+  };
+  if (options.autocomplete) spec.autocomplete = options.autocomplete;
+  return build<number, R>(spec, (value, ctx) => {
+    const number = wholeNumber(value);
+    return number !== undefined && number >= 1 ? number : refuse(ctx, { problem: 'not_a_number_reference' });
+  });
+}

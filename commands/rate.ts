@@ -1,0 +1,23 @@
+/** `/rate TRADE STARS [COMMENT]`: each side rates the other once after a trade. */
+import { MAX_COMMENT_LENGTH } from '../src/core/trades.js';
+import { defineCommand } from './definition.js';
+import { integerOption, numberReferenceOption, textOption } from './options.js';
+import { coreRefusal, personalReply } from './render/replies.js';
+
+export default defineCommand({
+  name: 'rate',
+  description: 'Rate the other side of a trade',
+  audience: 'everyone',
+  options: {
+    trade: numberReferenceOption('trade', 'The trade number', { kind: 'trade' }),
+    stars: integerOption('stars', 'From 1 to 5', { min: 1, max: 5, form: 'positional', placeholder: '1-5' }),
+    comment: textOption('comment', 'A short comment', { required: false, form: 'rest', maxLength: MAX_COMMENT_LENGTH }),
+  },
+  run(ctx, args) {
+    const rated = ctx.core.rateTrade({ marketId: ctx.market.id, tradeId: args.trade, memberId: ctx.member.id, stars: args.stars, comment: args.comment });
+    if (!rated.ok) return coreRefusal(ctx, rated.error);
+    const trade = rated.value;
+    const other = trade.owner.id === ctx.member.id ? trade.taker : trade.owner;
+    return { reply: personalReply(ctx.t.rated(trade.id, args.stars, other.displayName)) };
+  },
+});

@@ -1,0 +1,34 @@
+/** The card of one offer: what it gives and wants, its state, and the buttons that act on it. */
+import type { Clock, OfferView } from '../../src/core/types.js';
+import type { Reply, ReplyButton } from '../definition.js';
+import { itemList, type Messages } from '../messages/index.js';
+
+export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
+  const open = offer.status === 'active' && offer.expiresAt > clock();
+  const fields: Array<{ name: string; value: string }> = [
+    { name: t.offer.from, value: offer.owner.displayName },
+    { name: t.offer.gives, value: itemList(offer.give) },
+    { name: t.offer.wants, value: itemList(offer.want) },
+  ];
+  if (offer.target) fields.push({ name: t.offer.forMember, value: offer.target.displayName });
+  if (offer.note) fields.push({ name: t.offer.note, value: offer.note });
+  if (open) fields.push({ name: t.offer.expires, value: t.offer.expiresIn(offer.expiresAt - clock()) });
+
+  const state = open ? t.offer.status['active'] : offer.status === 'active' ? t.offer.status['expired'] : t.offer.status[offer.status];
+  const lines = [state ?? offer.status];
+  if (offer.acceptedBy) lines.push(t.offer.acceptedBy(offer.acceptedBy.displayName));
+  if (offer.status === 'removed' && offer.closeReason) lines.push(t.offer.removedBecause(offer.closeReason));
+
+  const id = String(offer.id);
+  const buttons: ReplyButton[] = open
+    ? [
+        { label: t.offer.buttons.accept, style: 'success', command: 'accept', args: [id] },
+        { label: t.offer.buttons.details, style: 'secondary', command: 'offer', args: [id] },
+        ...(offer.target
+          ? [{ label: t.offer.buttons.decline, style: 'secondary', command: 'decline', args: [id] } satisfies ReplyButton]
+          : []),
+        { label: t.offer.buttons.cancel, style: 'danger', command: 'cancel', args: [id] },
+      ]
+    : [];
+  return { title: t.offer.title(offer.id), text: lines.join('\n'), fields, buttons, visibility: 'public', tone: open ? 'info' : 'success' };
+}

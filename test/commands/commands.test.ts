@@ -1,0 +1,104 @@
+// The platform-neutral commands, run from text as a member would type them, on a real core.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { executeText, findCommand, type CommandContext, type CommandResult } from '../../commands/index.js';
+import { messagesFor } from '../../commands/messages/index.js';
+import { createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
+
+let t: TestMarket;
+let admins: Set<string>;
+
+const as = (name: string): CommandContext => ({
+  core: t.core,
+  t: messagesFor('en'),
+  platform: 'telegram',
+  market: t.market,
+  member: t.member(name),
+  isAdmin: async () => admins.has(name),
+});
+const run = (name: string, line: string, extra: Parameters<typeof executeText>[3] = {}): Promise<CommandResult> => {
+  const [, command = '', rest = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
+  const definition = findCommand(command);
+  if (!definition) throw new Error(`no command ${command}`);
+  return executeText(as(name), definition, rest, extra);
+};
+
+beforeEach(() => {
+  t = createTestMarket();
+  admins = new Set(['admin']);
+  unwrap(t.core.grantItems(t.market.id, t.member('admin').id, t.member('alice').id, items(['apple', 10])));
+  unwrap(t.core.grantItems(t.market.id, t.member('admin').id, t.member('bob').id, items(['orange', 10])));
+});
+afterEach(() => t.cleanup());
+
+describe('commands from text', () => {
+  it('posts with keywords and shows a card with the buttons', async () => {
+    const { reply } = await run('alice', '/post give 5 apple want 3 orange hours 48 note fresh today, give or take');
+    expect(reply.title).toBe('Offer #1');
+    expect(reply.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'Gives', value: '5 apple' },
+        { name: 'Wants', value: '3 orange' },
+        { name: 'Note', value: 'fresh today, give or take' },
+        { name: 'Expires', value: 'in 2 d' },
+      ]),
+    );
+    expect(reply.buttons?.map((b) => [b.label, b.command, b.args])).toEqual([
+      ['Accept', 'accept', ['1']],
+      ['Details', 'offer', ['1']],
+      ['Cancel', 'cancel', ['1']],
+    ]);
+  });
+
+  it('accepts and returns the updated card', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    const result = await run('bob', '/accept #1');
+    expect(result.reply.text).toBe('Done! You traded with alice (#1): you received 5 apple and gave 3 orange.');
+    expect(result.card?.reply.text).toContain('Accepted by bob');
+    expect(result.card?.reply.buttons).toEqual([]);
+  });
+
+  it.each([
+    ['/post want 3 orange', 'Missing "give". Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
+    ['/post give 0 apple want 1 orange', '"0 apple": the quantity must be at least 1.'],
+    ['/post give 1.5 apple want 1 orange', '"1.5 apple": items come in whole numbers; write a whole number from 1 to 1,000,000.'],
+    ['/post give 2000000 apple want 1 orange', '"2000000 apple": at most 1,000,000 of one item at a time.'],
+    ['/post give -2 apple want 1 orange', '"-2 apple": quantities cannot be negative; write a whole number from 1 to 1,000,000.'],
+    ['/post give 5 appel want 1 orange', 'There is no item called "appel" here. Did you mean "apple"?'],
+    ['/post give 50 apple want 1 orange', 'You need 40 more apple (you have 10).'],
+    ['/post give 1 apple want 1 orange hours 1000', '"hours" must be a whole number from 1 to 720.'],
+    ['/post give 1 apple give 2 apple want 1 orange', '"give" is given twice. Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
+    ['/post give 1 apple want 1 orange to @nobody', 'I have not seen @nobody in this market yet: ask them to send a message here first, or reply to one of their messages.'],
+    ['/accept twelve', '"offer" must be a number, like 12.'],
+    ['/accept 99', 'There is no offer #99 in this market. See the open offers with /market.'],
+    ['/rate 1 9', '"stars" must be a whole number from 1 to 5.'],
+    ['/admin grant @bob 5 apple', 'Only administrators of this group can do that.'],
+  ])('%s is refused with one sentence', async (line, sentence) => {
+    const before = t.core.audit().totals;
+    const { reply } = await run('alice', line);
+    expect(reply).toMatchObject({ text: sentence, tone: 'error', visibility: 'personal' });
+    expect(t.core.audit().totals).toEqual(before);
+  });
+
+  it('lets an admin grant by @username, by reply, and add items', async () => {
+    expect((await run('admin', '/admin grant @bob 2 apple')).reply.text).toBe('Granted 2 apple to bob.');
+    const carol = { kind: 'user' as const, platformUserId: 'carol-1', displayName: 'Carol', username: 'carol' };
+    expect((await run('admin', '/admin grant 3x pear', { replyTo: carol })).reply.text).toBe('Granted 3 pear to Carol.');
+    expect((await run('admin', '/admin item-add Golden Apple emoji 🍏 description very shiny')).reply.text).toBe(
+      'Added "Golden Apple" to the catalog (written "golden-apple" in commands).',
+    );
+    expect((await run('admin', '/admin grant @carol golden apple x2')).reply.text).toBe('Granted 2 🍏 Golden Apple to Carol.');
+    expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, grant, revoke, remove-offer, ban, unban.');
+  });
+
+  it('answers private matters privately', async () => {
+    await run('alice', '/post give 4 apple want 1 orange');
+    const { reply } = await run('alice', '/inventory');
+    expect(reply.visibility).toBe('private');
+    expect(reply.fields).toEqual([
+      { name: 'You hold', value: '6 apple' },
+      { name: 'Held in your open offers', value: '#1: 4 apple' },
+    ]);
+    expect((await run('alice', '/profile')).reply.visibility).toBe('private');
+    expect((await run('alice', '/trades')).reply).toMatchObject({ visibility: 'private', text: 'You have no trades here yet.' });
+  });
+});
