@@ -71,7 +71,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
       const now = clock();
       const row = requireOffer(readers, input.marketId, input.offerId);
       const taker = readers.member(input.takerId);
-      refuseIfBanned(taker);
+      refuseIfBanned(taker, input.marketId);
       requireOpen(row, now);
       if (row.ownerId === taker.id) throw new Refusal({ code: 'own_offer', offerId: row.id });
       if (row.targetId !== null && row.targetId !== taker.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });

@@ -11,7 +11,7 @@ import { Refusal, type Result } from './errors.js';
 import type { Movements } from './movements.js';
 import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
 import { refuseIfBanned } from './post-offer.js';
-import type { OfferRow, Readers } from './readers.js';
+import { requireMemberOf, type OfferRow, type Readers } from './readers.js';
 import type { ItemAmount, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -77,6 +77,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     cancelOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
       return runWrite(db, () => {
         const row = requireOffer(readers, input.marketId, input.offerId);
+        requireMemberOf(readers, input.marketId, input.memberId);
         if (row.ownerId !== input.memberId) throw new Refusal({ code: 'not_offer_owner', offerId: row.id });
         requireActive(row);
         return closeWithRefund(row, 'cancelled', input.memberId, null, (returned) => ({ kind: 'offer_cancelled', offerId: row.id, returned }));
@@ -88,7 +89,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
       return runWrite(db, () => {
         const row = requireOffer(readers, input.marketId, input.offerId);
         const member = readers.member(input.memberId);
-        refuseIfBanned(member);
+        refuseIfBanned(member, input.marketId);
         if (row.targetId !== member.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
         requireOpen(row, clock());
         return closeWithRefund(row, 'declined', member.id, null, (returned) => ({
@@ -106,6 +107,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
         const reason = input.reason.trim();
         if (reason.length > MAX_REASON_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'reason', max: MAX_REASON_LENGTH });
         const row = requireOffer(readers, input.marketId, input.offerId);
+        requireMemberOf(readers, input.marketId, input.adminId);
         requireActive(row);
         return closeWithRefund(row, 'removed', input.adminId, reason, (returned) => ({
           kind: 'offer_removed',

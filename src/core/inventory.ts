@@ -7,7 +7,7 @@ import type { CatalogApi } from './catalog.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result, type Shortage } from './errors.js';
 import type { Movements } from './movements.js';
-import type { Readers } from './readers.js';
+import { requireMemberOf, type Readers } from './readers.js';
 import type { ItemAmount, ItemRequest } from './types.js';
 
 const p = sql.placeholder;
@@ -67,6 +67,8 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
     /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. */
     grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
       return runWrite(db, () => {
+        requireMemberOf(readers, marketId, memberId);
+        requireMemberOf(readers, marketId, actorId);
         const amounts = catalog.resolve(marketId, requests, 'items');
         for (const { item, quantity } of amounts) movements.grant(marketId, item.id, memberId, quantity, actorId);
         return amounts;
@@ -78,6 +80,8 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
      */
     revokeItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
       return runWrite(db, () => {
+        requireMemberOf(readers, marketId, memberId);
+        requireMemberOf(readers, marketId, actorId);
         const amounts = catalog.resolve(marketId, requests, 'items');
         const shortages = shortagesOf(readers, memberId, amounts);
         if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });

@@ -49,6 +49,12 @@ export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi
     .prepare();
 
   return {
+    /** An offer by number alone, in whatever market it is (for links that carry only the number). */
+    findOffer(offerId: number): OfferView | undefined {
+      const row = readers.offerRow(offerId);
+      return row ? readers.offerView(row) : undefined;
+    },
+
     /** One offer of this market, in any state. */
     getOffer(marketId: number, offerId: number): OfferView | undefined {
       const row = readers.offerRow(offerId);

@@ -33,9 +33,13 @@ export interface PostOfferInput {
   note?: string | null | undefined;
 }
 
-/** Refuses a member who is banned; used by every operation a banned member may not do. */
-export function refuseIfBanned(member: MemberRef | undefined): asserts member is MemberRef {
+/**
+ * Refuses a member who is banned; used by every operation a banned member may not do. A member
+ * of another market acting here is a caller's bug, not a member's mistake, so it throws.
+ */
+export function refuseIfBanned(member: MemberRef | undefined, marketId: number): asserts member is MemberRef {
   if (!member) throw new Error('acting member does not exist');
+  if (member.marketId !== marketId) throw new Error(`member ${member.id} does not belong to market ${marketId}`);
   if (member.bannedAt !== null) throw new Refusal({ code: 'banned', reason: member.banReason });
 }
 
@@ -67,7 +71,7 @@ export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; m
   return function postOffer(input: PostOfferInput): Result<OfferView> {
     return runWrite(db, () => {
       const owner = readers.member(input.ownerId);
-      refuseIfBanned(owner);
+      refuseIfBanned(owner, input.marketId);
       const hours = input.hours ?? DEFAULT_OFFER_HOURS;
       if (!Number.isInteger(hours) || hours < MIN_OFFER_HOURS || hours > MAX_OFFER_HOURS) {
         throw new Refusal({ code: 'invalid_hours', hours, min: MIN_OFFER_HOURS, max: MAX_OFFER_HOURS });

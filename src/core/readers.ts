@@ -97,3 +97,10 @@ export function createReaders({ db }: CoreContext): Readers {
     holding: (memberId, itemId) => holdingOf.get({ memberId, itemId })?.quantity ?? 0,
   };
 }
+
+/** The member, which must belong to `marketId`: anything else is a caller's bug, so it throws. */
+export function requireMemberOf(readers: Readers, marketId: number, memberId: number): MemberRef {
+  const member = readers.member(memberId);
+  if (!member || member.marketId !== marketId) throw new Error(`member ${memberId} does not belong to market ${marketId}`);
+  return member;
+}

@@ -6,7 +6,7 @@ import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
 import { runRead, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Outbox } from './outbox.js';
-import type { Readers } from './readers.js';
+import { requireMemberOf, type Readers } from './readers.js';
 import type { MemberRef, TradeView } from './types.js';
 
 const p = sql.placeholder;
@@ -135,6 +135,7 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
     rateTrade(input: { marketId: number; tradeId: number; memberId: number; stars: number; comment?: string | null | undefined }): Result<TradeView> {
       return runWrite(db, () => {
         const row = requireTrade(input.marketId, input.tradeId);
+        const rater = requireMemberOf(readers, input.marketId, input.memberId);
         const asOwner = row.ownerId === input.memberId;
         if (!asOwner && row.takerId !== input.memberId) throw new Refusal({ code: 'not_trade_party', tradeId: row.id });
         if (row.status !== 'completed') throw new Refusal({ code: 'trade_not_completed', tradeId: row.id, status: row.status });
@@ -143,12 +144,11 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
         if (comment && comment.length > MAX_COMMENT_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'comment', max: MAX_COMMENT_LENGTH });
         const statement = asOwner ? rateAsOwner : rateAsTaker;
         if (statement.run({ id: row.id, stars: input.stars, comment }).changes !== 1) throw new Refusal({ code: 'already_rated', tradeId: row.id });
-        const rater = readers.member(input.memberId);
         const otherId = asOwner ? row.takerId : row.ownerId;
         outbox.enqueue(row.marketId, otherId, `trade:${row.id}:rated-by:${input.memberId}`, {
           kind: 'trade_rated',
           tradeId: row.id,
-          raterName: rater?.displayName ?? '?',
+          raterName: rater.displayName,
           stars: input.stars,
           comment,
         });

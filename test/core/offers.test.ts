@@ -260,3 +260,16 @@ describe('listing', () => {
     expect(t.core.listMyOffers(alice.id, 'cancelled').map((o) => o.id)).toEqual([a.id]);
   });
 });
+
+describe('market scope', () => {
+  it('will not let a member of another market act here, whatever ids a caller passes', () => {
+    const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-200' });
+    const stranger = t.core.ensureMember({ marketId: other.id, platformUserId: '99', displayName: 'stranger' });
+    const offer = unwrap(post(alice, [['apple', 1]], [['orange', 1]]));
+    expect(() => t.core.grantItems(t.market.id, admin.id, stranger.id, items(['apple', 1]))).toThrow(/does not belong to market/);
+    expect(() => t.core.postOffer({ marketId: t.market.id, ownerId: stranger.id, give: items(['apple', 1]), want: items(['orange', 1]) })).toThrow(/does not belong/);
+    expect(() => accept(offer.id, stranger)).toThrow(/does not belong/);
+    expect(() => t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: stranger.id })).toThrow(/does not belong/);
+    expect(t.core.getOffer(t.market.id, offer.id)?.status).toBe('active');
+  });
+});

@@ -1,0 +1,646 @@
+/**
+ * Property: whatever four members and an admin do, in any order, the market stays sound.
+ *
+ * Each run is a random sequence of grant / revoke / post / accept / cancel / decline / remove /
+ * clock advance / expiry sweep / ban / unban on a fresh SQLite file. A small model predicts each
+ * step: which refusals are possible (an operation with no applicable refusal must succeed, one
+ * with any must fail with one of them), what moves where, and each offer's status. After every
+ * step the database is compared with the model and `checkInvariants` checks DESIGN's invariants.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Result, TradeErrorCode } from '../../src/core/errors.js';
+import type { ItemAmount, ItemRequest } from '../../src/core/types.js';
+import type { OfferStatus } from '../../src/db/schema.js';
+import { checkInvariants } from '../support/invariants.js';
+import { createTestMarket, HOUR, unwrap, type TestMarket } from '../support/market.js';
+
+const CATALOG = ['apple', 'orange', 'pear', 'plum'] as const;
+const MEMBERS = 4;
+const NUM_RUNS = 120;
+const MAX_STEPS = 40;
+/** An offer id no run ever reaches. */
+const MISSING_OFFER = 987_654;
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+interface Line {
+  item: number;
+  quantity: number;
+}
+
+/** How an action names an offer: one of the model's active offers, any offer, or none at all. */
+interface OfferPick {
+  from: 'active' | 'any' | 'missing';
+  n: number;
+}
+
+type Action =
+  | { kind: 'grant'; member: number; lines: Line[] }
+  | { kind: 'revoke'; member: number; item: number; quantity: number }
+  /** `fit`: the give side keeps only items the owner holds, each cut down to what they hold (unless that leaves nothing). */
+  | { kind: 'post'; owner: number; give: Line[]; want: Line[]; hours: number | undefined; target: number | null; fit: boolean }
+  /** `topUp`: the admin first grants the taker whatever the offer wants that they lack. */
+  | { kind: 'accept'; member: number; offer: OfferPick; topUp: boolean }
+  | { kind: 'cancel'; member: number; offer: OfferPick }
+  | { kind: 'decline'; member: number; offer: OfferPick }
+  | { kind: 'remove'; offer: OfferPick }
+  | { kind: 'advance'; hours: number }
+  | { kind: 'expire'; hours: number; batch: number }
+  | { kind: 'ban'; member: number }
+  | { kind: 'unban'; member: number };
+
+const memberArb = fc.integer({ min: 0, max: MEMBERS - 1 });
+const itemArb = fc.integer({ min: 0, max: CATALOG.length - 1 });
+// Mostly small amounts; sometimes far more than anyone holds.
+const quantityArb = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 40 }) });
+const lineArb = fc.record({ item: itemArb, quantity: quantityArb });
+/**
+ * The two sides of an offer. Mostly well formed (distinct items on each side, split from one
+ * shuffle of the catalog); sometimes raw lists that may repeat an item (the core merges repeats),
+ * put one item on both sides, or leave a side empty.
+ */
+const sidesArb: fc.Arbitrary<{ give: Line[]; want: Line[] }> = fc.oneof(
+  {
+    weight: 10,
+    arbitrary: fc
+      .tuple(
+        fc.shuffledSubarray([0, 1, 2, 3], { minLength: 2, maxLength: 4 }),
+        fc.nat(),
+        fc.array(quantityArb, { minLength: 4, maxLength: 4 }),
+      )
+      .map(([order, split, quantities]) => {
+        const cut = 1 + (split % (order.length - 1));
+        const line = (item: number, index: number): Line => ({ item, quantity: at(quantities, index) });
+        return { give: order.slice(0, cut).map(line), want: order.slice(cut).map((item, index) => line(item, cut + index)) };
+      }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      give: fc.array(lineArb, { minLength: 0, maxLength: 3 }),
+      want: fc.array(lineArb, { minLength: 0, maxLength: 3 }),
+    }),
+  },
+);
+const hoursArb = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 1, max: 48 }) },
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 721, 2.5) },
+);
+const offerPickArb: fc.Arbitrary<OfferPick> = fc.record({
+  from: fc.oneof({ weight: 8, arbitrary: fc.constant('active' as const) }, { weight: 3, arbitrary: fc.constant('any' as const) }, { weight: 1, arbitrary: fc.constant('missing' as const) }),
+  n: fc.nat({ max: 1000 }),
+});
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('grant' as const),
+      member: memberArb,
+      lines: fc.array(fc.record({ item: itemArb, quantity: fc.integer({ min: 1, max: 10 }) }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('revoke' as const), member: memberArb, item: itemArb, quantity: quantityArb }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('post' as const),
+      owner: memberArb,
+      sides: sidesArb,
+      hours: hoursArb,
+      target: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: memberArb }),
+      fit: fc.boolean(),
+    }).map(({ sides, ...rest }) => ({ ...rest, ...sides })),
+  },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('accept' as const), member: memberArb, offer: offerPickArb, topUp: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), member: memberArb, offer: offerPickArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('decline' as const), member: memberArb, offer: offerPickArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), offer: offerPickArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 0, max: 30 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('expire' as const), hours: fc.integer({ min: 0, max: 30 }), batch: fc.integer({ min: 1, max: 4 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('ban' as const), member: memberArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('unban' as const), member: memberArb }) },
+);
+
+/** Opening stock: member x item -> quantity. */
+const stockArb = fc.array(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: CATALOG.length, maxLength: CATALOG.length }), {
+  minLength: MEMBERS,
+  maxLength: MEMBERS,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Model
+
+interface ModelOffer {
+  id: number;
+  owner: number;
+  target: number | null;
+  /** item index -> quantity, repeats merged. */
+  give: Map<number, number>;
+  want: Map<number, number>;
+  expiresAt: number;
+  status: OfferStatus;
+  acceptedBy: number | null;
+}
+
+interface Model {
+  /** inventory[member][item] */
+  inventory: number[][];
+  banned: boolean[];
+  offers: ModelOffer[];
+}
+
+function at<T>(values: readonly T[], index: number): T {
+  const value = values[index];
+  if (value === undefined) throw new Error(`index ${index} out of range`);
+  return value;
+}
+
+const merge = (lines: readonly Line[]) => {
+  const merged = new Map<number, number>();
+  for (const { item, quantity } of lines) merged.set(item, (merged.get(item) ?? 0) + quantity);
+  return merged;
+};
+
+/** Everything one run needs: the real market and the model of it. */
+class Harness {
+  readonly members: number[];
+  readonly adminId: number;
+  readonly itemIds: number[];
+  readonly model: Model;
+
+  constructor(readonly t: TestMarket) {
+    this.members = Array.from({ length: MEMBERS }, (_, i) => t.member(`m${i}`).id);
+    this.adminId = t.member('admin').id;
+    this.itemIds = CATALOG.map((name) => {
+      const item = t.core.findItem(t.market.id, name);
+      if (!item) throw new Error(`catalog item ${name} missing`);
+      return item.id;
+    });
+    this.model = {
+      inventory: Array.from({ length: MEMBERS }, () => CATALOG.map(() => 0)),
+      banned: Array.from({ length: MEMBERS }, () => false),
+      offers: [],
+    };
+  }
+
+  memberId = (index: number) => at(this.members, index);
+  memberIndex = (id: number) => {
+    const index = this.members.indexOf(id);
+    if (index < 0) throw new Error(`member id ${id} is not one of the traders`);
+    return index;
+  };
+  itemIndex = (id: number) => {
+    const index = this.itemIds.indexOf(id);
+    if (index < 0) throw new Error(`item id ${id} is not in the catalog`);
+    return index;
+  };
+  requests = (lines: readonly Line[]): ItemRequest[] => lines.map(({ item, quantity }) => ({ name: at(CATALOG, item), quantity }));
+  amounts = (amounts: readonly ItemAmount[]) => new Map(amounts.map(({ item, quantity }) => [this.itemIndex(item.id), quantity]));
+
+  held(member: number, item: number) {
+    return at(at(this.model.inventory, member), item);
+  }
+  move(member: number, items: Map<number, number>, sign: 1 | -1) {
+    const row = at(this.model.inventory, member);
+    for (const [item, quantity] of items) row[item] = at(row, item) + sign * quantity;
+  }
+
+  pick(pick: OfferPick): ModelOffer | undefined {
+    if (pick.from === 'missing') return undefined;
+    const active = this.model.offers.filter((offer) => offer.status === 'active');
+    const pool = pick.from === 'active' && active.length > 0 ? active : this.model.offers;
+    return pool.length === 0 ? undefined : at(pool, pick.n % pool.length);
+  }
+
+  /** What the member holds right now, read from the database (not the model). */
+  dbHoldings(memberId: number): Map<number, number> {
+    const rows = this.t.db.sqlite
+      .prepare<[number], { itemId: number; quantity: number }>('SELECT item_id AS itemId, quantity FROM inventories WHERE member_id = ?')
+      .all(memberId);
+    return new Map(rows.map((row) => [this.itemIndex(row.itemId), row.quantity]));
+  }
+
+  /** The database agrees with the model: every inventory, every offer's status and taker, every ban. */
+  compareWithModel(): void {
+    const { sqlite } = this.t.db;
+    const actual = Array.from({ length: MEMBERS }, () => CATALOG.map(() => 0));
+    for (const row of sqlite.prepare<[], { memberId: number; itemId: number; quantity: number }>('SELECT member_id AS memberId, item_id AS itemId, quantity FROM inventories').all()) {
+      at(actual, this.memberIndex(row.memberId))[this.itemIndex(row.itemId)] = row.quantity;
+    }
+    expect(actual, 'inventories (member x item) differ from the model').toEqual(this.model.inventory);
+
+    const offers = sqlite
+      .prepare<[], { id: number; status: OfferStatus; acceptedById: number | null }>('SELECT id, status, accepted_by_id AS acceptedById FROM offers ORDER BY id')
+      .all()
+      .map((row) => ({ id: row.id, status: row.status, acceptedBy: row.acceptedById === null ? null : this.memberIndex(row.acceptedById) }));
+    expect(offers, 'offer statuses differ from the model').toEqual(
+      this.model.offers.map((offer) => ({ id: offer.id, status: offer.status, acceptedBy: offer.acceptedBy })),
+    );
+
+    const banned = this.members.map((id) => this.t.core.getMember(id)?.bannedAt !== null);
+    expect(banned, 'bans differ from the model').toEqual(this.model.banned);
+  }
+}
+
+/**
+ * Checks `result` against the refusals the model found applicable: none -> it must succeed;
+ * some -> it must fail with one of them. Returns the value on success.
+ */
+function expectOutcome<T>(result: Result<T>, reasons: readonly TradeErrorCode[], what: string): T | undefined {
+  if (reasons.length === 0) {
+    if (!result.ok) throw new Error(`${what}: expected success, got ${JSON.stringify(result.error)}`);
+    return result.value;
+  }
+  if (result.ok) throw new Error(`${what}: expected a refusal (${reasons.join(' | ')}), but it succeeded`);
+  if (!reasons.includes(result.error.code)) {
+    throw new Error(`${what}: expected a refusal (${reasons.join(' | ')}), got ${JSON.stringify(result.error)}`);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One step: predict, act, compare
+
+function step(h: Harness, action: Action): void {
+  const { t, model } = h;
+  const { core, market } = t;
+  const now = t.clock();
+  const what = JSON.stringify(action);
+
+  /** An expected close with refund: status changes, the owner gets back exactly what the offer gave. */
+  const refund = (offer: ModelOffer, status: OfferStatus) => {
+    offer.status = status;
+    h.move(offer.owner, offer.give, +1);
+  };
+  const expectReturned = (offer: ModelOffer, returned: readonly ItemAmount[]) =>
+    expect(h.amounts(returned), `${what}: items returned to the owner of offer ${offer.id}`).toEqual(offer.give);
+
+  switch (action.kind) {
+    case 'grant': {
+      const granted = unwrap(core.grantItems(market.id, h.adminId, h.memberId(action.member), h.requests(action.lines)));
+      expect(h.amounts(granted), `${what}: granted`).toEqual(merge(action.lines));
+      h.move(action.member, merge(action.lines), +1);
+      break;
+    }
+
+    case 'revoke': {
+      const have = h.held(action.member, action.item);
+      const result = core.revokeItems(market.id, h.adminId, h.memberId(action.member), h.requests([action]));
+      if (expectOutcome(result, have < action.quantity ? ['items_short'] : [], what)) {
+        h.move(action.member, new Map([[action.item, action.quantity]]), -1);
+      } else if (!result.ok && result.error.code === 'items_short') {
+        expect(result.error.shortages.map((s) => ({ missing: s.missing, have: s.have }))).toEqual([{ missing: action.quantity - have, have }]);
+      }
+      break;
+    }
+
+    case 'post': {
+      const affordable = action.give
+        .filter(({ item }) => h.held(action.owner, item) > 0)
+        .map(({ item, quantity }) => ({ item, quantity: Math.min(quantity, h.held(action.owner, item)) }));
+      const giveLines = action.fit && affordable.length > 0 ? affordable : action.give;
+      const give = merge(giveLines);
+      const want = merge(action.want);
+      const hours = action.hours ?? 24;
+      const shortages = [...give].filter(([item, quantity]) => h.held(action.owner, item) < quantity);
+      const reasons: TradeErrorCode[] = [];
+      if (model.banned[action.owner]) reasons.push('banned');
+      if (!Number.isInteger(hours) || hours < 1 || hours > 720) reasons.push('invalid_hours');
+      if (give.size === 0 || want.size === 0) reasons.push('no_items');
+      if ([...give.keys()].some((item) => want.has(item))) reasons.push('item_on_both_sides');
+      if (action.target !== null && action.target === action.owner) reasons.push('target_is_self');
+      if (action.target !== null && action.target !== action.owner && model.banned[action.target]) reasons.push('member_banned');
+      if (shortages.length > 0) reasons.push('items_short');
+
+      const before = h.dbHoldings(h.memberId(action.owner));
+      const result = core.postOffer({
+        marketId: market.id,
+        ownerId: h.memberId(action.owner),
+        give: h.requests(giveLines),
+        want: h.requests(action.want),
+        hours: action.hours,
+        targetId: action.target === null ? null : h.memberId(action.target),
+      });
+      const posted = expectOutcome(result, reasons, what);
+      if (!posted) {
+        if (!result.ok && result.error.code === 'items_short') {
+          // Every shortage is reported at once, with what the member holds.
+          const reported = result.error.shortages.map((s) => [h.itemIndex(s.item.id), s.missing, s.have]).sort();
+          const expected = shortages.map(([item, quantity]) => [item, quantity - h.held(action.owner, item), h.held(action.owner, item)]).sort();
+          expect(reported, `${what}: shortages`).toEqual(expected);
+        }
+        expect(h.dbHoldings(h.memberId(action.owner)), `${what}: a refused post moved items`).toEqual(before);
+        break;
+      }
+      expect(posted.status).toBe('active');
+      expect(posted.owner.id).toBe(h.memberId(action.owner));
+      expect(posted.target?.id ?? null).toBe(action.target === null ? null : h.memberId(action.target));
+      expect(h.amounts(posted.give), `${what}: posted give`).toEqual(give);
+      expect(h.amounts(posted.want), `${what}: posted want`).toEqual(want);
+      expect(posted.expiresAt).toBe(now + hours * HOUR);
+      expect(model.offers.every((offer) => offer.id < posted.id), 'offer ids grow').toBe(true);
+      model.offers.push({
+        id: posted.id,
+        owner: action.owner,
+        target: action.target,
+        give,
+        want,
+        expiresAt: posted.expiresAt,
+        status: 'active',
+        acceptedBy: null,
+      });
+      h.move(action.owner, give, -1);
+      if (action.target !== null) {
+        const directed = t.db.sqlite
+          .prepare<[string], { recipientId: number }>('SELECT recipient_id AS recipientId FROM outbox WHERE event_key = ?')
+          .all(`offer:${posted.id}:directed`);
+        expect(directed, `${what}: the target is told once`).toEqual([{ recipientId: h.memberId(action.target) }]);
+      }
+      break;
+    }
+
+    case 'accept': {
+      const offer = h.pick(action.offer);
+      if (action.topUp && offer) {
+        const lacking = [...offer.want]
+          .map(([item, quantity]) => ({ item, quantity: quantity - h.held(action.member, item) }))
+          .filter((line) => line.quantity > 0);
+        if (lacking.length > 0) {
+          unwrap(core.grantItems(market.id, h.adminId, h.memberId(action.member), h.requests(lacking)));
+          h.move(action.member, merge(lacking), +1);
+          h.compareWithModel();
+          checkInvariants(t);
+        }
+      }
+      const offerId = offer?.id ?? MISSING_OFFER;
+      const reasons: TradeErrorCode[] = [];
+      if (model.banned[action.member]) reasons.push('banned');
+      // An offer that is no longer available is refused as such, whatever else is wrong with the
+      // attempt (only a ban of the taker may be reported instead).
+      if (!offer) reasons.push('offer_not_found');
+      else if (offer.status !== 'active') reasons.push('offer_not_active');
+      else if (offer.expiresAt <= now) reasons.push('offer_expired');
+      else {
+        if (offer.owner === action.member) reasons.push('own_offer');
+        if (offer.target !== null && offer.target !== action.member) reasons.push('not_open_to_you');
+        if ([...offer.want].some(([item, quantity]) => h.held(action.member, item) < quantity)) reasons.push('items_short');
+      }
+
+      const takerId = h.memberId(action.member);
+      const ownerId = offer ? h.memberId(offer.owner) : undefined;
+      const takerBefore = h.dbHoldings(takerId);
+      const ownerBefore = ownerId === undefined ? undefined : h.dbHoldings(ownerId);
+      const result = core.acceptOffer({ marketId: market.id, offerId, takerId });
+      const accepted = expectOutcome(result, reasons, what);
+      if (!accepted || !offer || ownerId === undefined || !ownerBefore) {
+        expect(h.dbHoldings(takerId), `${what}: a refused accept moved the taker's items`).toEqual(takerBefore);
+        if (ownerId !== undefined) expect(h.dbHoldings(ownerId), `${what}: a refused accept moved the owner's items`).toEqual(ownerBefore);
+        break;
+      }
+      // Exactly the offer's items moved: the taker pays `want` and gets `give`; the owner gets `want`.
+      const delta = (before: Map<number, number>, after: Map<number, number>) =>
+        new Map(CATALOG.map((_, item) => [item, (after.get(item) ?? 0) - (before.get(item) ?? 0)] as const).filter(([, d]) => d !== 0));
+      const expectedTaker = new Map<number, number>();
+      for (const [item, quantity] of offer.give) expectedTaker.set(item, (expectedTaker.get(item) ?? 0) + quantity);
+      for (const [item, quantity] of offer.want) expectedTaker.set(item, (expectedTaker.get(item) ?? 0) - quantity);
+      expect(delta(takerBefore, h.dbHoldings(takerId)), `${what}: taker's inventory change`).toEqual(expectedTaker);
+      expect(delta(ownerBefore, h.dbHoldings(ownerId)), `${what}: owner's inventory change`).toEqual(offer.want);
+      expect(accepted.offer.status).toBe('completed');
+      expect(accepted.trade.taker.id).toBe(takerId);
+      expect(accepted.trade.owner.id).toBe(ownerId);
+      expect(accepted.trade.offerId).toBe(offer.id);
+      expect(h.amounts(accepted.trade.ownerGave)).toEqual(offer.give);
+      expect(h.amounts(accepted.trade.takerGave)).toEqual(offer.want);
+
+      offer.status = 'completed';
+      offer.acceptedBy = action.member;
+      h.move(action.member, offer.want, -1);
+      h.move(action.member, offer.give, +1);
+      h.move(offer.owner, offer.want, +1);
+      break;
+    }
+
+    case 'cancel': {
+      const offer = h.pick(action.offer);
+      const reasons: TradeErrorCode[] = [];
+      if (!offer) reasons.push('offer_not_found');
+      else {
+        if (offer.owner !== action.member) reasons.push('not_offer_owner');
+        if (offer.status !== 'active') reasons.push('offer_not_active');
+      }
+      const result = core.cancelOffer({ marketId: market.id, offerId: offer?.id ?? MISSING_OFFER, memberId: h.memberId(action.member) });
+      const closed = expectOutcome(result, reasons, what);
+      if (closed && offer) {
+        expectReturned(offer, closed.returned);
+        refund(offer, 'cancelled');
+      }
+      break;
+    }
+
+    case 'decline': {
+      const offer = h.pick(action.offer);
+      const reasons: TradeErrorCode[] = [];
+      if (model.banned[action.member]) reasons.push('banned');
+      if (!offer) reasons.push('offer_not_found');
+      else {
+        if (offer.target !== action.member) reasons.push('not_open_to_you');
+        if (offer.status !== 'active') reasons.push('offer_not_active');
+        else if (offer.expiresAt <= now) reasons.push('offer_expired');
+      }
+      const result = core.declineOffer({ marketId: market.id, offerId: offer?.id ?? MISSING_OFFER, memberId: h.memberId(action.member) });
+      const closed = expectOutcome(result, reasons, what);
+      if (closed && offer) {
+        expectReturned(offer, closed.returned);
+        refund(offer, 'declined');
+      }
+      break;
+    }
+
+    case 'remove': {
+      const offer = h.pick(action.offer);
+      const reasons: TradeErrorCode[] = [];
+      if (!offer) reasons.push('offer_not_found');
+      else if (offer.status !== 'active') reasons.push('offer_not_active');
+      const result = core.removeOffer({ marketId: market.id, offerId: offer?.id ?? MISSING_OFFER, adminId: h.adminId, reason: 'spam' });
+      const closed = expectOutcome(result, reasons, what);
+      if (closed && offer) {
+        expectReturned(offer, closed.returned);
+        refund(offer, 'removed');
+      }
+      break;
+    }
+
+    case 'advance': {
+      t.clock.advance(action.hours * HOUR);
+      break;
+    }
+
+    case 'expire': {
+      t.clock.advance(action.hours * HOUR);
+      const due = model.offers.filter((offer) => offer.status === 'active' && offer.expiresAt <= t.clock());
+      const expired: number[] = [];
+      for (let round = 0; ; round += 1) {
+        if (round > model.offers.length + 1) throw new Error(`${what}: the sweep never reports that it is done`);
+        const batch = core.expireDueOffers(action.batch);
+        expect(batch.expired.length, `${what}: batch size`).toBeLessThanOrEqual(action.batch);
+        for (const closed of batch.expired) {
+          const offer = model.offers.find((candidate) => candidate.id === closed.offer.id);
+          if (!offer) throw new Error(`${what}: the sweep expired unknown offer ${closed.offer.id}`);
+          expectReturned(offer, closed.returned);
+          expired.push(offer.id);
+        }
+        // Checked between batches too: each batch is its own transaction.
+        checkInvariants(t);
+        if (!batch.more) break;
+      }
+      expect(expired.sort((a, b) => a - b), `${what}: expired offers`).toEqual(due.map((offer) => offer.id));
+      for (const offer of due) refund(offer, 'expired');
+      break;
+    }
+
+    case 'ban': {
+      const open = model.offers.filter((offer) => offer.owner === action.member && offer.status === 'active');
+      const result = unwrap(core.banMember({ marketId: market.id, adminId: h.adminId, memberId: h.memberId(action.member), reason: 'test' }));
+      expect(result.removed.map((closed) => closed.offer.id).sort((a, b) => a - b), `${what}: offers removed by the ban`).toEqual(open.map((offer) => offer.id));
+      for (const closed of result.removed) {
+        const offer = open.find((candidate) => candidate.id === closed.offer.id);
+        if (offer) expectReturned(offer, closed.returned);
+      }
+      model.banned[action.member] = true;
+      for (const offer of open) refund(offer, 'removed');
+      break;
+    }
+
+    case 'unban': {
+      const result = core.unbanMember({ marketId: market.id, memberId: h.memberId(action.member) });
+      expectOutcome(result, model.banned[action.member] ? [] : ['not_banned'], what);
+      model.banned[action.member] = false;
+      break;
+    }
+  }
+}
+
+describe('trade core invariants (property)', () => {
+  it(`hold after every step of ${NUM_RUNS} random sequences of up to ${MAX_STEPS} operations`, () => {
+    /** How the offers of all runs ended, to show the generators reach the interesting paths. */
+    const ended = new Map<OfferStatus, number>();
+    fc.assert(
+      fc.property(stockArb, fc.array(actionArb, { minLength: 1, maxLength: MAX_STEPS, size: 'max' }), (stock, actions) => {
+        const t = createTestMarket({ items: [...CATALOG] });
+        try {
+          const h = new Harness(t);
+          checkInvariants(t);
+          // Opening stock, granted like any other grant, so most runs can trade from the start.
+          stock.forEach((quantities, member) => {
+            const lines = quantities.map((quantity, item) => ({ item, quantity })).filter((line) => line.quantity > 0);
+            if (lines.length > 0) step(h, { kind: 'grant', member, lines });
+          });
+          h.compareWithModel();
+          checkInvariants(t);
+          actions.forEach((action, index) => {
+            try {
+              step(h, action);
+              h.compareWithModel();
+              checkInvariants(t);
+            } catch (error) {
+              const message = error instanceof Error ? error.message : String(error);
+              throw new Error(`step ${index + 1} of ${actions.length} ${JSON.stringify(action)}:\n${message}`, { cause: error });
+            }
+          });
+          for (const offer of h.model.offers) ended.set(offer.status, (ended.get(offer.status) ?? 0) + 1);
+        } finally {
+          t.cleanup();
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    // The generators must actually reach the interesting paths, or the property proves little.
+    expect(ended.get('completed') ?? 0, 'accepted offers over all runs').toBeGreaterThan(NUM_RUNS / 10);
+    expect(ended.get('expired') ?? 0, 'expired offers over all runs').toBeGreaterThan(0);
+    expect(ended.get('removed') ?? 0, 'removed offers over all runs').toBeGreaterThan(0);
+    expect(ended.get('cancelled') ?? 0, 'cancelled offers over all runs').toBeGreaterThan(0);
+  });
+});
+
+/** The checker itself: a healthy market passes, and each kind of damage is named. */
+describe('checkInvariants', () => {
+  function healthyMarket() {
+    const t = createTestMarket({ items: [...CATALOG] });
+    const { core, market } = t;
+    const [alice, bob, admin] = [t.member('alice'), t.member('bob'), t.member('admin')];
+    unwrap(core.grantItems(market.id, admin.id, alice.id, [{ name: 'apple', quantity: 20 }]));
+    unwrap(core.grantItems(market.id, admin.id, bob.id, [{ name: 'pear', quantity: 20 }]));
+    const post = (hours: number) =>
+      unwrap(core.postOffer({ marketId: market.id, ownerId: alice.id, give: [{ name: 'apple', quantity: 2 }], want: [{ name: 'pear', quantity: 1 }], hours }));
+    const offers = { completed: post(48), expired: post(1), cancelled: post(48), active: post(48) };
+    unwrap(core.acceptOffer({ marketId: market.id, offerId: offers.completed.id, takerId: bob.id }));
+    unwrap(core.cancelOffer({ marketId: market.id, offerId: offers.cancelled.id, memberId: alice.id }));
+    t.clock.advance(2 * HOUR);
+    core.expireDueOffers();
+    checkInvariants(t);
+    return { t, alice, bob, offers: { completed: offers.completed.id, expired: offers.expired.id, cancelled: offers.cancelled.id, active: offers.active.id } };
+  }
+
+  const damage: Array<[string, RegExp, (h: ReturnType<typeof healthyMarket>) => void]> = [
+    ['an item appears from nowhere', /conservation/, ({ t, bob }) => t.db.sqlite.prepare('UPDATE inventories SET quantity = quantity + 1 WHERE member_id = ?').run(bob.id)],
+    [
+      'a holding goes negative',
+      /never negative: an inventory quantity is below zero/,
+      ({ t, bob }) => {
+        t.db.sqlite.pragma('ignore_check_constraints = ON');
+        t.db.sqlite.prepare("UPDATE inventories SET quantity = -1 WHERE member_id = ? AND item_id = (SELECT id FROM items WHERE slug = 'pear')").run(bob.id);
+      },
+    ],
+    [
+      'a closed offer comes back to life without its escrow',
+      /escrow of an active offer/,
+      ({ t, offers }) => t.db.sqlite.prepare("UPDATE offers SET status = 'active', closed_at = NULL WHERE id = ?").run(offers.expired),
+    ],
+    ['an accepted offer loses its trade', /exactly once: a completed offer does not have exactly one trade/, ({ t, offers }) => t.db.sqlite.prepare('DELETE FROM trades WHERE offer_id = ?').run(offers.completed)],
+    [
+      'an accepted offer is marked cancelled',
+      /exactly once/,
+      ({ t, offers }) => t.db.sqlite.prepare("UPDATE offers SET status = 'cancelled' WHERE id = ?").run(offers.completed),
+    ],
+    [
+      "a trade names someone other than the offer's taker",
+      /exactly once: a completed offer's trade does not match it/,
+      ({ t, offers, alice }) => t.db.sqlite.prepare('UPDATE offers SET accepted_by_id = ? WHERE id = ?').run(alice.id, offers.completed),
+    ],
+    ['an expiry notification is lost', /nothing is lost: an ended offer does not have exactly one owner notification/, ({ t, offers }) => t.db.sqlite.prepare('DELETE FROM outbox WHERE event_key = ?').run(`offer:${offers.expired}:expired`)],
+    [
+      'an open offer is reported as cancelled',
+      /nothing is lost: an offer has a notification for an ending it did not have/,
+      ({ t, offers, alice }) =>
+        t.db.sqlite
+          .prepare("INSERT INTO outbox (market_id, recipient_id, kind, payload, event_key, next_attempt_at, created_at) VALUES (?, ?, 'offer_cancelled', '{}', ?, 0, 0)")
+          .run(t.market.id, alice.id, `offer:${offers.active}:cancelled`),
+    ],
+    [
+      'an offer is directed at a member of another market',
+      /market scope/,
+      ({ t, offers }) => {
+        const other = t.core.ensureMarket({ platform: 'discord', platformMarketId: 'elsewhere' });
+        const stranger = t.core.ensureMember({ marketId: other.id, platformUserId: 'x', displayName: 'stranger' });
+        t.db.sqlite.prepare('UPDATE offers SET target_id = ? WHERE id = ?').run(stranger.id, offers.active);
+      },
+    ],
+  ];
+
+  it.each(damage)('names the damage when %s', (_, message, tamper) => {
+    const h = healthyMarket();
+    try {
+      tamper(h);
+      expect(() => checkInvariants(h.t)).toThrow(message);
+    } finally {
+      h.t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * Checks every invariant of DESIGN.md that can be read from the database, with plain SQL over
+ * the raw connection plus the core's own ledger audit. Throws an Error naming the first
+ * violation; returns nothing when the database is consistent.
+ *
+ * Reused by the property test, the multi-process race test and anything else that wants to say
+ * "whatever just happened, the market is still sound".
+ */
+import type { Database } from '../../src/db/connection.js';
+import type { TradeCore } from '../../src/core/trade-core.js';
+
+/** Anything with a database and a core over it, e.g. a `TestMarket`. */
+export interface InvariantTarget {
+  db: Database;
+  core: Pick<TradeCore, 'audit'>;
+}
+
+/** The owner-facing outbox event of each terminal offer status: `offer:{id}:{suffix}`. */
+export const ENDING_EVENT_SUFFIX = {
+  completed: 'accepted',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  removed: 'removed',
+  declined: 'declined',
+} as const;
+
+const ENDING_SUFFIXES = Object.values(ENDING_EVENT_SUFFIX);
+const TERMINAL_STATUSES = Object.keys(ENDING_EVENT_SUFFIX);
+/** Settlement in progress (confirm settlement): escrow and a pending trade are legitimate there. */
+const IN_SETTLEMENT = 'settling';
+
+class InvariantViolation extends Error {
+  override name = 'InvariantViolation';
+}
+
+function fail(invariant: string, detail: string, rows?: unknown): never {
+  const shown = rows === undefined ? '' : `\n${JSON.stringify(rows, null, 2)}`;
+  throw new InvariantViolation(`invariant violated: ${invariant}: ${detail}${shown}`);
+}
+
+/** Fails with the first rows of `rows` when there are any. */
+function none(invariant: string, detail: string, rows: unknown[]): void {
+  if (rows.length > 0) fail(invariant, `${detail} (${rows.length} row${rows.length === 1 ? '' : 's'})`, rows.slice(0, 5));
+}
+
+const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+export function checkInvariants(target: InvariantTarget): void {
+  const { sqlite } = target.db;
+  const all = (query: string): unknown[] => sqlite.prepare(query).all();
+
+  // Everything below reads one snapshot, so a check never mixes two states of the database.
+  const check = sqlite.transaction(() => {
+    // 3. Never negative (first: a negative holding would also break conservation, and this names it).
+    none(
+      'never negative',
+      'an inventory quantity is below zero',
+      all(`SELECT member_id AS memberId, item_id AS itemId, quantity FROM inventories WHERE quantity < 0`),
+    );
+    none(
+      'never negative',
+      'an offer line holds less than zero or more than its quantity',
+      all(`SELECT offer_id AS offerId, side, item_id AS itemId, quantity, held FROM offer_lines WHERE held < 0 OR held > quantity`),
+    );
+
+    // 1. Conservation, as the core's audit sees it (ledger replay per member, per offer, per item).
+    const audit = target.core.audit();
+    if (!audit.ok || audit.differences.length > 0) {
+      fail('conservation (audit)', `core.audit() reports ${audit.differences.length} difference(s)`, audit.differences.slice(0, 5));
+    }
+
+    // 1b. Conservation, recomputed here independently: per item, grants - revokes == inventories + escrow.
+    none(
+      'conservation',
+      'grants - revokes != inventories + escrow for an item',
+      all(`
+        SELECT i.id AS itemId, i.slug,
+          coalesce(g.granted, 0) AS granted, coalesce(g.revoked, 0) AS revoked,
+          coalesce(v.quantity, 0) AS inInventories, coalesce(e.quantity, 0) AS inEscrow
+        FROM items i
+        LEFT JOIN (
+          SELECT item_id,
+            SUM(CASE WHEN kind = 'grant' THEN quantity ELSE 0 END) AS granted,
+            SUM(CASE WHEN kind = 'revoke' THEN quantity ELSE 0 END) AS revoked
+          FROM ledger GROUP BY item_id
+        ) g ON g.item_id = i.id
+        LEFT JOIN (SELECT item_id, SUM(quantity) AS quantity FROM inventories GROUP BY item_id) v ON v.item_id = i.id
+        LEFT JOIN (SELECT item_id, SUM(held) AS quantity FROM offer_lines GROUP BY item_id) e ON e.item_id = i.id
+        WHERE coalesce(g.granted, 0) - coalesce(g.revoked, 0) != coalesce(v.quantity, 0) + coalesce(e.quantity, 0)`),
+    );
+    none(
+      'conservation',
+      'a ledger row moves a non-positive quantity',
+      all(`SELECT id, kind, item_id AS itemId, quantity FROM ledger WHERE quantity <= 0`),
+    );
+
+    // Escrow only on live offers; what an active offer holds is exactly what it gives.
+    none(
+      'escrow only on active offers',
+      'a closed offer still holds items in escrow',
+      all(`
+        SELECT l.offer_id AS offerId, o.status, l.side, l.item_id AS itemId, l.held
+        FROM offer_lines l JOIN offers o ON o.id = l.offer_id
+        WHERE l.held != 0 AND o.status NOT IN ('active', '${IN_SETTLEMENT}')`),
+    );
+    none(
+      'escrow of an active offer',
+      'a give line of an active offer does not hold exactly its quantity',
+      all(`
+        SELECT l.offer_id AS offerId, l.item_id AS itemId, l.quantity, l.held
+        FROM offer_lines l JOIN offers o ON o.id = l.offer_id
+        WHERE o.status = 'active' AND l.side = 'give' AND l.held != l.quantity`),
+    );
+    none(
+      'escrow of an active offer',
+      'a want line holds items (only given items are escrowed)',
+      all(`SELECT offer_id AS offerId, item_id AS itemId, quantity, held FROM offer_lines WHERE side = 'want' AND held != 0`),
+    );
+    none(
+      'offer shape',
+      'an offer has no give line or no want line',
+      all(`
+        SELECT o.id AS offerId, o.status,
+          (SELECT count(*) FROM offer_lines l WHERE l.offer_id = o.id AND l.side = 'give') AS giveLines,
+          (SELECT count(*) FROM offer_lines l WHERE l.offer_id = o.id AND l.side = 'want') AS wantLines
+        FROM offers o WHERE giveLines = 0 OR wantLines = 0`),
+    );
+
+    // Everything is scoped to a market: no row ties together members, items or offers of two markets.
+    const scoped: Array<[string, string]> = [
+      [
+        'an inventory holds an item of another market',
+        `SELECT v.member_id AS memberId, v.item_id AS itemId, m.market_id AS memberMarket, i.market_id AS itemMarket
+         FROM inventories v JOIN members m ON m.id = v.member_id JOIN items i ON i.id = v.item_id WHERE m.market_id != i.market_id`,
+      ],
+      [
+        "an offer's owner, target or taker is a member of another market",
+        `SELECT o.id AS offerId, o.market_id AS offerMarket, ow.market_id AS ownerMarket, tg.market_id AS targetMarket, tk.market_id AS takerMarket
+         FROM offers o JOIN members ow ON ow.id = o.owner_id
+           LEFT JOIN members tg ON tg.id = o.target_id LEFT JOIN members tk ON tk.id = o.accepted_by_id
+         WHERE ow.market_id != o.market_id OR tg.market_id != o.market_id OR tk.market_id != o.market_id`,
+      ],
+      [
+        'an offer line names an item of another market',
+        `SELECT l.offer_id AS offerId, l.item_id AS itemId FROM offer_lines l JOIN offers o ON o.id = l.offer_id JOIN items i ON i.id = l.item_id
+         WHERE i.market_id != o.market_id`,
+      ],
+      [
+        "a trade's parties are members of another market",
+        `SELECT t.id AS tradeId FROM trades t JOIN members ow ON ow.id = t.owner_id JOIN members tk ON tk.id = t.taker_id
+         WHERE ow.market_id != t.market_id OR tk.market_id != t.market_id`,
+      ],
+      [
+        'a ledger row moves an item to or from a place of another market',
+        `SELECT l.id AS ledgerId, l.kind, l.market_id AS ledgerMarket FROM ledger l JOIN items i ON i.id = l.item_id
+           LEFT JOIN members fm ON fm.id = l.from_member_id LEFT JOIN members tm ON tm.id = l.to_member_id
+           LEFT JOIN offers fo ON fo.id = l.from_offer_id LEFT JOIN offers tof ON tof.id = l.to_offer_id
+         WHERE i.market_id != l.market_id OR fm.market_id != l.market_id OR tm.market_id != l.market_id
+            OR fo.market_id != l.market_id OR tof.market_id != l.market_id`,
+      ],
+      [
+        'a notification goes to a member of another market',
+        `SELECT n.id AS outboxId, n.event_key AS eventKey FROM outbox n JOIN members m ON m.id = n.recipient_id WHERE m.market_id != n.market_id`,
+      ],
+    ];
+    for (const [detail, query] of scoped) none('market scope', detail, all(query));
+
+    // 2. Exactly once: a completed offer has one trade, naming its taker; no other offer has one.
+    none(
+      'exactly once',
+      'a completed offer does not have exactly one trade, or has no accepted_by_id',
+      all(`
+        SELECT o.id AS offerId, o.accepted_by_id AS acceptedById, (SELECT count(*) FROM trades t WHERE t.offer_id = o.id) AS trades
+        FROM offers o WHERE o.status = 'completed' AND (o.accepted_by_id IS NULL OR trades != 1)`),
+    );
+    none(
+      'exactly once',
+      "a completed offer's trade does not match it (taker, owner, market or trade status)",
+      all(`
+        SELECT o.id AS offerId, t.id AS tradeId, o.accepted_by_id AS acceptedById, t.taker_id AS takerId,
+          o.owner_id AS offerOwner, t.owner_id AS tradeOwner, o.market_id AS offerMarket, t.market_id AS tradeMarket, t.status
+        FROM offers o JOIN trades t ON t.offer_id = o.id
+        WHERE o.status = 'completed'
+          AND (t.taker_id != o.accepted_by_id OR t.owner_id != o.owner_id OR t.market_id != o.market_id
+               OR t.status != 'completed' OR t.completed_at IS NULL OR t.taker_id = t.owner_id)`),
+    );
+    none(
+      'exactly once',
+      'an offer that is neither completed nor settling has a trade',
+      all(`
+        SELECT o.id AS offerId, o.status, t.id AS tradeId, t.status AS tradeStatus
+        FROM offers o JOIN trades t ON t.offer_id = o.id
+        WHERE o.status NOT IN ('completed', '${IN_SETTLEMENT}')`),
+    );
+    none(
+      'exactly once',
+      "a completed trade's offer is not completed",
+      all(`
+        SELECT t.id AS tradeId, t.offer_id AS offerId, o.status AS offerStatus
+        FROM trades t LEFT JOIN offers o ON o.id = t.offer_id
+        WHERE t.status = 'completed' AND (o.id IS NULL OR o.status != 'completed')`),
+    );
+    none(
+      'exactly once',
+      'an offer that was not accepted names a taker',
+      all(`SELECT id AS offerId, status, accepted_by_id AS acceptedById FROM offers WHERE accepted_by_id IS NOT NULL AND status NOT IN ('completed', '${IN_SETTLEMENT}')`),
+    );
+    none(
+      'offer lifecycle',
+      'closed_at is set on an offer that is still open, or missing on one that ended',
+      all(`
+        SELECT id AS offerId, status, closed_at AS closedAt FROM offers
+        WHERE (status IN ('active', '${IN_SETTLEMENT}') AND closed_at IS NOT NULL)
+           OR (status NOT IN ('active', '${IN_SETTLEMENT}') AND closed_at IS NULL)`),
+    );
+
+    // 5. Nothing is lost, nobody is told twice: each ended offer has exactly one owner-facing
+    // notification for its ending, and no notification for an ending it did not have.
+    const endingKeys = ENDING_SUFFIXES.map((suffix) => `'offer:' || o.id || ':${suffix}'`).join(', ');
+    const expectedKey = `'offer:' || o.id || ':' || CASE o.status ${Object.entries(ENDING_EVENT_SUFFIX)
+      .map(([status, suffix]) => `WHEN '${status}' THEN '${suffix}'`)
+      .join(' ')} END`;
+    none(
+      'nothing is lost',
+      'an ended offer does not have exactly one owner notification for its ending',
+      all(`
+        SELECT o.id AS offerId, o.status, o.owner_id AS ownerId,
+          (SELECT count(*) FROM outbox n WHERE n.event_key = ${expectedKey} AND n.recipient_id = o.owner_id AND n.market_id = o.market_id) AS notices
+        FROM offers o
+        WHERE o.status IN (${inList(TERMINAL_STATUSES)}) AND notices != 1`),
+    );
+    none(
+      'nothing is lost',
+      'an offer has a notification for an ending it did not have',
+      all(`
+        SELECT o.id AS offerId, o.status, n.event_key AS eventKey, n.recipient_id AS recipientId
+        FROM offers o JOIN outbox n ON n.event_key IN (${endingKeys})
+        WHERE o.status NOT IN (${inList(TERMINAL_STATUSES)})
+           OR n.event_key != ${expectedKey}
+           OR n.recipient_id != o.owner_id`),
+    );
+    none(
+      'nothing is lost',
+      'an accepted offer did not notify its taker exactly once',
+      all(`
+        SELECT o.id AS offerId, o.accepted_by_id AS takerId,
+          (SELECT count(*) FROM outbox n WHERE n.event_key = 'offer:' || o.id || ':taken' AND n.recipient_id = o.accepted_by_id) AS notices
+        FROM offers o WHERE o.status = 'completed' AND notices != 1`),
+    );
+  });
+  check.deferred();
+}
