@@ -253,6 +253,17 @@ export const en = {
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,
   useInGroup: 'Use me in a group first: there, every command works on that group\'s market.',
 
+  /** Telegram-only sentences: private-chat markets and buttons. */
+  telegram: {
+    marketsDescription: 'Pick the market your private commands act on',
+    marketsTitle: 'Your markets:',
+    current: '(current)',
+    switchHint: 'Switch with /markets NUMBER; commands here then act on that market.',
+    switched: (title: string) => `Commands here now act on "${title}".`,
+    staleButton: 'This button no longer works; send the command again.',
+    unknownCommand: 'I do not know that command. Send /help to see what I can do.',
+  },
+
   /** Direct messages for the outbox notifications. */
   notification: {
     offer_accepted: (n: { offerId: number; takerName: string; received: Amounts; gave: Amounts }) =>

@@ -1,0 +1,221 @@
+/**
+ * The Telegram bot: grammY long polling in front of the command catalog.
+ *
+ * A group is a market (created on first use). In a private chat the bot acts on the member's
+ * current market: the group they used last, or the one picked with `/markets`. Everything a
+ * command says comes from `commands/`; this file only translates updates and replies.
+ */
+import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
+import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { Bot, GrammyError, type Context } from 'grammy';
+import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
+import { commands, executeText, findCommand } from '../../../commands/index.js';
+import type { CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
+import { messagesFor, type Messages } from '../../../commands/messages/index.js';
+import type { TradeCore } from '../../core/trade-core.js';
+import type { Market, MemberRef } from '../../core/types.js';
+import type { Logger } from '../../logger.js';
+import { displayName, readCommandText } from './mentions.js';
+import { publishCommandMenu } from './menu.js';
+import { messageOptions, plainText, renderHtml } from './render.js';
+
+export interface TelegramBotOptions {
+  token: string;
+  /** Bot API root without a trailing slash; Telegram's own when absent. */
+  apiRoot?: string | undefined;
+  core: TradeCore;
+  log: Logger;
+  /** Skips `getMe` at start (tests). */
+  botInfo?: UserFromGetMe;
+  /** Telegram's flood limits by default; tests against a fake may loosen them. */
+  throttle?: APIThrottlerOptions;
+  retry?: Partial<AutoRetryOptions>;
+  /** Seconds a `getUpdates` call waits for news (30 in production). */
+  pollingTimeoutSeconds?: number;
+}
+
+const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
+const ADMIN_STATUSES = new Set(['creator', 'administrator']);
+
+export function createTelegramBot(options: TelegramBotOptions) {
+  const { core, log } = options;
+  const bot = new Bot(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
+  });
+  bot.api.config.use(apiThrottler(options.throttle));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
+
+  const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
+
+  /** The market and member an update acts on, or the sentence to answer when there is none. */
+  function scopeOf(chat: Chat, user: User, t: Messages): { market: Market; member: MemberRef } | { refusal: string } {
+    let market: Market | undefined;
+    if (isGroup(chat)) {
+      market = core.ensureMarket({ platform: 'telegram', platformMarketId: String(chat.id), title: chat.title });
+      if (core.currentMarket('telegram', String(user.id))?.id !== market.id) core.setCurrentMarket('telegram', String(user.id), market.id);
+    } else {
+      market = core.currentMarket('telegram', String(user.id));
+      if (!market) return { refusal: t.useInGroup };
+    }
+    const member = core.ensureMember({ marketId: market.id, platformUserId: String(user.id), displayName: displayName(user), username: user.username ?? null });
+    return { market, member };
+  }
+
+  function commandContext(market: Market, member: MemberRef, user: User, t: Messages): CommandContext {
+    return {
+      core,
+      t,
+      platform: 'telegram',
+      market,
+      member,
+      // Asked at the moment of the action: rights change without the bot being told.
+      isAdmin: async () => ADMIN_STATUSES.has((await bot.api.getChatMember(Number(market.platformMarketId), user.id)).status),
+    };
+  }
+
+  /** Sends a reply where it belongs: private matters go to the private chat, the rest in place. */
+  async function deliver(ctx: Context, reply: Reply, t: Messages, answering?: Message) {
+    const chat = ctx.chat;
+    const user = ctx.from;
+    if (!chat || !user) return;
+    const inPlace = answering ? { reply_parameters: { message_id: answering.message_id, allow_sending_without_reply: true } } : {};
+    if (reply.visibility === 'private' && isGroup(chat)) {
+      try {
+        await bot.api.sendMessage(user.id, renderHtml(reply), messageOptions(reply));
+        await ctx.reply(t.privateReplySent, inPlace);
+      } catch (error) {
+        if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
+        await ctx.reply(t.openPrivateChat(deepLink('hello')), inPlace);
+      }
+      return;
+    }
+    await ctx.reply(renderHtml(reply), { ...messageOptions(reply), ...inPlace });
+  }
+
+  bot.command('start', async (ctx) => {
+    const t = messagesFor(ctx.from?.language_code);
+    const offerId = /^offer_(\d+)$/.exec(ctx.match.trim())?.[1];
+    if (!offerId || !ctx.from) return void (await deliver(ctx, { title: t.help.title, text: `${t.help.intro}\n\n${t.useInGroup}`, visibility: 'personal', tone: 'info' }, t));
+    const offer = core.findOffer(Number(offerId));
+    if (!offer) return void (await deliver(ctx, { text: t.error({ code: 'offer_not_found', offerId: Number(offerId) }), visibility: 'personal', tone: 'error' }, t));
+    // Opening an offer's link makes its market the current one, so its buttons act there.
+    core.setCurrentMarket('telegram', String(ctx.from.id), offer.marketId);
+    await runAndDeliver(ctx, 'offer', offerId, t);
+  });
+
+  bot.command('markets', async (ctx) => {
+    if (!ctx.from) return;
+    const t = messagesFor(ctx.from.language_code);
+    const user = String(ctx.from.id);
+    const mine = core.marketsOf('telegram', user);
+    const pick = Number(ctx.match.trim());
+    if (Number.isInteger(pick) && pick >= 1 && pick <= mine.length) {
+      const chosen = mine[pick - 1] as Market;
+      core.setCurrentMarket('telegram', user, chosen.id);
+      return void (await ctx.reply(t.telegram.switched(chosen.title ?? chosen.platformMarketId)));
+    }
+    if (mine.length === 0) return void (await ctx.reply(t.useInGroup));
+    const current = core.currentMarket('telegram', user)?.id;
+    const lines = mine.map((m, i) => `${i + 1}. ${m.title ?? m.platformMarketId}${m.id === current ? ` ${t.telegram.current}` : ''}`);
+    await ctx.reply([t.telegram.marketsTitle, ...lines, '', t.telegram.switchHint].join('\n'));
+  });
+
+  /** Runs a catalog command for the update's member and delivers the answer. */
+  async function runAndDeliver(ctx: Context, name: string, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
+    const command = findCommand(name);
+    const chat = ctx.chat;
+    const user = ctx.from;
+    if (!command || !chat || !user) return;
+    const scope = scopeOf(chat, user, t);
+    if ('refusal' in scope) return void (await deliver(ctx, { text: scope.refusal, visibility: 'personal', tone: 'error' }, t, answering));
+    const result = await executeText(commandContext(scope.market, scope.member, user, t), command, args, extras);
+    log.debug({ market: scope.market.id, member: scope.member.id, command: name, tone: result.reply.tone }, 'command handled');
+    await deliver(ctx, result.reply, t, answering);
+  }
+
+  bot.on('message:text', async (ctx, next) => {
+    const text = readCommandText(ctx.message);
+    if (!text || !findCommand(text.name)) return next();
+    // In a group, `/post@OtherBot` is for another bot.
+    const addressed = /^\/[^\s@]+@(\S+)/.exec(ctx.message.text)?.[1];
+    if (addressed && addressed.toLowerCase() !== bot.botInfo.username.toLowerCase()) return next();
+    const t = messagesFor(ctx.from.language_code);
+    await runAndDeliver(ctx, text.name, text.args, t, { replyTo: text.replyTo, mentions: text.mentions }, ctx.message);
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    const t = messagesFor(ctx.from.language_code);
+    const [name = '', ...args] = ctx.callbackQuery.data.split(' ');
+    const message = ctx.callbackQuery.message;
+    const command = findCommand(name);
+    if (!command || !message || !ctx.chat) return void (await ctx.answerCallbackQuery({ text: t.telegram.staleButton, show_alert: true }));
+    // Details from a group open the offer in the private chat, where the answer belongs.
+    if (name === 'offer' && isGroup(ctx.chat)) return void (await ctx.answerCallbackQuery({ url: deepLink(`offer_${args[0]}`) }));
+
+    const scope = scopeOf(ctx.chat, ctx.from, t);
+    if ('refusal' in scope) return void (await ctx.answerCallbackQuery({ text: scope.refusal, show_alert: true }));
+    const result: CommandResult = await executeText(commandContext(scope.market, scope.member, ctx.from, t), command, args.join(' '));
+    log.debug({ market: scope.market.id, member: scope.member.id, command: name, tone: result.reply.tone }, 'button handled');
+    if (result.card) {
+      try {
+        await ctx.api.editMessageText(message.chat.id, message.message_id, renderHtml(result.card.reply), messageOptions(result.card.reply));
+      } catch (error) {
+        // Two presses that end in the same card: the second edit changes nothing.
+        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+      }
+    }
+    if (result.reply.buttons?.length || (!result.card && result.reply.visibility !== 'personal')) {
+      await ctx.answerCallbackQuery();
+      await deliver(ctx, result.reply, t);
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
+  });
+
+  // A command the catalog does not know, in a private chat, gets a pointer to /help.
+  bot.on('message:text', async (ctx) => {
+    if (ctx.chat.type === 'private' && ctx.message.text.startsWith('/')) await ctx.reply(messagesFor(ctx.from.language_code).telegram.unknownCommand);
+  });
+
+  bot.catch(async ({ ctx, error }) => {
+    log.error({ err: error, update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'telegram update failed');
+    const t = messagesFor(ctx.from?.language_code);
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.internalError, show_alert: true });
+      else if (ctx.chat) await ctx.reply(t.internalError);
+    } catch (replyError) {
+      log.warn({ err: replyError }, 'could not tell the member about the failure');
+    }
+  });
+
+  let polling: Promise<void> | undefined;
+  return {
+    bot,
+    /** Initialises, publishes the command menu and starts long polling; resolves once polling runs. */
+    async start(): Promise<void> {
+      await bot.init();
+      await publishCommandMenu(bot.api, commands, messagesFor('en'));
+      await new Promise<void>((resolve, reject) => {
+        polling = bot
+          .start({
+            allowed_updates: ['message', 'callback_query'],
+            timeout: options.pollingTimeoutSeconds ?? 30,
+            onStart: () => resolve(),
+          })
+          .catch((error: unknown) => {
+            log.error({ err: error }, 'telegram polling stopped');
+            reject(error instanceof Error ? error : new Error(String(error)));
+          });
+      });
+      log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
+    },
+    /** Stops taking updates; resolves when the update in hand is finished. */
+    async stop(): Promise<void> {
+      if (bot.isRunning()) await bot.stop();
+      await polling;
+    },
+  };
+}
+
+export type TelegramBot = ReturnType<typeof createTelegramBot>;

@@ -1,0 +1,197 @@
+// The real grammY bot, long polling against a fake Bot API on 127.0.0.1, played by a group.
+import type { Message } from 'grammy/types';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
+import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
+import { freshCore, type FreshCore } from '../support/core.js';
+
+const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
+const admin: FakeUser = { id: 100, first_name: 'Ada', username: 'ada_admin' };
+const alice: FakeUser = { id: 101, first_name: 'Alice', username: 'alice' };
+const bobby: FakeUser = { id: 102, first_name: 'Bobby', username: 'bobby' };
+const carol: FakeUser = { id: 103, first_name: 'Carol' }; // no @username: named by reply or text mention
+const dave: FakeUser = { id: 104, first_name: 'Dave', username: 'dave_d' };
+
+let fake: FakeTelegram;
+let store: FreshCore;
+let telegram: TelegramBot;
+
+/** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
+async function say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: Message['entities'] } = {}) {
+  const before = fake.calls.length;
+  const update = fake.sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
+  await fake.waitForHandled(update);
+  return { update, calls: fake.calls.slice(before) };
+}
+async function press(from: FakeUser, message: Message, data: string) {
+  const before = fake.calls.length;
+  const update = fake.pressButton({ message, from, data });
+  await fake.waitForHandled(update);
+  return fake.calls.slice(before);
+}
+const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+/** What members saw: the bot's messages to a chat, as displayed (HTML rendered to text). */
+const texts = (calls: FakeCall[], chatId = group.id) =>
+  calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => plain(String(c.params.text)));
+const lastCard = (): Message => {
+  const card = [...fake.messages(group.id)].reverse().find((m) => m.reply_markup);
+  if (!card) throw new Error('no card in the group');
+  return card;
+};
+async function privateAnswer(from: FakeUser, text: string) {
+  const { calls } = await say(from, text);
+  return texts(calls, from.id).map(plain).join('\n');
+}
+
+beforeAll(async () => {
+  fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
+  store = freshCore();
+  telegram = createTelegramBot({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    core: store.core,
+    log: pino({ level: 'silent' }),
+    // The fake has no flood limits; keep the throttler in the pipeline with generous ones.
+    throttle: { global: { reservoir: 1000, reservoirRefreshAmount: 1000, reservoirRefreshInterval: 1000 }, group: { maxConcurrent: 10 }, out: { maxConcurrent: 10 } },
+    pollingTimeoutSeconds: 1,
+  });
+  fake.setChatMemberStatus(group.id, admin.id, 'creator');
+  await telegram.start();
+  // Every member opens a private chat with the bot once (so it may write to them) and speaks in the group.
+  for (const user of [admin, alice, bobby, carol, dave]) {
+    await say(user, '/start', { chat: { id: user.id, type: 'private' } });
+    await say(user, '/help');
+  }
+});
+
+afterAll(async () => {
+  await telegram?.stop();
+  await fake?.close();
+  store?.cleanup();
+});
+
+describe('Telegram bot end to end', () => {
+  it('publishes its menu, with /admin only for administrators', () => {
+    const everyone = fake.commands({ type: 'default' }).map((c) => c.command);
+    const admins = fake.commands({ type: 'all_chat_administrators' }).map((c) => c.command);
+    expect(everyone).toEqual(expect.arrayContaining(['help', 'inventory', 'post', 'market', 'offer', 'accept', 'cancel', 'myoffers', 'trades', 'rate', 'profile']));
+    expect(everyone).not.toContain('admin');
+    expect(admins).toContain('admin');
+  });
+
+  it('lets the admin build the catalog and grant items by @username, reply and text mention', async () => {
+    expect(texts((await say(admin, '/admin item-add apple emoji 🍎')).calls)).toEqual(['Added "apple" to the catalog (written "apple" in commands).']);
+    await say(admin, '/admin item-add orange');
+    expect(texts((await say(admin, '/admin@TradingPostBot grant @alice 10 apple')).calls)).toEqual(['Granted 10 🍎 apple to Alice.']);
+    await say(admin, '/admin grant @bobby 10 orange');
+    const carolSaid = (await say(carol, 'hello all')).update.message;
+    expect(texts((await say(admin, '/admin grant 5 orange', { replyTo: carolSaid })).calls)).toEqual(['Granted 5 orange to Carol.']);
+    const mention = '/admin grant Dave 5 orange';
+    const entities = [
+      { type: 'bot_command' as const, offset: 0, length: 6 },
+      { type: 'text_mention' as const, offset: 13, length: 4, user: { id: dave.id, is_bot: false, first_name: 'Dave' } },
+    ];
+    expect(texts((await say(admin, mention, { entities })).calls)).toEqual(['Granted 5 orange to Dave.']);
+  });
+
+  it('refuses /admin to a member who is not an administrator, changing nothing', async () => {
+    expect(texts((await say(alice, '/admin grant @alice 100 apple')).calls)).toEqual(['Only administrators of this group can do that.']);
+    expect(await privateAnswer(alice, '/inventory')).toContain('You hold: 10 🍎 apple');
+  });
+
+  it('posts a card, and a press on Accept swaps both inventories and updates the card', async () => {
+    const posted = texts((await say(alice, '/post give 5 apple want 3 orange note ripe & <fresh>')).calls);
+    expect(plain(posted[0] ?? '')).toContain('Offer #1');
+    const card = lastCard();
+    expect(card.text).toContain('Note: ripe & <fresh>');
+    expect(card.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Accept', 'Details', 'Cancel']);
+
+    const calls = await press(bobby, card, 'accept 1');
+    const answer = calls.find((c) => c.method === 'answerCallbackQuery');
+    expect(answer?.params.text).toBe('Done! You traded with Alice (#1): you received 5 🍎 apple and gave 3 orange.');
+    const edited = fake.message(group.id, card.message_id);
+    expect(edited?.text).toContain('Traded');
+    expect(edited?.text).toContain('Accepted by Bobby');
+    expect(edited?.reply_markup).toBeUndefined();
+
+    expect(await privateAnswer(bobby, '/inventory')).toContain('You hold: 5 🍎 apple, 7 orange');
+    expect(await privateAnswer(alice, '/inventory')).toContain('You hold: 5 🍎 apple, 3 orange');
+    expect(await privateAnswer(bobby, '/trades')).toMatch(/Trade #1 \(\d{4}-\d{2}-\d{2}\) with Alice: you gave 3 orange, got 5 🍎 apple/);
+  });
+
+  it('lets exactly one of two simultaneous Accept presses win; the other is told', async () => {
+    await say(alice, '/post give 2 apple want 1 orange');
+    const card = lastCard();
+    const before = fake.calls.length;
+    const first = fake.pressButton({ message: card, from: carol, data: 'accept 2' });
+    const second = fake.pressButton({ message: card, from: dave, data: 'accept 2' });
+    await fake.waitForHandled(second);
+    const answers = fake.calls.slice(before).filter((c) => c.method === 'answerCallbackQuery');
+    expect(answers.map((c) => c.params.callback_query_id).sort()).toEqual([first.callback_query.id, second.callback_query.id].sort());
+    const texts_ = answers.map((c) => String(c.params.text));
+    expect(texts_.filter((t) => t.startsWith('Done!'))).toHaveLength(1);
+    expect(texts_.filter((t) => t === 'Offer #2 is no longer available (it is completed).')).toHaveLength(1);
+    expect(answers.find((c) => String(c.params.text).startsWith('Offer #2'))?.params.show_alert).toBe(true);
+    expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('lets the owner cancel by button and get the items back; others may not', async () => {
+    await say(alice, '/post give 3 apple want 1 orange');
+    const card = lastCard();
+    const refused = await press(bobby, card, 'cancel 3');
+    expect(refused.find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ text: 'Only the member who posted #3 can cancel it.', show_alert: true });
+    const done = await press(alice, card, 'cancel 3');
+    expect(done.find((c) => c.method === 'answerCallbackQuery')?.params.text).toBe('Offer #3 is cancelled; 3 🍎 apple went back to your inventory.');
+    expect(fake.message(group.id, card.message_id)?.text).toContain('Cancelled by its owner');
+    expect(await privateAnswer(alice, '/inventory')).toContain('You hold: 3 🍎 apple');
+  });
+
+  it('takes both ratings once and refuses a second', async () => {
+    expect(texts((await say(bobby, '/rate 1 5 smooth trade')).calls)).toEqual(['You gave Alice ★★★★★ for trade #1. Thank you!']);
+    expect(texts((await say(alice, '/rate 1 4')).calls)).toEqual(['You gave Bobby ★★★★☆ for trade #1. Thank you!']);
+    expect(texts((await say(bobby, '/rate 1 1')).calls)).toEqual(['You have already rated trade #1.']);
+    expect(await privateAnswer(alice, '/profile')).toContain('Rating: 5.0 / 5 from 1 rating');
+  });
+
+  it.each([
+    ['/post give 100 apple want 1 orange', 'You need 100 more apple (you have 0).'],
+    ['/post give 1 apple', 'Missing "want". Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
+    ['/post give 1 banana want 1 orange', 'There is no item called "banana" here. See the catalog with /help or ask an admin to add it.'],
+    ['/post give 1 apple want 1 orange hours 0', '"hours" must be a whole number from 1 to 720.'],
+    ['/accept 99', 'There is no offer #99 in this market. See the open offers with /market.'],
+    ['/accept 1', 'Offer #1 is no longer available (it is completed).'],
+    ['/cancel 2', 'Only the member who posted #2 can cancel it.'],
+    ['/rate 2 5', 'You were not part of trade #2.'],
+    ['/rate 1 6', '"stars" must be a whole number from 1 to 5.'],
+  ])('answers %s with one sentence', async (line, sentence) => {
+    const { calls } = await say(dave, line);
+    expect(texts(calls).map(plain)).toEqual([sentence]);
+  });
+
+  it('shows the market, and opens an offer in private through its deep link', async () => {
+    await say(alice, '/post give 1 apple want 1 orange');
+    const market = texts((await say(dave, '/market')).calls).map(plain);
+    expect(market[0]).toContain('#4 Alice: gives 1 🍎 apple, wants 1 orange');
+    const details = await press(dave, lastCard(), 'offer 4');
+    expect(details.find((c) => c.method === 'answerCallbackQuery')?.params.url).toBe('https://t.me/TradingPostBot?start=offer_4');
+    const opened = await say(dave, '/start offer_4', { chat: { id: dave.id, type: 'private' } });
+    expect(plain(texts(opened.calls, dave.id)[0] ?? '')).toContain('Offer #4');
+  });
+
+  it('asks a member who never opened a private chat to do so, instead of failing', async () => {
+    fake.neverStarted(dave.id);
+    expect(texts((await say(dave, '/inventory')).calls)).toEqual([
+      'I cannot write to you privately yet: open https://t.me/TradingPostBot?start=hello and press Start, then ask again.',
+    ]);
+  });
+
+  it('keeps polling after a handler failure and answers with a short sentence', async () => {
+    fake.failNext('getChatMember', 1, { error_code: 400, description: 'Bad Request: member list is inaccessible' });
+    expect(texts((await say(admin, '/admin grant @alice 1 apple')).calls)).toEqual([
+      'Something went wrong on my side and nothing was changed. Please try again in a moment.',
+    ]);
+    expect(texts((await say(admin, '/admin grant @alice 1 apple')).calls)).toEqual(['Granted 1 🍎 apple to Alice.']);
+    expect(store.core.audit().ok).toBe(true);
+  });
+});
