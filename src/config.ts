@@ -2,6 +2,7 @@
  * The environment, parsed once at start-up. A missing or malformed variable stops the bot with a
  * sentence naming it; nothing else in the code reads `process.env`.
  */
+import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -17,6 +18,12 @@ const baseUrl = (example: string) =>
       .optional(),
   );
 
+const cron = (fallback: string) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().trim().refine(isCronExpression, 'must be a cron expression such as "* * * * *" (minute hour day month weekday)').default(fallback),
+  );
+
 const schema = z
   .object({
     DATABASE_PATH: optionalText.default('./data/trade.db'),
@@ -29,6 +36,17 @@ const schema = z
       z.string().regex(/^\d+:[\w-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAF...').optional(),
     ),
     TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
+    JOBS: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    ),
+    EXPIRY_SCHEDULE: cron('* * * * *'),
+    DELIVERY_SCHEDULE: cron('*/5 * * * * *'),
+    HOUSEKEEPING_SCHEDULE: cron('30 4 * * *'),
+    NOTIFICATION_RETENTION_DAYS: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').default(30),
+    ),
     LOG_LEVEL: z.preprocess((value) => (value === '' ? undefined : value), z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   })
   .superRefine((env, ctx) => {
@@ -45,6 +63,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   discord: { token: string; applicationId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; apiRoot: string | undefined } | undefined;
+  jobs: { enabled: boolean; expiry: string; delivery: string; housekeeping: string; retentionMs: number };
 }
 
 export class ConfigError extends Error {
@@ -65,6 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     discord: e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL } : undefined,
     telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT } : undefined,
+    jobs: {
+      enabled: e.JOBS === 'on',
+      expiry: e.EXPIRY_SCHEDULE,
+      delivery: e.DELIVERY_SCHEDULE,
+      housekeeping: e.HOUSEKEEPING_SCHEDULE,
+      retentionMs: e.NOTIFICATION_RETENTION_DAYS * 86_400_000,
+    },
   };
 }
 

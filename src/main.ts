@@ -1,19 +1,21 @@
 /**
- * `npm start`: reads the configuration, opens the database (applying migrations) and starts the
- * platforms that have a token. SIGINT/SIGTERM stop taking updates, finish what is in flight and
- * close the database.
+ * `npm start`: reads the configuration, opens the database (applying migrations), starts the
+ * platforms that have a token and the background jobs. SIGINT/SIGTERM stop taking updates,
+ * finish what is in flight, stop the jobs and close the database.
  */
-import { createTelegramBot, type TelegramBot } from './adapters/telegram/bot.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { createTelegramBot } from './adapters/telegram/bot.js';
+import { createTelegramDelivery } from './adapters/telegram/delivery.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createTradeCore } from './core/trade-core.js';
 import { openDatabase } from './db/connection.js';
+import type { PlatformDelivery } from './jobs/delivery.js';
+import { startJobs } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 
-async function main() {
+function readConfig(): Config {
   loadDotEnv();
-  let config;
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -21,35 +23,58 @@ async function main() {
     }
     throw error;
   }
+}
+
+async function main() {
+  const config = readConfig();
   const log = createLogger(config.logLevel);
+  // An error anywhere is logged with its stack; it never takes the process down silently.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
   const db = openDatabase(config.databasePath);
   const core = createTradeCore({ db });
   log.info({ database: config.databasePath }, 'database open');
 
-  const stops: Array<() => Promise<void>> = [];
-  let telegram: TelegramBot | undefined;
+  const deliveries: PlatformDelivery[] = [];
+  const platformsUp: Record<string, () => boolean> = {};
+  const stopPlatforms: Array<() => Promise<void>> = [];
+
   if (config.telegram) {
-    telegram = createTelegramBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, core, log: log.child({ platform: 'telegram' }) });
+    const telegram = createTelegramBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, core, log: log.child({ platform: 'telegram' }) });
     await telegram.start();
-    stops.push(() => telegram!.stop());
+    stopPlatforms.push(() => telegram.stop());
+    platformsUp['telegram'] = telegram.isRunning;
+    deliveries.push(createTelegramDelivery({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botUsername: telegram.bot.botInfo.username }));
   }
   if (config.discord) {
     log.warn('DISCORD_TOKEN is set, but the Discord adapter is not part of this build yet; only Telegram runs.');
   }
 
+  const jobs = config.jobs.enabled
+    ? startJobs({
+        db,
+        core,
+        log: log.child({ component: 'jobs' }),
+        deliveries,
+        retentionMs: config.jobs.retentionMs,
+        schedules: { expiry: config.jobs.expiry, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping },
+        platformsUp: () => Object.fromEntries(Object.entries(platformsUp).map(([name, up]) => [name, up()])),
+      })
+    : undefined;
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await Promise.allSettled(stops.map((stop) => stop()));
+    log.info({ signal }, 'shutting down: no new updates, finishing work in flight');
+    await Promise.allSettled(stopPlatforms.map((stop) => stop()));
+    await jobs?.stop();
     db.close();
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 }
 
 main().catch((error: unknown) => {

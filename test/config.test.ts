@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       discord: undefined,
       telegram: { token: TELEGRAM, apiRoot: undefined },
+      jobs: { enabled: true, expiry: '* * * * *', delivery: '*/5 * * * * *', housekeeping: '30 4 * * *', retentionMs: 30 * 86_400_000 },
     });
     const both = loadConfig({
       DISCORD_TOKEN: 'abc.def.ghi',
@@ -33,6 +34,9 @@ describe('loadConfig', () => {
     [{ DISCORD_TOKEN: 'abc', DISCORD_APPLICATION_ID: 'my-app' }, /DISCORD_APPLICATION_ID must be the numeric application id/],
     [{ TELEGRAM_BOT_TOKEN: TELEGRAM, TELEGRAM_API_ROOT: 'localhost:8081' }, /TELEGRAM_API_ROOT must be an http\(s\) address/],
     [{ TELEGRAM_BOT_TOKEN: TELEGRAM, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error/],
+    [{ TELEGRAM_BOT_TOKEN: TELEGRAM, EXPIRY_SCHEDULE: 'every minute' }, /EXPIRY_SCHEDULE must be a cron expression/],
+    [{ TELEGRAM_BOT_TOKEN: TELEGRAM, JOBS: 'maybe' }, /JOBS must be on or off/],
+    [{ TELEGRAM_BOT_TOKEN: TELEGRAM, NOTIFICATION_RETENTION_DAYS: 'forever' }, /NOTIFICATION_RETENTION_DAYS must be a whole number of days/],
   ])('stops with a sentence naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -264,6 +264,24 @@ export const en = {
     unknownCommand: 'I do not know that command. Send /help to see what I can do.',
   },
 
+  /** Said once in the market's chat when the platform refuses direct messages to a member. */
+  unreachable: (name: string, link: string | undefined) =>
+    link
+      ? `${name}, I cannot send you private messages, so your trade notifications are waiting: open ${link} and press Start to receive them.`
+      : `${name}, I cannot send you private messages, so your trade notifications are waiting: allow direct messages from this server's members to receive them.`,
+
+  /** Discord-only sentences: permissions, buttons and autocomplete. */
+  discord: {
+    adminOnly: 'Only members with the Manage Server permission can do that.',
+    guildOnly: 'I work inside a server: use my commands in a channel of the server whose market you mean.',
+    staleButton: 'This button no longer works; use the slash command instead.',
+    unknownCommand: 'I do not know this command any more; Discord may take a moment to show the current list.',
+    /** An offer in an autocomplete list: `#12 5 apple for 3 orange`. */
+    offerChoice: (id: number, give: string, want: string) => `#${id} ${give} for ${want}`,
+    /** An items suggestion with what the member holds: `5 apple, 2 pear (you have 7)`. */
+    youHave: (suggestion: string, quantity: number) => `${suggestion} (you have ${quantity})`,
+  },
+
   /** Direct messages for the outbox notifications. */
   notification: {
     offer_accepted: (n: { offerId: number; takerName: string; received: Amounts; gave: Amounts }) =>

@@ -11,6 +11,8 @@ import type { CoreContext } from './context.js';
 import { createInventory } from './inventory.js';
 import { createMarkets } from './markets.js';
 import { createModeration } from './moderation.js';
+import { createNotifications } from './notifications.js';
+import { createHeartbeats } from './heartbeats.js';
 import { createMovements } from './movements.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
@@ -48,6 +50,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
+    ...createNotifications(ctx),
+    ...createHeartbeats(ctx),
     /** Recomputes conservation from the ledger; see {@link auditLedger}. */
     audit: () => auditLedger(deps.db),
   };

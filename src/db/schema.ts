@@ -75,6 +75,12 @@ export const members = sqliteTable(
     username: text('username'),
     bannedAt: integer('banned_at'),
     banReason: text('ban_reason'),
+    /**
+     * Set when the platform refused a direct message for good (Telegram 403, Discord 50007): the
+     * member has been told once in the market's chat, and their notifications wait until they
+     * open a private chat with the bot.
+     */
+    unreachableSince: integer('unreachable_since'),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [
@@ -300,3 +306,16 @@ export const currentMarkets = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.platform, table.platformUserId] })],
 );
+
+/**
+ * Each running bot process writes here every few seconds: that it is alive, and whether its
+ * platform connections are up. The container health check reads it (and so also proves the
+ * database answers).
+ */
+export const heartbeats = sqliteTable('heartbeats', {
+  /** `hostname:pid`. */
+  process: text('process').primaryKey(),
+  /** JSON: `{ "telegram": true, "discord": false }`, the state of each platform this process runs. */
+  platforms: text('platforms').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -95,6 +95,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   bot.command('start', async (ctx) => {
     const t = messagesFor(ctx.from?.language_code);
+    // Opening the private chat is what lets the bot write to a member: deliver what was waiting.
+    if (ctx.chat?.type === 'private' && ctx.from) core.markReachable('telegram', String(ctx.from.id));
     const offerId = /^offer_(\d+)$/.exec(ctx.match.trim())?.[1];
     if (!offerId || !ctx.from) return void (await deliver(ctx, { title: t.help.title, text: `${t.help.intro}\n\n${t.useInGroup}`, visibility: 'personal', tone: 'info' }, t));
     const offer = core.findOffer(Number(offerId));
@@ -215,6 +217,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (bot.isRunning()) await bot.stop();
       await polling;
     },
+    /** Whether long polling is running, for the heartbeat. */
+    isRunning: () => bot.isRunning(),
   };
 }
 

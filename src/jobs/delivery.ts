@@ -1,0 +1,95 @@
+/**
+ * Outbox delivery: each notification becomes a direct message through the adapter of the
+ * recipient's platform. Transient failures are retried with exponential backoff (a 429's
+ * retry-after is honoured); a permanent refusal marks the row undeliverable and the member
+ * unreachable, and tells them once in the market's chat. Nothing is deleted here.
+ */
+import { messagesFor } from '../../commands/messages/index.js';
+import type { ClaimedNotification } from '../core/notifications.js';
+import type { Notification } from '../core/outbox.js';
+import type { TradeCore } from '../core/trade-core.js';
+import type { Platform } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+
+export type DeliveryOutcome = { ok: true } | { ok: false; permanent: boolean; retryAfterMs?: number | undefined; error: string };
+
+/** What a platform adapter gives the jobs: a way to write to a member and to a market's chat. */
+export interface PlatformDelivery {
+  platform: Platform;
+  sendDirect(platformUserId: string, text: string): Promise<DeliveryOutcome>;
+  /** Posts in a market's chat; a platform with no such chat answers a permanent failure. */
+  sendToMarket(platformMarketId: string, text: string): Promise<DeliveryOutcome>;
+  /** Where a member goes to let the bot write to them, if the platform has such a link. */
+  startLink?: string | undefined;
+}
+
+const BASE_DELAY_MS = 5_000;
+const MAX_DELAY_MS = 3_600_000;
+
+/** 5 s, 10 s, 20 s, ... up to an hour: the wait before attempt `attempts + 1`. */
+export function backoffMs(attempts: number): number {
+  return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The direct message for a notification, in the catalog's words. */
+export function notificationText(notification: Notification, language?: string): string {
+  const render = messagesFor(language).notification[notification.kind] as (n: Notification) => string;
+  return render(notification);
+}
+
+export interface DeliveryPass {
+  sent: number;
+  retried: number;
+  unreachable: number;
+}
+
+/** One pass: claims what is due for the platforms at hand and tries to send each. */
+export async function deliverOutbox(options: {
+  core: TradeCore;
+  deliveries: readonly PlatformDelivery[];
+  log: Logger;
+  limit?: number;
+  leaseMs?: number;
+}): Promise<DeliveryPass> {
+  const { core, log } = options;
+  const byPlatform = new Map(options.deliveries.map((delivery) => [delivery.platform, delivery]));
+  const claimed = core.claimNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? 50, leaseMs: options.leaseMs ?? 60_000 });
+  const pass: DeliveryPass = { sent: 0, retried: 0, unreachable: 0 };
+  const refusedDirectMessages = new Set<number>();
+  for (const row of claimed) {
+    const delivery = byPlatform.get(row.platform);
+    if (!delivery) continue;
+    // Found unreachable earlier in this pass: leave the row waiting, as later passes would.
+    if (refusedDirectMessages.has(row.recipientId)) {
+      core.retryLater(row.id, 0, 'member cannot receive direct messages');
+      continue;
+    }
+    const outcome = await sendOne(delivery, row).catch((error: unknown): DeliveryOutcome => ({ ok: false, permanent: false, error: String(error) }));
+    const context = { market: row.marketId, member: row.recipientId, notification: row.id, kind: row.notification.kind, attempts: row.attempts };
+    if (outcome.ok) {
+      core.markDelivered(row.id);
+      pass.sent += 1;
+      log.info(context, 'notification delivered');
+    } else if (outcome.permanent) {
+      pass.unreachable += 1;
+      refusedDirectMessages.add(row.recipientId);
+      log.warn({ ...context, error: outcome.error }, 'member cannot receive direct messages');
+      if (core.markUnreachable(row.id, row.recipientId, outcome.error)) {
+        const told = await delivery
+          .sendToMarket(row.marketPlatformId, messagesFor().unreachable(row.recipientName, delivery.startLink))
+          .catch((error: unknown): DeliveryOutcome => ({ ok: false, permanent: false, error: String(error) }));
+        if (!told.ok) log.warn({ ...context, error: told.error }, 'could not tell the member in the market chat');
+      }
+    } else {
+      const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(row.attempts));
+      core.retryLater(row.id, delay, outcome.error);
+      pass.retried += 1;
+      log.warn({ ...context, error: outcome.error, retryInMs: delay }, 'notification delivery failed; will retry');
+    }
+  }
+  return pass;
+}
+
+function sendOne(delivery: PlatformDelivery, row: ClaimedNotification): Promise<DeliveryOutcome> {
+  return delivery.sendDirect(row.recipientPlatformUserId, notificationText(row.notification));
+}

@@ -1,0 +1,85 @@
+/**
+ * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery, heartbeat
+ * and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
+ * runs in flight, so shutdown never cuts a job in half.
+ */
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { TradeCore } from '../core/trade-core.js';
+import type { Database } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import { deliverOutbox, type PlatformDelivery } from './delivery.js';
+import { sweepExpiredOffers } from './expiry.js';
+import { runHousekeeping } from './housekeeping.js';
+
+export interface JobSchedules {
+  /** Cron expressions (node-cron; a sixth leading field is seconds). */
+  expiry: string;
+  delivery: string;
+  housekeeping: string;
+  heartbeat: string;
+}
+
+export const DEFAULT_SCHEDULES: JobSchedules = {
+  expiry: '* * * * *',
+  delivery: '*/5 * * * * *',
+  housekeeping: '30 4 * * *',
+  heartbeat: '*/15 * * * * *',
+};
+
+export interface JobsOptions {
+  db: Database;
+  core: TradeCore;
+  log: Logger;
+  deliveries: readonly PlatformDelivery[];
+  schedules?: Partial<JobSchedules>;
+  /** How long delivered notifications are kept. */
+  retentionMs: number;
+  /** The state of this process's platform connections, for the heartbeat. */
+  platformsUp: () => Record<string, boolean>;
+}
+
+export function startJobs(options: JobsOptions) {
+  const { core, log } = options;
+  const schedules = { ...DEFAULT_SCHEDULES, ...options.schedules };
+  const processId = `${hostname()}:${process.pid}`;
+  const inFlight = new Set<Promise<unknown>>();
+
+  const jobs: Record<keyof JobSchedules, () => Promise<unknown>> = {
+    expiry: () => sweepExpiredOffers(core, log.child({ job: 'expiry' })),
+    delivery: () => deliverOutbox({ core, deliveries: options.deliveries, log: log.child({ job: 'delivery' }) }),
+    housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
+    heartbeat: async () => core.beat(processId, options.platformsUp()),
+  };
+
+  /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */
+  const run = (name: keyof JobSchedules) => {
+    const running = jobs[name]()
+      .catch((error: unknown) => log.error({ err: error, job: name }, 'job failed'))
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
+    return running;
+  };
+
+  const tasks: ScheduledTask[] = (Object.keys(jobs) as Array<keyof JobSchedules>).map((name) =>
+    cron.schedule(schedules[name], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
+  );
+  // A bot that was stopped catches up at once instead of waiting for the first tick.
+  void run('heartbeat');
+  void run('expiry');
+  void run('delivery');
+  log.info({ schedules }, 'jobs scheduled');
+
+  return {
+    /** Runs one job now (tests, and the first pass after start). */
+    run,
+    /** Stops the schedules and waits for the runs in flight. */
+    async stop(): Promise<void> {
+      await Promise.all(tasks.map((task) => task.stop()));
+      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+export type Jobs = ReturnType<typeof startJobs>;
