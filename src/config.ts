@@ -33,7 +33,7 @@ const schema = z
     ),
     DISCORD_API_URL: baseUrl('https://discord.com/api'),
     TELEGRAM_BOT_TOKEN: optionalText.pipe(
-      z.string().regex(/^\d+:[\w-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAF...').optional(),
+      z.string().regex(/^\d+:[\w-]{20,}$/, 'must be the token BotFather gave you (digits, a colon, then about 35 letters and digits)').optional(),
     ),
     TELEGRAM_API_ROOT: baseUrl('https://api.telegram.org'),
     JOBS: z.preprocess(

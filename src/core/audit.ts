@@ -33,8 +33,6 @@ export interface AuditReport {
   ledgerRows: number;
 }
 
-const key = (a: number, b: number) => `${a}:${b}`;
-
 /** Runs the audit over every market, in one read transaction so the picture is consistent. */
 export function auditLedger(db: Database): AuditReport {
   const read = db.sqlite.transaction(() => {
@@ -50,42 +48,35 @@ export function auditLedger(db: Database): AuditReport {
       differences.push({ kind: 'malformed_ledger_row', ledgerId: row.id, reason: `a ${row.kind} must move between exactly the places its kind names` });
     }
 
-    const compare = (
-      expectedRows: Array<{ a: number; b: number; q: number }>,
-      actualRows: Array<{ a: number; b: number; q: number }>,
-      report: (a: number, b: number, expected: number, actual: number) => AuditDifference,
-    ) => {
-      const expected = new Map(expectedRows.map((row) => [key(row.a, row.b), row]));
-      const actual = new Map(actualRows.map((row) => [key(row.a, row.b), row]));
-      for (const [k, row] of expected) {
-        const have = actual.get(k)?.q ?? 0;
-        if (have !== row.q) differences.push(report(row.a, row.b, row.q, have));
-      }
-      for (const [k, row] of actual) {
-        if (!expected.has(k) && row.q !== 0) differences.push(report(row.a, row.b, 0, row.q));
-      }
+    // Replays the ledger per place and compares it with the table in SQL, so only differences
+    // ever reach JavaScript: the audit's memory does not grow with the database.
+    const mismatches = (places: 'member' | 'offer') => {
+      const flows =
+        places === 'member'
+          ? sql`SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
+                UNION ALL SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL`
+          : sql`SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
+                UNION ALL SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL`;
+      const actual =
+        places === 'member'
+          ? sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`
+          : sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`;
+      return orm.all<{ a: number; b: number; expected: number; actual: number }>(sql`
+        WITH expected AS (SELECT a, b, SUM(q) AS q FROM (${flows}) GROUP BY a, b),
+             actual AS (${actual})
+        SELECT e.a AS a, e.b AS b, e.q AS expected, coalesce(x.q, 0) AS actual
+          FROM expected e LEFT JOIN actual x ON x.a = e.a AND x.b = e.b
+          WHERE coalesce(x.q, 0) != e.q
+        UNION ALL
+        SELECT x.a, x.b, 0, x.q FROM actual x
+          WHERE x.q != 0 AND NOT EXISTS (SELECT 1 FROM expected e WHERE e.a = x.a AND e.b = x.b)`);
     };
-
-    compare(
-      orm.all(sql`
-        SELECT a, b, SUM(q) AS q FROM (
-          SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
-          UNION ALL
-          SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL
-        ) GROUP BY a, b`),
-      orm.all(sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`),
-      (memberId, itemId, expected, actual) => ({ kind: 'inventory', memberId, itemId, expected, actual }),
-    );
-    compare(
-      orm.all(sql`
-        SELECT a, b, SUM(q) AS q FROM (
-          SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
-          UNION ALL
-          SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL
-        ) GROUP BY a, b`),
-      orm.all(sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`),
-      (offerId, itemId, expected, actual) => ({ kind: 'escrow', offerId, itemId, expected, actual }),
-    );
+    for (const row of mismatches('member')) {
+      differences.push({ kind: 'inventory', memberId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
+    for (const row of mismatches('offer')) {
+      differences.push({ kind: 'escrow', offerId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
 
     for (const row of orm.all<{ offerId: number; itemId: number; held: number }>(sql`
       SELECT l.offer_id AS offerId, l.item_id AS itemId, l.held AS held

@@ -9,9 +9,22 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/**
+ * The committed `drizzle/` folder: found by walking up from this file, so it is the same folder
+ * whether the code runs from `src/` (tsx) or compiled from `dist/src/`.
+ */
+function findMigrationsFolder(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'drizzle', 'meta', '_journal.json'))) return join(dir, 'drizzle');
+    if (dirname(dir) === dir) throw new Error('the drizzle/ migrations folder was not found above src/db');
+  }
+}
+
+export const MIGRATIONS_FOLDER = findMigrationsFolder();
 
 export function applyMigrations(sqlite: BetterSqlite3.Database, migrationsFolder = MIGRATIONS_FOLDER): number {
   const migrations = readMigrationFiles({ migrationsFolder });

@@ -152,7 +152,9 @@ export const offers = sqliteTable(
     index('offers_active_expiry_idx').on(table.expiresAt).where(sql`${table.status} = 'active'`),
     // The market listing walks a market's live offers newest first.
     index('offers_active_market_idx').on(table.marketId, table.id).where(sql`${table.status} = 'active'`),
-    index('offers_owner_status_idx').on(table.ownerId, table.status, table.id),
+    // A member's own offers, newest first. Not keyed on status: a key that changes with every
+    // state change would make each expiry rewrite this index's pages for every owner.
+    index('offers_owner_idx').on(table.ownerId, table.id),
   ],
 );
 
