@@ -1,0 +1,75 @@
+/**
+ * The bench sections. Each runs in its own child process (see `bench/child.ts`), so its timings
+ * and its peak RSS are its own. To add one (e.g. adapter latency): write `bench/sections/<x>.ts`
+ * exporting a function that returns plain JSON data, add an entry here and its rows in
+ * `bench/report.ts`.
+ */
+import type { AcceptResult } from './sections/accept.js';
+import type { MarketResult } from './sections/market.js';
+
+export interface SectionResults {
+  accept: AcceptResult;
+  'expiry-10k': MarketResult;
+  'market-100k': MarketResult;
+}
+
+export type SectionName = keyof SectionResults;
+
+export interface SectionSpec<N extends SectionName = SectionName> {
+  name: N;
+  describe: string;
+  /** The runner kills the child (and fails the run) after this long. */
+  timeoutMs: number;
+  run(): Promise<SectionResults[N]>;
+}
+
+/** postOffer calls per outer write transaction while building the large markets. */
+const BUILD_BATCH = 1000;
+
+export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
+  accept: {
+    name: 'accept',
+    describe: 'accept throughput, core vs hand-written better-sqlite3, file database',
+    timeoutMs: 120_000,
+    run: async () => (await import('./sections/accept.js')).run(),
+  },
+  'expiry-10k': {
+    name: 'expiry-10k',
+    describe: 'expiry sweep of 1k due offers among 10k active',
+    timeoutMs: 60_000,
+    run: async () => (await import('./sections/market.js')).runMarket({ size: 10_000, listing: false, audit: false, perTransaction: BUILD_BATCH }),
+  },
+  'market-100k': {
+    name: 'market-100k',
+    describe: '100k active offers: build, listing, audit, expiry sweep of 1k due, peak RSS',
+    timeoutMs: 150_000,
+    run: async () => (await import('./sections/market.js')).runMarket({ size: 100_000, listing: true, audit: true, perTransaction: BUILD_BATCH }),
+  },
+};
+
+export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
+
+/** Names accepted on the command line besides the section names themselves. */
+export const GROUPS: Record<string, SectionName[]> = {
+  all: SECTION_NAMES,
+  expiry: ['expiry-10k', 'market-100k'],
+  listing: ['market-100k'],
+  rss: ['market-100k'],
+};
+
+export function isSectionName(name: string): name is SectionName {
+  return Object.hasOwn(SECTIONS, name);
+}
+
+/** Prefix of the one stdout line in which a child hands its {@link ChildReport} to the runner. */
+export const RESULT_MARKER = '@@bench-result ';
+
+export interface ChildReport {
+  name: SectionName;
+  elapsedMs: number;
+  /** maxRSS right after startup (node + tsx + the runner's modules), KB. */
+  startRssKB: number;
+  /** maxRSS at the end of the section: the process's peak, KB. */
+  maxRssKB: number;
+  data: unknown;
+}
