@@ -132,7 +132,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const scope = scopeOf(chat, user, t);
     if ('refusal' in scope) return void (await deliver(ctx, { text: scope.refusal, visibility: 'personal', tone: 'error' }, t, answering));
     const result = await executeText(commandContext(scope.market, scope.member, user, t), command, args, extras);
-    log.debug({ market: scope.market.id, member: scope.member.id, command: name, tone: result.reply.tone }, 'command handled');
+    log.info({ market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: name, tone: result.reply.tone }, 'command handled');
     await deliver(ctx, result.reply, t, answering);
   }
 
@@ -158,7 +158,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const scope = scopeOf(ctx.chat, ctx.from, t);
     if ('refusal' in scope) return void (await ctx.answerCallbackQuery({ text: scope.refusal, show_alert: true }));
     const result: CommandResult = await executeText(commandContext(scope.market, scope.member, ctx.from, t), command, args.join(' '));
-    log.debug({ market: scope.market.id, member: scope.member.id, command: name, tone: result.reply.tone }, 'button handled');
+    log.info({ market: scope.market.id, member: scope.member.id, offer: result.card?.offerId ?? Number(args[0]), command: name, tone: result.reply.tone }, 'button handled');
     if (result.card) {
       try {
         await ctx.api.editMessageText(message.chat.id, message.message_id, renderHtml(result.card.reply), messageOptions(result.card.reply));
