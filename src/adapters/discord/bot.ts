@@ -1,0 +1,357 @@
+/**
+ * The Discord bot: discord.js interactions in front of the command catalog.
+ *
+ * A guild is a market (created on first use), and the bot lives on interactions only: slash
+ * commands, button presses on offer cards, and autocomplete. It asks for the `Guilds` intent
+ * alone (no privileged intents): everything it needs about a member arrives with the interaction.
+ * Everything a command says comes from `commands/`; this file only translates interactions and
+ * replies.
+ *
+ * ## Answering within Discord's 3 seconds
+ *
+ * Discord drops an interaction that has no first response within 3 s. The rule here: run the
+ * command first and answer directly with the final reply, so its visibility is decided by the
+ * result (a refusal to `/post` is ephemeral, the card it posts on success is public) and nothing
+ * transient is ever shown. That is safe because everything between receiving an interaction and
+ * its reply is local: the core is synchronous SQLite, admin rights come with the interaction
+ * (`memberPermissions`), and members named in options arrive resolved. If a command is still
+ * running after {@link DEFAULT_DEFER_AFTER_MS} (a command that awaits something slow), the answer
+ * is deferred: ephemerally for a slash command (then `editReply`, or for a public result
+ * `deleteReply` + a public `followUp`, so the "thinking" placeholder is only ever seen by the
+ * member), and with `deferUpdate` for a button (then the card is edited and the reply follows
+ * ephemerally).
+ */
+import {
+  ApplicationCommandOptionType,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  GuildMember,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  type APIInteractionDataResolvedGuildMember,
+  type APIInteractionGuildMember,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type User,
+} from 'discord.js';
+import { executeCommand, executeText, findCommand } from '../../../commands/index.js';
+import {
+  isGroup,
+  type CommandContext,
+  type CommandDefinition,
+  type CommandResult,
+  type MemberMention,
+  type RawValue,
+  type Reply,
+} from '../../../commands/definition.js';
+import { messagesFor, type Messages } from '../../../commands/messages/index.js';
+import type { TradeCore } from '../../core/trade-core.js';
+import type { Market, MemberRef } from '../../core/types.js';
+import type { Logger } from '../../logger.js';
+import { autocompleteChoices } from './autocomplete.js';
+import { renderMessage, renderReply } from './render.js';
+
+/** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
+export const DEFAULT_DEFER_AFTER_MS = 1_500;
+
+export interface DiscordBotOptions {
+  token: string;
+  /** The application the slash commands are registered under (checked against the gateway's). */
+  applicationId: string;
+  /** REST base (`DISCORD_API_URL`), Discord's own when absent. */
+  apiUrl?: string | undefined;
+  core: TradeCore;
+  log: Logger;
+  /**
+   * Milliseconds a command may run before its answer is deferred; 0 defers every command and
+   * button before running it (tests use it to prove the deferred path).
+   */
+  deferAfterMs?: number;
+}
+
+/** What became of a direct message: delivered, or impossible for good (the member refuses DMs). */
+export type DirectMessageResult = { delivered: true } | { delivered: false; permanent: true };
+
+type AnyMember = GuildMember | APIInteractionGuildMember | APIInteractionDataResolvedGuildMember | null | undefined;
+
+/** The name a server shows for a member: their server nickname, else their display name, else their username. */
+export function displayNameOf(user: User, member: AnyMember): string {
+  const nick = member instanceof GuildMember ? member.nickname : member?.nick;
+  return nick || user.globalName || user.username;
+}
+
+const mentionOf = (user: User, member: AnyMember): MemberMention => ({
+  kind: 'user',
+  platformUserId: user.id,
+  displayName: displayNameOf(user, member),
+  username: user.username,
+});
+
+/** A sentence of the adapter's own, only for the member. */
+const note = (text: string, tone: Reply['tone'] = 'error'): Reply => ({ text, visibility: 'personal', tone });
+
+/** The member's language, with the admin refusal naming Discord's permission rather than Telegram's "group". */
+function messagesOf(locale: string): Messages {
+  const t = messagesFor(locale);
+  return { ...t, adminOnly: t.discord.adminOnly };
+}
+
+/** The catalog command an interaction names, its subcommand's options, and the group it belongs to. */
+interface SlashCall {
+  definition: CommandDefinition;
+  group: { name: string; audience: 'everyone' | 'admin' } | undefined;
+  options: readonly CommandInteractionOption[];
+}
+
+function readSlashCall(commandName: string, data: readonly CommandInteractionOption[]): SlashCall | undefined {
+  const command = findCommand(commandName);
+  if (!command) return undefined;
+  if (!isGroup(command)) return { definition: command, group: undefined, options: data };
+  const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
+  const definition = sub && command.subcommands.find((candidate) => candidate.name === sub.name);
+  return definition && sub ? { definition, group: { name: command.name, audience: command.audience }, options: sub.options ?? [] } : undefined;
+}
+
+/** Typed option values as the dispatcher takes them: strings and integers as they are, users as mentions. */
+function rawValues(options: readonly CommandInteractionOption[]): Record<string, RawValue | undefined> {
+  const values: Record<string, RawValue | undefined> = {};
+  for (const option of options) {
+    if (option.type === ApplicationCommandOptionType.User) {
+      // Without a resolved user the value cannot name anyone; the option's schema says so.
+      values[option.name] = option.user ? mentionOf(option.user, option.member) : String(option.value ?? '');
+    } else if (typeof option.value === 'string' || typeof option.value === 'number') {
+      values[option.name] = option.value;
+    }
+  }
+  return values;
+}
+
+/**
+ * Settles with `work`'s value if it comes within `ms`, or with nothing once `ms` have passed. Work
+ * that has already finished always counts as in time, however late the interaction is.
+ */
+async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createDiscordBot(options: DiscordBotOptions) {
+  const { core, log } = options;
+  const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: options.apiUrl ? { api: options.apiUrl } : {},
+    allowedMentions: { parse: [] },
+  });
+
+  /** The guild's market and the member acting in it, both created or refreshed on first use. */
+  function enterMarket(interaction: ChatInputCommandInteraction<'cached' | 'raw'> | ButtonInteraction<'cached' | 'raw'>) {
+    const market = core.ensureMarket({ platform: 'discord', platformMarketId: interaction.guildId, title: interaction.guild?.name ?? null });
+    const member = core.ensureMember({
+      marketId: market.id,
+      platformUserId: interaction.user.id,
+      displayName: displayNameOf(interaction.user, interaction.member),
+      username: interaction.user.username,
+    });
+    return { market, member };
+  }
+
+  function commandContext(interaction: ChatInputCommandInteraction | ButtonInteraction, market: Market, member: MemberRef, t: Messages): CommandContext {
+    return {
+      core,
+      t,
+      platform: 'discord',
+      market,
+      member,
+      // Read at the moment of the action from the permissions Discord sent with this interaction
+      // (Administrator implies Manage Server): never cached, never a REST call.
+      isAdmin: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+    };
+  }
+
+  /**
+   * Runs a command and answers: `direct` when the result comes in time, otherwise `defer` first
+   * and `late` with the result (see the module comment). Returns the result for logging.
+   */
+  async function answer(
+    received: number,
+    run: () => Promise<CommandResult>,
+    how: { direct(result: CommandResult): Promise<unknown>; defer(): Promise<unknown>; late(result: CommandResult): Promise<unknown> },
+  ): Promise<CommandResult> {
+    // With no time to spare, defer before the command runs: a synchronous core would otherwise
+    // finish its work before the deferral could be sent.
+    if (deferAfterMs <= 0) {
+      await how.defer();
+      const result = await run();
+      await how.late(result);
+      return result;
+    }
+    const work = run();
+    const inTime = await within(work, deferAfterMs - (Date.now() - received));
+    if (inTime) {
+      await how.direct(inTime.value);
+      return inTime.value;
+    }
+    await how.defer();
+    const result = await work;
+    await how.late(result);
+    return result;
+  }
+
+  async function handleCommand(interaction: ChatInputCommandInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
+    if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
+    const call = readSlashCall(interaction.commandName, interaction.options.data);
+    if (!call) return void (await interaction.reply(renderReply(note(t.discord.unknownCommand))));
+    const { market, member } = enterMarket(interaction);
+    Object.assign(trace, { market: market.id, member: member.id });
+    const ctx = commandContext(interaction, market, member, t);
+    const result = await answer(received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
+      direct: (done) => interaction.reply(renderReply(done.reply)),
+      defer: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+      async late(done) {
+        if (done.reply.visibility !== 'public') return interaction.editReply(renderMessage(done.reply));
+        await interaction.deleteReply();
+        return interaction.followUp(renderReply(done.reply));
+      },
+    });
+    log.debug({ ...trace, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
+  }
+
+  async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
+    const [name = '', ...args] = interaction.customId.split(' ');
+    const command = findCommand(name);
+    if (!command) return void (await interaction.reply(renderReply(note(t.discord.staleButton))));
+    if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
+    const { market, member } = enterMarket(interaction);
+    Object.assign(trace, { market: market.id, member: member.id });
+    const ctx = commandContext(interaction, market, member, t);
+    // A press runs the command as if typed, so the core re-checks everything. A changed offer
+    // updates the card the button is on; what the command says goes to the presser alone.
+    const result = await answer(received, () => executeText(ctx, command, args.join(' ')), {
+      async direct(done) {
+        if (!done.card) return interaction.reply(renderReply(done.reply, true));
+        await interaction.update(renderMessage(done.card.reply));
+        return interaction.followUp(renderReply(done.reply, true));
+      },
+      defer: () => interaction.deferUpdate(),
+      async late(done) {
+        if (done.card) await interaction.editReply(renderMessage(done.card.reply));
+        return interaction.followUp(renderReply(done.reply, true));
+      },
+    });
+    log.debug({ ...trace, button: interaction.customId, tone: result.reply.tone }, 'button handled');
+  }
+
+  async function handleAutocomplete(interaction: AutocompleteInteraction, t: Messages) {
+    const focused = interaction.options.getFocused(true);
+    const call = readSlashCall(interaction.commandName, interaction.options.data);
+    const source = call?.definition.options[focused.name]?.spec.autocomplete;
+    if (!source || !interaction.inGuild()) return void (await interaction.respond([]));
+    // Read-only: typing must not create markets or members.
+    const market = core.findMarket('discord', interaction.guildId);
+    const member = market && core.findMember(market.id, interaction.user.id);
+    await interaction.respond(autocompleteChoices({ core, t, market, member }, source, String(focused.value)));
+  }
+
+  /** Tells the member that something failed, in whatever way the interaction still allows. */
+  async function tellFailure(interaction: Interaction, t: Messages) {
+    if (interaction.isAutocomplete()) {
+      if (!interaction.responded) await interaction.respond([]);
+      return;
+    }
+    if (!interaction.isRepliable()) return;
+    const sorry = note(t.internalError);
+    if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied) await interaction.editReply(renderMessage(sorry));
+    else if (interaction.deferred || interaction.replied) await interaction.followUp(renderReply(sorry, true));
+    else await interaction.reply(renderReply(sorry, true));
+  }
+
+  /** The one error boundary: never rejects, so no interaction can become an unhandled rejection. */
+  async function handleInteraction(interaction: Interaction): Promise<void> {
+    const received = Date.now();
+    const t = messagesOf(interaction.locale);
+    const trace: Record<string, unknown> = { interaction: interaction.id, guild: interaction.guildId, user: interaction.user.id };
+    try {
+      if (interaction.isChatInputCommand()) await handleCommand(interaction, t, trace, received);
+      else if (interaction.isButton()) await handleButton(interaction, t, trace, received);
+      else if (interaction.isAutocomplete()) await handleAutocomplete(interaction, t);
+    } catch (error) {
+      const what = interaction.isCommand() || interaction.isAutocomplete() ? { command: interaction.commandName } : interaction.isButton() ? { button: interaction.customId } : {};
+      log.error({ err: error, ...trace, ...what }, 'discord interaction failed');
+      try {
+        await tellFailure(interaction, t);
+      } catch (replyError) {
+        log.warn({ err: replyError, ...trace }, 'could not tell the member about the failure');
+      }
+    }
+  }
+
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (interaction) => {
+    const handling = handleInteraction(interaction);
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
+  });
+  // Without an `error` listener, an error the client emits would end the process.
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
+
+  return {
+    client,
+
+    /** Logs in to the gateway; resolves once the client is ready (its guilds known). */
+    async start(): Promise<void> {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(options.token);
+      await ready;
+      const applicationId = client.application?.id;
+      if (applicationId && applicationId !== options.applicationId) {
+        log.warn({ configured: options.applicationId, actual: applicationId }, 'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; slash commands may be registered elsewhere');
+      }
+      log.info({ bot: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
+    },
+
+    /** Whether the gateway session is up, for the heartbeat. */
+    isRunning: () => client.isReady(),
+
+    /** Finishes the interactions in hand, then disconnects. */
+    async stop(): Promise<void> {
+      await Promise.allSettled([...inFlight]);
+      await client.destroy();
+    },
+
+    /**
+     * Sends `reply` to a member in a direct message. A member who refuses DMs from the server's
+     * members is `{ delivered: false, permanent: true }` (the caller records them as unreachable);
+     * any other failure is thrown, for the caller to retry. Buttons are left out: a press in a DM
+     * carries no server, so it could not say which market it acts on.
+     */
+    async sendDirectMessage(platformUserId: string, reply: Reply): Promise<DirectMessageResult> {
+      try {
+        await client.users.send(platformUserId, renderMessage(reply, { buttons: false }));
+        return { delivered: true };
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) {
+          log.info({ user: platformUserId }, 'member does not accept direct messages');
+          return { delivered: false, permanent: true };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type DiscordBot = ReturnType<typeof createDiscordBot>;
