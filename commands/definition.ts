@@ -70,6 +70,12 @@ export interface ReplyButton {
   args: string[];
 }
 
+/**
+ * What a button carries back when pressed: the command and its arguments as typed, `accept 12`.
+ * Both platforms store it (Telegram callback data, Discord custom id); pressing runs it as text.
+ */
+export const buttonPayload = (button: ReplyButton) => [button.command, ...button.args].join(' ');
+
 export interface Reply {
   title?: string;
   /** Plain text; adapters escape it for their markup. Lines are separated by `\n`. */

@@ -3,6 +3,8 @@
  * platforms that have a token and the background jobs. SIGINT/SIGTERM stop taking updates,
  * finish what is in flight, stop the jobs and close the database.
  */
+import { createDiscordBot } from './adapters/discord/bot.js';
+import { createDiscordDelivery } from './adapters/discord/delivery.js';
 import { createTelegramBot } from './adapters/telegram/bot.js';
 import { createTelegramDelivery } from './adapters/telegram/delivery.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
@@ -47,7 +49,11 @@ async function main() {
     deliveries.push(createTelegramDelivery({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botUsername: telegram.bot.botInfo.username }));
   }
   if (config.discord) {
-    log.warn('DISCORD_TOKEN is set, but the Discord adapter is not part of this build yet; only Telegram runs.');
+    const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
+    await discord.start();
+    stopPlatforms.push(() => discord.stop());
+    platformsUp['discord'] = discord.isRunning;
+    deliveries.push(createDiscordDelivery(discord));
   }
 
   const jobs = config.jobs.enabled

@@ -158,7 +158,7 @@ export const en = {
   unknownMember: (username: string) =>
     `I have not seen @${username} in this market yet: ask them to send a message here first, or reply to one of their messages.`,
   adminOnly: 'Only administrators of this group can do that.',
-  internalError: 'Something went wrong on my side and nothing was changed. Please try again in a moment.',
+  internalError: 'Something went wrong on my side. Check /myoffers or /inventory before trying again in a moment.',
 
   help: {
     title: 'Trading post',

@@ -115,6 +115,9 @@ export function createMarkets({ db, clock }: CoreContext) {
     marketsOf: (platform: Platform, platformUserId: string): Market[] => marketsOfUser.all({ platform, platformUserId }),
     /** The market for a guild or group, created on first use; a newer title replaces the old. */
     ensureMarket(input: EnsureMarketInput): Market {
+      // Read first: nearly every command finds its market unchanged, and needs no write lock.
+      const known = marketByPlatformId.get({ platform: input.platform, platformMarketId: input.platformMarketId });
+      if (known && (input.title == null || input.title === known.title)) return known;
       const row = db.writeTransaction(() =>
         upsertMarket.get({ platform: input.platform, platformMarketId: input.platformMarketId, title: input.title ?? null, now: clock() }),
       );
@@ -126,14 +129,11 @@ export function createMarkets({ db, clock }: CoreContext) {
       marketByPlatformId.get({ platform, platformMarketId }),
     /** The member for a platform account in a market, created on first use; names are refreshed. */
     ensureMember(input: EnsureMemberInput): MemberRef {
+      const username = input.username ? input.username.replace(/^@/, '').toLowerCase() : null;
+      const known = memberByPlatformId.get({ marketId: input.marketId, platformUserId: input.platformUserId });
+      if (known && known.displayName === input.displayName && (username === null || username === known.username)) return known;
       const row = db.writeTransaction(() =>
-        upsertMember.get({
-          marketId: input.marketId,
-          platformUserId: input.platformUserId,
-          displayName: input.displayName,
-          username: input.username ? input.username.replace(/^@/, '').toLowerCase() : null,
-          now: clock(),
-        }),
+        upsertMember.get({ marketId: input.marketId, platformUserId: input.platformUserId, displayName: input.displayName, username, now: clock() }),
       );
       if (!row) throw new Error('member upsert returned nothing');
       return row;

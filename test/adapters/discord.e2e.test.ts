@@ -312,7 +312,7 @@ describe('Discord bot end to end', () => {
       const { message } = await postCard(alice, [str('give', '1 apple'), str('want', '1 orange')]);
       const broken = await press(dave, message, 'accept 6');
       expect(broken.card).toBeUndefined();
-      expect(broken.answer).toMatchObject({ ephemeral: true, text: 'Something went wrong on my side and nothing was changed. Please try again in a moment.' });
+      expect(broken.answer).toMatchObject({ ephemeral: true, text: 'Something went wrong on my side. Check /myoffers or /inventory before trying again in a moment.' });
       const retried = await press(dave, message, 'accept 6');
       expect(retried.answer?.text).toMatch(/^Done! You traded with Alice \(#6\)/);
     } finally {

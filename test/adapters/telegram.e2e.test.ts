@@ -189,7 +189,7 @@ describe('Telegram bot end to end', () => {
   it('keeps polling after a handler failure and answers with a short sentence', async () => {
     fake.failNext('getChatMember', 1, { error_code: 400, description: 'Bad Request: member list is inaccessible' });
     expect(texts((await say(admin, '/admin grant @alice 1 apple')).calls)).toEqual([
-      'Something went wrong on my side and nothing was changed. Please try again in a moment.',
+      'Something went wrong on my side. Check /myoffers or /inventory before trying again in a moment.',
     ]);
     expect(texts((await say(admin, '/admin grant @alice 1 apple')).calls)).toEqual(['Granted 1 🍎 apple to Alice.']);
     expect(store.core.audit().ok).toBe(true);

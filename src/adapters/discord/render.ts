@@ -4,7 +4,7 @@
  * as `*fresh*` or a display name with underscores is shown as typed, never as markdown.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Colors, EmbedBuilder, escapeMarkdown, MessageFlags, type MessageMentionOptions } from 'discord.js';
-import type { Reply, ReplyButton } from '../../../commands/definition.js';
+import { buttonPayload, type Reply, type ReplyButton } from '../../../commands/definition.js';
 
 /** Discord's embed limits; longer text is cut with an ellipsis rather than refused. */
 const LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, fields: 25, buttonsPerRow: 5, rows: 5 } as const;
@@ -26,12 +26,6 @@ export const escapeText = (text: string) => escapeMarkdown(text, { heading: true
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/**
- * A button's `custom_id`: the command and its arguments as typed (`accept 12`), the same as
- * Telegram's callback data, so a press runs exactly what typing the command would.
- */
-export const customIdOf = (button: ReplyButton) => [button.command, ...button.args].join(' ');
-
 /** `personal` and `private` replies are for the member alone. */
 export const isEphemeral = (reply: Reply) => reply.visibility !== 'public';
 
@@ -49,7 +43,7 @@ export function renderEmbed(reply: Reply): EmbedBuilder {
 
 export function renderButtons(reply: Reply): Array<ActionRowBuilder<ButtonBuilder>> {
   const buttons = (reply.buttons ?? []).map((button) =>
-    new ButtonBuilder().setCustomId(customIdOf(button)).setLabel(button.label).setStyle(BUTTON_STYLES[button.style]),
+    new ButtonBuilder().setCustomId(buttonPayload(button)).setLabel(button.label).setStyle(BUTTON_STYLES[button.style]),
   );
   const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
   for (let i = 0; i < buttons.length && rows.length < LIMITS.rows; i += LIMITS.buttonsPerRow) {

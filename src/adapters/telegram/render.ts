@@ -1,13 +1,11 @@
 /** Replies as Telegram messages: HTML parse mode (all user text escaped) and inline keyboards. */
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Reply, ReplyButton } from '../../../commands/definition.js';
+import { buttonPayload, type Reply } from '../../../commands/definition.js';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 /** Escapes text for Telegram's HTML parse mode. */
 export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => escapes[c] ?? c);
 
-/** Button presses carry the command and its arguments, as typed: `accept 12` (at most 64 bytes). */
-export const callbackData = (button: ReplyButton) => [button.command, ...button.args].join(' ');
 
 export function renderHtml(reply: Reply): string {
   const parts: string[] = [];
@@ -19,7 +17,7 @@ export function renderHtml(reply: Reply): string {
 
 export function renderKeyboard(reply: Reply): InlineKeyboardMarkup | undefined {
   if (!reply.buttons?.length) return undefined;
-  return { inline_keyboard: [reply.buttons.map((button) => ({ text: button.label, callback_data: callbackData(button) }))] };
+  return { inline_keyboard: [reply.buttons.map((button) => ({ text: button.label, callback_data: buttonPayload(button) }))] };
 }
 
 /** The message options for a reply: HTML, its keyboard, no link previews. */
