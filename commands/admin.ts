@@ -6,14 +6,14 @@ import { MAX_REASON_LENGTH } from '../src/core/close-offer.js';
 import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
 import type { ItemAmount, MemberRef } from '../src/core/types.js';
 import type { Result } from '../src/core/errors.js';
-import { defineCommand, type CommandContext, type CommandGroup, type CommandResult, type MemberMention } from './definition.js';
+import { defineCommand, defineGroup, type CommandContext, type CommandResult, type MemberMention } from './definition.js';
 import { itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply, resolveMember } from './render/replies.js';
 
-const nameOption = (description: string) => textOption('name', description, { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
-const emojiOption = textOption('emoji', 'An emoji shown before the name', { required: false, maxLength: 16, placeholder: 'EMOJI' });
-const descriptionOption = textOption('description', 'A short description', { required: false, maxLength: MAX_ITEM_DESCRIPTION, trailing: true });
+const nameOption = textOption('name', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
+const emojiOption = textOption('emoji', { required: false, maxLength: 16, placeholder: 'EMOJI' });
+const descriptionOption = textOption('description', { required: false, maxLength: MAX_ITEM_DESCRIPTION, trailing: true });
 
 /** Grant and revoke share everything but the core call and the sentence. */
 function moveItems(
@@ -30,9 +30,8 @@ function moveItems(
 
 const itemAdd = defineCommand({
   name: 'item-add',
-  description: 'Add an item to the catalog',
   audience: 'admin',
-  options: { name: nameOption('The item name'), emoji: emojiOption, description: descriptionOption },
+  options: { name: nameOption, emoji: emojiOption, description: descriptionOption },
   run(ctx, args) {
     const added = ctx.core.addItem(ctx.market.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
     return added.ok ? { reply: publicReply(ctx.t.admin.itemAdded(added.value.name, added.value.slug)) } : coreRefusal(ctx, added.error);
@@ -41,11 +40,10 @@ const itemAdd = defineCommand({
 
 const itemEdit = defineCommand({
   name: 'item-edit',
-  description: 'Rename an item or change its emoji or description',
   audience: 'admin',
   options: {
-    item: textOption('item', 'The item to change', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM' }),
-    name: textOption('name', 'Its new name', { required: false, maxLength: MAX_ITEM_NAME, placeholder: 'NAME' }),
+    item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM' }),
+    name: textOption('name', { required: false, maxLength: MAX_ITEM_NAME, placeholder: 'NAME' }),
     emoji: emojiOption,
     description: descriptionOption,
   },
@@ -61,29 +59,26 @@ const itemEdit = defineCommand({
 
 const grant = defineCommand({
   name: 'grant',
-  description: 'Give items to a member',
   audience: 'admin',
-  options: { member: memberOption('member', 'Who receives them'), items: itemsOption('items', 'What to give, like "5 apple"', { form: 'rest', autocomplete: 'catalog' }) },
+  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog' }) },
   run: (ctx, args) =>
     moveItems(ctx, args.member, (member) => ctx.core.grantItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.granted),
 });
 
 const revoke = defineCommand({
   name: 'revoke',
-  description: 'Take items from a member',
   audience: 'admin',
-  options: { member: memberOption('member', 'Whose items'), items: itemsOption('items', 'What to take, like "5 apple"', { form: 'rest', autocomplete: 'catalog' }) },
+  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog' }) },
   run: (ctx, args) =>
     moveItems(ctx, args.member, (member) => ctx.core.revokeItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.revoked),
 });
 
 const removeOffer = defineCommand({
   name: 'remove-offer',
-  description: 'Take an offer off the market (its owner gets the items back)',
   audience: 'admin',
   options: {
-    offer: numberReferenceOption('offer', 'The offer number', { kind: 'offer', autocomplete: 'market-offers' }),
-    reason: textOption('reason', 'Why, told to the owner', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }),
+    offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'market-offers' }),
+    reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }),
   },
   run(ctx, args) {
     const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason ?? '' });
@@ -98,9 +93,8 @@ const removeOffer = defineCommand({
 
 const ban = defineCommand({
   name: 'ban',
-  description: 'Stop a member from trading; their open offers are removed',
   audience: 'admin',
-  options: { member: memberOption('member', 'Who'), reason: textOption('reason', 'Why', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }) },
+  options: { member: memberOption('member'), reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }) },
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
     if ('refusal' in resolved) return resolved.refusal;
@@ -113,9 +107,8 @@ const ban = defineCommand({
 
 const unban = defineCommand({
   name: 'unban',
-  description: 'Let a banned member trade again',
   audience: 'admin',
-  options: { member: memberOption('member', 'Who') },
+  options: { member: memberOption('member') },
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
     if ('refusal' in resolved) return resolved.refusal;
@@ -124,10 +117,9 @@ const unban = defineCommand({
   },
 });
 
-export const admin: CommandGroup = {
+export const admin = defineGroup({
   name: 'admin',
-  description: 'Market administration',
   audience: 'admin',
   subcommands: [itemAdd, itemEdit, grant, revoke, removeOffer, ban, unban],
-};
+});
 export default admin;

@@ -6,9 +6,8 @@ import { coreRefusal, personalReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'cancel',
-  description: 'Cancel one of your offers',
   audience: 'everyone',
-  options: { offer: numberReferenceOption('offer', 'Your offer number', { kind: 'offer', autocomplete: 'own-offers' }) },
+  options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'own-offers' }) },
   run(ctx, args) {
     const cancelled = ctx.core.cancelOffer({ marketId: ctx.market.id, offerId: args.offer, memberId: ctx.member.id });
     if (!cancelled.ok) return coreRefusal(ctx, cancelled.error);

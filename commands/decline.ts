@@ -6,9 +6,8 @@ import { coreRefusal, personalReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'decline',
-  description: 'Decline an offer made to you',
   audience: 'everyone',
-  options: { offer: numberReferenceOption('offer', 'The offer number', { kind: 'offer' }) },
+  options: { offer: numberReferenceOption('offer', { kind: 'offer' }) },
   run(ctx, args) {
     const declined = ctx.core.declineOffer({ marketId: ctx.market.id, offerId: args.offer, memberId: ctx.member.id });
     if (!declined.ok) return coreRefusal(ctx, declined.error);

@@ -26,6 +26,7 @@ export type TextForm = 'positional' | 'rest' | 'keyword';
 export interface OptionSpec {
   name: string;
   kind: OptionKind;
+  /** Filled from the message catalog by `describeCommands` (`commands.<command>.options.<name>`). */
   description: string;
   required: boolean;
   form: TextForm;
@@ -113,6 +114,7 @@ export interface CommandContext {
 
 export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
   name: string;
+  /** Filled from the message catalog by `describeCommands` (`commands.<name>.description`). */
   description: string;
   /** `admin` commands are checked against the platform's admin rights before they run. */
   audience: 'everyone' | 'admin';
@@ -123,6 +125,7 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
 /** A command made of subcommands (`/admin grant ...`); the subcommand is the first word. */
 export interface CommandGroup {
   name: string;
+  /** Filled from the message catalog by `describeCommands`. */
   description: string;
   audience: 'everyone' | 'admin';
   subcommands: Array<CommandDefinition<OptionsShape>>;
@@ -132,7 +135,12 @@ export type AnyCommand = CommandDefinition<OptionsShape> | CommandGroup;
 
 export const isGroup = (command: AnyCommand): command is CommandGroup => 'subcommands' in command;
 
-/** Declares a command with its argument types inferred from its options. */
-export function defineCommand<O extends OptionsShape>(definition: CommandDefinition<O>): CommandDefinition<OptionsShape> {
-  return definition as unknown as CommandDefinition<OptionsShape>;
+/** Declares a command with its argument types inferred from its options; its words come from the catalog. */
+export function defineCommand<O extends OptionsShape>(definition: Omit<CommandDefinition<O>, 'description'>): CommandDefinition<OptionsShape> {
+  return { ...definition, description: '' } as unknown as CommandDefinition<OptionsShape>;
+}
+
+/** Declares a command made of subcommands. */
+export function defineGroup(group: Omit<CommandGroup, 'description'>): CommandGroup {
+  return { ...group, description: '' };
 }

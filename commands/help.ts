@@ -7,7 +7,6 @@ import { usage } from './usage.js';
 export function createHelpCommand(commands: () => readonly AnyCommand[]) {
   return defineCommand({
     name: 'help',
-    description: 'How to trade here',
     audience: 'everyone',
     options: {},
     async run(ctx) {
@@ -22,7 +21,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
         }
       }
       const items = ctx.core.listItems(ctx.market.id).map((item) => (item.emoji ? `${item.emoji} ${item.name}` : item.name));
-      const fields = [{ name: 'Items', value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
+      const fields = [{ name: t.items, value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
       if (await ctx.isAdmin()) fields.push({ name: t.adminTitle, value: admin.join('\n') });
       return { reply: privateReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, visibility: 'personal' }) };
     },

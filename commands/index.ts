@@ -6,7 +6,9 @@ import accept from './accept.js';
 import admin from './admin.js';
 import cancel from './cancel.js';
 import decline from './decline.js';
-import type { AnyCommand } from './definition.js';
+import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
+import { en } from './messages/en.js';
+import type { Messages } from './messages/index.js';
 import { createHelpCommand } from './help.js';
 import inventory from './inventory.js';
 import market from './market.js';
@@ -17,7 +19,30 @@ import profile from './profile.js';
 import rate from './rate.js';
 import trades from './trades.js';
 
-export const commands: readonly AnyCommand[] = [
+/**
+ * Gives every command and option its words from a message catalog, so command files hold no
+ * text. Throws at start-up if the catalog misses one: a menu entry without words is a bug.
+ */
+export function describeCommands(list: readonly AnyCommand[], t: Messages): readonly AnyCommand[] {
+  const describe = (key: string, definition: CommandDefinition | CommandGroup) => {
+    const words = t.commands[key];
+    if (!words) throw new Error(`the message catalog has no words for command "${key}"`);
+    definition.description = words.description;
+    if (isGroup(definition)) return;
+    for (const [name, option] of Object.entries(definition.options)) {
+      const text = words.options?.[name];
+      if (!text) throw new Error(`the message catalog has no words for option "${name}" of "${key}"`);
+      option.spec.description = text;
+    }
+  };
+  for (const command of list) {
+    describe(command.name, command);
+    if (isGroup(command)) for (const sub of command.subcommands) describe(`${command.name} ${sub.name}`, sub);
+  }
+  return list;
+}
+
+export const commands: readonly AnyCommand[] = describeCommands([
   createHelpCommand(() => commands),
   inventory,
   post,
@@ -31,7 +56,7 @@ export const commands: readonly AnyCommand[] = [
   rate,
   profile,
   admin,
-];
+], en);
 
 export function findCommand(name: string): AnyCommand | undefined {
   const wanted = name.toLowerCase();

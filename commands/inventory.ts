@@ -5,7 +5,6 @@ import { privateReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'inventory',
-  description: 'Your items, and those held in your open offers',
   audience: 'everyone',
   options: {},
   run(ctx) {

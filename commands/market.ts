@@ -6,11 +6,10 @@ import { coreRefusal, publicReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'market',
-  description: 'Browse the open offers, optionally those with one item',
   audience: 'everyone',
   options: {
-    item: textOption('item', 'Only offers that give or want this item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM' }),
-    page: integerOption('page', 'Page number', { required: false, min: 1, max: 1000 }),
+    item: textOption('item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM' }),
+    page: integerOption('page', { required: false, min: 1, max: 1000 }),
   },
   run(ctx, args) {
     const listed = ctx.core.listMarketOffers(ctx.market.id, { item: args.item, page: args.page });

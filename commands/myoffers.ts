@@ -7,9 +7,8 @@ import { privateReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'myoffers',
-  description: 'Your offers, optionally in one state',
   audience: 'everyone',
-  options: { status: choiceOption('status', 'Only offers in this state', { required: false, choices: OFFER_STATUSES }) },
+  options: { status: choiceOption('status', { required: false, choices: OFFER_STATUSES }) },
   run(ctx, args) {
     const offers = ctx.core.listMyOffers(ctx.member.id, args.status);
     const t = ctx.t.myOffers;

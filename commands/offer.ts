@@ -6,9 +6,8 @@ import { coreRefusal } from './render/replies.js';
 
 export default defineCommand({
   name: 'offer',
-  description: 'Show one offer',
   audience: 'everyone',
-  options: { offer: numberReferenceOption('offer', 'The offer number', { kind: 'offer', autocomplete: 'market-offers' }) },
+  options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'market-offers' }) },
   run(ctx, args) {
     const offer = ctx.core.getOffer(ctx.market.id, args.offer);
     if (!offer) return coreRefusal(ctx, { code: 'offer_not_found', offerId: args.offer });

@@ -1,6 +1,6 @@
 /**
- * Builders for command options. Each builds the option's description for the adapters and the
- * zod schema that turns a raw value (text typed in Telegram, a typed Discord value) into the
+ * Builders for command options. Each builds the option's shape for the adapters (its words come
+ * from the message catalog, see `describeCommands`) and the zod schema that turns a raw value (text typed in Telegram, a typed Discord value) into the
  * handler's value. A failed schema carries an {@link ArgumentProblem} that the message catalog
  * turns into a sentence naming the option.
  */
@@ -44,13 +44,12 @@ const wholeNumber = (value: RawValue): number | undefined => {
 
 export function itemsOption<R extends boolean = true>(
   name: string,
-  description: string,
   options: Common<R> & { autocomplete?: AutocompleteSource } = {},
 ): CommandOption<ItemRequest[], NoInfer<R>> {
   const spec: OptionSpec = {
     name,
     kind: 'items',
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'keyword',
     placeholder: 'ITEMS',
@@ -65,14 +64,13 @@ export function itemsOption<R extends boolean = true>(
 
 export function integerOption<R extends boolean = true>(
   name: string,
-  description: string,
   options: Common<R> & { min: number; max: number; placeholder?: string },
 ): CommandOption<number, NoInfer<R>> {
   const { min, max } = options;
   const spec: OptionSpec = {
     name,
     kind: 'integer',
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'keyword',
     placeholder: options.placeholder ?? 'N',
@@ -89,13 +87,12 @@ export function integerOption<R extends boolean = true>(
 
 export function textOption<R extends boolean = true>(
   name: string,
-  description: string,
   options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string },
 ): CommandOption<string, NoInfer<R>> {
   const spec: OptionSpec = {
     name,
     kind: 'text',
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'keyword',
     placeholder: options.placeholder ?? 'TEXT',
@@ -110,13 +107,12 @@ export function textOption<R extends boolean = true>(
 
 export function choiceOption<const C extends readonly string[], R extends boolean = true>(
   name: string,
-  description: string,
   options: Common<R> & { choices: C },
 ): CommandOption<C[number], NoInfer<R>> {
   const spec: OptionSpec = {
     name,
     kind: 'choice',
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'positional',
     placeholder: options.choices.join('|'),
@@ -128,11 +124,13 @@ export function choiceOption<const C extends readonly string[], R extends boolea
   });
 }
 
-export function memberOption<R extends boolean = true>(name: string, description: string, options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
+export function memberOption<R extends boolean = true>(
+  name: string,
+  options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
   const spec: OptionSpec = {
     name,
     kind: 'member',
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'positional',
     placeholder: '@member',
@@ -147,13 +145,12 @@ export function memberOption<R extends boolean = true>(name: string, description
 /** An offer (`12` or `#12`); `kind` decides the placeholder and where autocomplete looks. */
 export function numberReferenceOption<R extends boolean = true>(
   name: string,
-  description: string,
   options: Common<R> & { kind: 'offer' | 'trade'; autocomplete?: AutocompleteSource },
 ): CommandOption<number, NoInfer<R>> {
   const spec: OptionSpec = {
     name,
     kind: options.kind,
-    description,
+    description: '',
     required: options.required ?? true,
     form: options.form ?? 'positional',
     placeholder: options.kind === 'offer' ? 'OFFER' : 'TRADE',

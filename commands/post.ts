@@ -7,18 +7,17 @@ import { coreRefusal, resolveMember } from './render/replies.js';
 
 export default defineCommand({
   name: 'post',
-  description: 'Offer items in exchange for others',
   audience: 'everyone',
   options: {
-    give: itemsOption('give', 'What you give, like "5 apple, 2 pear"', { autocomplete: 'inventory' }),
-    want: itemsOption('want', 'What you want in return, like "3 orange"', { autocomplete: 'catalog' }),
-    hours: integerOption('hours', `How long the offer stays open (default ${DEFAULT_OFFER_HOURS})`, {
+    give: itemsOption('give', { autocomplete: 'inventory' }),
+    want: itemsOption('want', { autocomplete: 'catalog' }),
+    hours: integerOption('hours', {
       required: false,
       min: MIN_OFFER_HOURS,
       max: MAX_OFFER_HOURS,
     }),
-    to: memberOption('to', 'Offer only to this member', { required: false, form: 'keyword' }),
-    note: textOption('note', 'A short note shown on the offer', { required: false, maxLength: MAX_NOTE_LENGTH, trailing: true }),
+    to: memberOption('to', { required: false, form: 'keyword' }),
+    note: textOption('note', { required: false, maxLength: MAX_NOTE_LENGTH, trailing: true }),
   },
   run(ctx, args) {
     let targetId: number | undefined;

@@ -5,9 +5,8 @@ import { privateReply, resolveMember } from './render/replies.js';
 
 export default defineCommand({
   name: 'profile',
-  description: 'Reputation of a member (yours by default)',
   audience: 'everyone',
-  options: { member: memberOption('member', 'Whose profile', { required: false }) },
+  options: { member: memberOption('member', { required: false }) },
   run(ctx, args) {
     let member = ctx.member;
     if (args.member) {

@@ -6,12 +6,11 @@ import { coreRefusal, personalReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'rate',
-  description: 'Rate the other side of a trade',
   audience: 'everyone',
   options: {
-    trade: numberReferenceOption('trade', 'The trade number', { kind: 'trade' }),
-    stars: integerOption('stars', 'From 1 to 5', { min: 1, max: 5, form: 'positional', placeholder: '1-5' }),
-    comment: textOption('comment', 'A short comment', { required: false, form: 'rest', maxLength: MAX_COMMENT_LENGTH }),
+    trade: numberReferenceOption('trade', { kind: 'trade' }),
+    stars: integerOption('stars', { min: 1, max: 5, form: 'positional', placeholder: '1-5' }),
+    comment: textOption('comment', { required: false, form: 'rest', maxLength: MAX_COMMENT_LENGTH }),
   },
   run(ctx, args) {
     const rated = ctx.core.rateTrade({ marketId: ctx.market.id, tradeId: args.trade, memberId: ctx.member.id, stars: args.stars, comment: args.comment });

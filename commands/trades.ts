@@ -7,9 +7,8 @@ import { privateReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'trades',
-  description: 'Your trade history',
   audience: 'everyone',
-  options: { filter: choiceOption('filter', 'active, inactive, or one state', { required: false, choices: TRADE_FILTERS }) },
+  options: { filter: choiceOption('filter', { required: false, choices: TRADE_FILTERS }) },
   run(ctx, args) {
     const t = ctx.t.trades;
     const lines = ctx.core.listTrades(ctx.member.id, args.filter).map((trade) => {

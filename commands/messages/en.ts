@@ -131,6 +131,137 @@ export const en = {
     }
   },
 
+  /** What each command and option is for: menus, slash commands, /help. Keys: `name` or `group sub`. */
+  commands: {
+    help: {
+      description: 'How to trade here',
+    },
+    inventory: {
+      description: 'Your items, and those held in your open offers',
+    },
+    post: {
+      description: 'Offer items in exchange for others',
+      options: {
+        give: 'What you give, like "5 apple, 2 pear"',
+        want: 'What you want in return, like "3 orange"',
+        hours: 'How long the offer stays open (default 24)',
+        to: 'Offer only to this member',
+        note: 'A short note shown on the offer',
+      },
+    },
+    market: {
+      description: 'Browse the open offers, optionally those with one item',
+      options: {
+        item: 'Only offers that give or want this item',
+        page: 'Page number',
+      },
+    },
+    offer: {
+      description: 'Show one offer',
+      options: {
+        offer: 'The offer number',
+      },
+    },
+    accept: {
+      description: 'Accept an offer',
+      options: {
+        offer: 'The offer number',
+      },
+    },
+    cancel: {
+      description: 'Cancel one of your offers',
+      options: {
+        offer: 'Your offer number',
+      },
+    },
+    decline: {
+      description: 'Decline an offer made to you',
+      options: {
+        offer: 'The offer number',
+      },
+    },
+    myoffers: {
+      description: 'Your offers, optionally in one state',
+      options: {
+        status: 'Only offers in this state',
+      },
+    },
+    trades: {
+      description: 'Your trade history',
+      options: {
+        filter: 'active, inactive, or one state',
+      },
+    },
+    rate: {
+      description: 'Rate the other side of a trade',
+      options: {
+        trade: 'The trade number',
+        stars: 'From 1 to 5',
+        comment: 'A short comment',
+      },
+    },
+    profile: {
+      description: 'Reputation of a member (yours by default)',
+      options: {
+        member: 'Whose profile',
+      },
+    },
+    admin: {
+      description: 'Market administration',
+    },
+    'admin item-add': {
+      description: 'Add an item to the catalog',
+      options: {
+        name: 'The item name',
+        emoji: 'An emoji shown before the name',
+        description: 'A short description',
+      },
+    },
+    'admin item-edit': {
+      description: 'Rename an item or change its emoji or description',
+      options: {
+        item: 'The item to change',
+        name: 'Its new name',
+        emoji: 'An emoji shown before the name',
+        description: 'A short description',
+      },
+    },
+    'admin grant': {
+      description: 'Give items to a member',
+      options: {
+        member: 'Who receives them',
+        items: 'What to give, like "5 apple"',
+      },
+    },
+    'admin revoke': {
+      description: 'Take items from a member',
+      options: {
+        member: 'Whose items',
+        items: 'What to take, like "5 apple"',
+      },
+    },
+    'admin remove-offer': {
+      description: 'Take an offer off the market (its owner gets the items back)',
+      options: {
+        offer: 'The offer number',
+        reason: 'Why, told to the owner',
+      },
+    },
+    'admin ban': {
+      description: 'Stop a member from trading; their open offers are removed',
+      options: {
+        member: 'Who',
+        reason: 'Why',
+      },
+    },
+    'admin unban': {
+      description: 'Let a banned member trade again',
+      options: {
+        member: 'Who',
+      },
+    },
+  } as Record<string, { description: string; options?: Record<string, string> }>,
+
   /** Sentences for arguments that do not parse. */
   argument(option: string, problem: ArgumentProblem): string {
     switch (problem.problem) {
@@ -166,6 +297,7 @@ export const en = {
       'Post what you give and what you want; your items are held until someone accepts or the offer ends. ' +
       'Items are written like "5 apple, 2 pear".',
     adminTitle: 'For administrators',
+    items: 'Items',
   },
 
   offer: {

@@ -102,3 +102,20 @@ describe('commands from text', () => {
     expect((await run('alice', '/trades')).reply).toMatchObject({ visibility: 'private', text: 'You have no trades here yet.' });
   });
 });
+
+describe('the command catalog', () => {
+  it('takes every command and option description from the message catalog', async () => {
+    const { commands, describeCommands } = await import('../../commands/index.js');
+    const { isGroup } = await import('../../commands/definition.js');
+    for (const command of commands) {
+      expect(command.description.length).toBeGreaterThan(0);
+      for (const definition of isGroup(command) ? command.subcommands : [command]) {
+        expect(definition.description.length, definition.name).toBeGreaterThan(0);
+        for (const option of Object.values(definition.options)) expect(option.spec.description.length, `${definition.name} ${option.spec.name}`).toBeGreaterThan(0);
+      }
+    }
+    const en = messagesFor('en');
+    const { post: _missing, ...withoutPost } = en.commands;
+    expect(() => describeCommands(commands, { ...en, commands: withoutPost })).toThrow('the message catalog has no words for command "post"');
+  });
+});
