@@ -179,6 +179,17 @@ describe('Telegram bot end to end', () => {
     expect(plain(texts(opened.calls, dave.id)[0] ?? '')).toContain('Offer #4');
   });
 
+  it('in a private chat, acts on the group used last and lets /markets switch', async () => {
+    const otherGroup: FakeChat = { id: -1005555, type: 'supergroup', title: 'Book swap' };
+    await say(bobby, '/help', { chat: otherGroup });
+    const dm = { id: bobby.id, type: 'private' as const };
+    const listed = texts((await say(bobby, '/markets', { chat: dm })).calls, bobby.id);
+    expect(listed).toEqual([expect.stringMatching(/1\. Fruit market\n2\. Book swap \(current\)/)]);
+    expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold no items yet');
+    expect(texts((await say(bobby, '/markets 1', { chat: dm })).calls, bobby.id)).toEqual(['Commands here now act on "Fruit market".']);
+    expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold: 5 🍎 apple, 7 orange');
+  });
+
   it('asks a member who never opened a private chat to do so, instead of failing', async () => {
     fake.neverStarted(dave.id);
     expect(texts((await say(dave, '/inventory')).calls)).toEqual([

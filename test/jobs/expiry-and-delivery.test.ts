@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
 import { deliverOutbox, type PlatformDelivery } from '../../src/jobs/delivery.js';
 import { sweepExpiredOffers } from '../../src/jobs/expiry.js';
+import { runHousekeeping } from '../../src/jobs/housekeeping.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 import type { MemberRef } from '../../src/core/types.js';
@@ -126,5 +127,25 @@ describe('delivery faults', () => {
     expect((a?.sent ?? 0) + (b?.sent ?? 0)).toBe(40);
     expect(new Set(dms(501)).size).toBe(40);
     expect(dms(501)).toHaveLength(40);
+  });
+});
+
+describe('housekeeping', () => {
+  it('prunes delivered notifications past their retention, never pending ones, and checkpoints the WAL', async () => {
+    post(1);
+    post(1);
+    t.clock.advance(HOUR);
+    await sweepExpiredOffers(t.core, log);
+    fake.failNext('sendMessage', 1, { error_code: 500, description: 'Internal Server Error' });
+    expect(await deliver()).toEqual({ sent: 1, retried: 1, unreachable: 0 });
+    const retention = 30 * 24 * HOUR;
+    t.clock.advance(retention - 1);
+    runHousekeeping(t.db, t.core, log, retention);
+    expect(t.core.outboxCounts()).toEqual({ delivered: 1, pending: 1 });
+    t.clock.advance(1);
+    runHousekeeping(t.db, t.core, log, retention);
+    expect(t.core.outboxCounts()).toEqual({ pending: 1 });
+    const wal = t.db.sqlite.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
+    expect(wal[0]?.checkpointed).toBe(wal[0]?.log);
   });
 });
