@@ -4,6 +4,7 @@
  */
 import type { ChildReport, SectionName, SectionResults } from './sections.js';
 import type { MarketResult, SweepLayout } from './sections/market.js';
+import type { KindLatency, LatencySummary } from './sections/latency-common.js';
 import { dec, int, mb, ms } from './stats.js';
 
 export type Collected = { [N in SectionName]?: Omit<ChildReport, 'data'> & { data: SectionResults[N] } };
@@ -16,7 +17,7 @@ export const TARGETS = {
 } as const;
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
-const LABEL = 27;
+const LABEL = 29;
 const line = (label: string, text: string, status?: string) => `${label.padEnd(LABEL)}${text}${status ? `  ${status}` : ''}`;
 const detail = (text: string) => `${' '.repeat(LABEL)}${text}`;
 
@@ -104,6 +105,8 @@ export function renderReport(results: Collected): string[] {
     );
   }
 
+  out.push(...adapterLatencyRows(results));
+
   const largeReport = results['market-100k'];
   if (largeReport && large) {
     const peakMB = largeReport.maxRssKB / 1024;
@@ -117,6 +120,89 @@ export function renderReport(results: Collected): string[] {
   const others = (Object.keys(results) as SectionName[]).filter((name) => name !== 'market-100k');
   if (others.length > 0) {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
+  }
+  return out;
+}
+
+/** `50 members at once x 20 rounds: median 4.1 ms  p99 18 ms  max 25 ms  (1,000 commands, 850/s)` */
+function latencyText(summary: LatencySummary, unit: string): string {
+  const { latency } = summary;
+  return (
+    `${summary.members} members at once x ${summary.rounds} rounds: median ${ms(latency.medianMs)}  p99 ${ms(latency.p99Ms)}  max ${ms(latency.maxMs)}  ` +
+    `(${int(summary.commands)} ${unit}, ${int(summary.perSecond)}/s)`
+  );
+}
+
+/** Milliseconds without the unit, for compact lists. */
+const bare = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+
+/** `by kind (count: median/p99 ms): post 200: 389/798, market 200: 385/771, ...`, three kinds a line. */
+function kindLines(kinds: readonly KindLatency[]): string[] {
+  const parts = kinds.map((k) => `${k.kind} ${k.samples}: ${bare(k.medianMs)}/${bare(k.p99Ms)}`);
+  const lines: string[] = [];
+  for (let i = 0; i < parts.length; i += 3) lines.push(detail(`${i === 0 ? 'by kind (count: median/p99 ms): ' : '  '}${parts.slice(i, i + 3).join(', ')}`));
+  return lines;
+}
+
+function positionText(summary: LatencySummary): string {
+  const { first, middle, last } = summary.byPosition;
+  return `by place in the burst (median over rounds): 1st ${ms(first)}, ${Math.floor(summary.members / 2) + 1}th ${ms(middle)}, ${summary.members}th ${ms(last)}`;
+}
+
+/** The Telegram and Discord adapter latency rows. Neither has an in-run baseline. */
+function adapterLatencyRows(results: Collected): string[] {
+  const out: string[] = [];
+  const telegram = results['telegram-latency']?.data;
+  if (telegram) {
+    out.push(
+      line('telegram update->reply', latencyText(telegram, 'commands'), 'no baseline'),
+      detail(`from pushUpdate to the first sendMessage answering it (in place, or in the member's private chat); ${telegram.warmupRounds} warm-up round first`),
+      ...kindLines(telegram.byKind),
+      detail(
+        `first answers: ${int(telegram.inPlace)} in the group, ${int(telegram.privately)} in private chats; ${int(telegram.posted)} offers posted, ${int(telegram.trades)} trades, ` +
+          `${telegram.internalErrors} internal errors, audit ${telegram.auditOk ? 'ok' : 'NOT OK'}`,
+      ),
+      detail(positionText(telegram)),
+      detail(
+        `${int(telegram.polls)} getUpdates for ${telegram.rounds} rounds: grammY handles a batch one update at a time, ` +
+          `${ms((telegram.byPosition.last - telegram.byPosition.first) / (telegram.members - 1))} each`,
+      ),
+      detail(
+        `${dec(telegram.apiCallsPerCommand, 1)} API calls per command; the throttler alone takes ${ms(telegram.throttlerMsPerCall)} a call in front of an API that answers at once`,
+      ),
+      ...telegram.throttle.map(detail),
+    );
+  }
+  const discord = results['discord-latency']?.data;
+  if (discord) {
+    const withinDeadline = discord.overDeadline === 0;
+    out.push(
+      line(
+        'discord interaction->answer',
+        `${latencyText(discord, 'interactions')}  (>${discord.deadlineMs / 1000} s: ${discord.overDeadline})`,
+        `no baseline  ${verdict(withinDeadline)}`,
+      ),
+      detail(`from interact() to the interaction callback POST (the first response); ${discord.warmupRounds} warm-up rounds of /post first; ${discord.deferred} deferred`),
+      ...kindLines(discord.byKind),
+      detail(`${int(discord.posted)} offers posted, ${int(discord.trades)} trades, ${discord.internalErrors} internal errors, audit ${discord.auditOk ? 'ok' : 'NOT OK'}`),
+      detail(`${positionText(discord)} (one event loop: the 1st answer waits for nearly the whole burst)`),
+    );
+    const followUp = discord.pressFollowUp;
+    if (followUp) {
+      out.push(
+        detail(
+          `presses that changed a card, until the presser's follow-up: median ${ms(followUp.medianMs)}  p99 ${ms(followUp.p99Ms)}  max ${ms(followUp.maxMs)} (${followUp.samples})`,
+        ),
+      );
+    }
+    const waits = discord.restWaits;
+    out.push(
+      detail(
+        waits.global + waits.route === 0
+          ? 'REST client rate-limit waits: none'
+          : `@discordjs/rest waited ${waits.global}x on its own global 50 requests/s, ${waits.route}x per route, up to ${ms(waits.maxWaitMs)} (${waits.routes.join(', ')})`,
+      ),
+    );
   }
   return out;
 }

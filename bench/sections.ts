@@ -1,16 +1,20 @@
 /**
  * The bench sections. Each runs in its own child process (see `bench/child.ts`), so its timings
- * and its peak RSS are its own. To add one (e.g. adapter latency): write `bench/sections/<x>.ts`
+ * and its peak RSS are its own. To add one: write `bench/sections/<x>.ts`
  * exporting a function that returns plain JSON data, add an entry here and its rows in
  * `bench/report.ts`.
  */
 import type { AcceptResult } from './sections/accept.js';
 import type { MarketResult } from './sections/market.js';
+import type { TelegramLatencyResult } from './sections/telegram-latency.js';
+import type { DiscordLatencyResult } from './sections/discord-latency.js';
 
 export interface SectionResults {
   accept: AcceptResult;
   'expiry-10k': MarketResult;
   'market-100k': MarketResult;
+  'telegram-latency': TelegramLatencyResult;
+  'discord-latency': DiscordLatencyResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -45,6 +49,18 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     timeoutMs: 150_000,
     run: async () => (await import('./sections/market.js')).runMarket({ size: 100_000, listing: true, audit: true, perTransaction: BUILD_BATCH }),
   },
+  'telegram-latency': {
+    name: 'telegram-latency',
+    describe: 'update->reply latency, real grammY bot vs the fake Bot API, 50 members at once',
+    timeoutMs: 90_000,
+    run: async () => (await import('./sections/telegram-latency.js')).run(),
+  },
+  'discord-latency': {
+    name: 'discord-latency',
+    describe: 'interaction->answer latency, real discord.js bot vs the fake Discord, 50 members at once',
+    timeoutMs: 90_000,
+    run: async () => (await import('./sections/discord-latency.js')).run(),
+  },
 };
 
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
@@ -55,6 +71,7 @@ export const GROUPS: Record<string, SectionName[]> = {
   expiry: ['expiry-10k', 'market-100k'],
   listing: ['market-100k'],
   rss: ['market-100k'],
+  latency: ['telegram-latency', 'discord-latency'],
 };
 
 export function isSectionName(name: string): name is SectionName {
