@@ -29,7 +29,7 @@ async function oneWaitingNotification() {
   clock.advance(HOUR);
   expect(await sweepExpiredOffers(store.core, log)).toBe(1);
 }
-const dmTexts = () => fake.dms(member.platformUserId).map((m) => m.embeds?.[0]?.description ?? m.content);
+const dmTexts = () => fake.dms(member.platformUserId).map((m) => (m.embeds[0] as { description?: string } | undefined)?.description ?? m.content);
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
