@@ -13,6 +13,7 @@ import { createMarkets } from './markets.js';
 import { createModeration } from './moderation.js';
 import { createNotifications } from './notifications.js';
 import { createHeartbeats } from './heartbeats.js';
+import { createHandledUpdates } from './handled-updates.js';
 import { createMovements } from './movements.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
@@ -52,6 +53,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...moderation,
     ...createNotifications(ctx),
     ...createHeartbeats(ctx),
+    ...createHandledUpdates(ctx),
     /** Recomputes conservation from the ledger; see {@link auditLedger}. */
     audit: () => auditLedger(deps.db),
   };

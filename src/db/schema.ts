@@ -321,3 +321,18 @@ export const heartbeats = sqliteTable('heartbeats', {
   platforms: text('platforms').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Platform updates already taken in hand. Telegram hands an update out again if the bot died
+ * before confirming it; an update whose key is here is not run a second time (a command is
+ * done at most once: a crash can cost a member their answer, never a duplicate post or grant).
+ */
+export const handledUpdates = sqliteTable(
+  'handled_updates',
+  {
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    updateKey: text('update_key').notNull(),
+    handledAt: integer('handled_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.updateKey] }), index('handled_updates_time_idx').on(table.handledAt)],
+);

@@ -43,18 +43,35 @@ export interface DeliveryPass {
   unreachable: number;
 }
 
+/**
+ * Delivers until nothing due is left (or `stopped()` says to stop), one small leased batch at a
+ * time: throughput is not capped by the batch, and a crash strands at most one batch for one lease.
+ */
+export async function drainOutbox(options: Parameters<typeof deliverOutbox>[0] & { stopped?: () => boolean }): Promise<DeliveryPass> {
+  const total: DeliveryPass = { sent: 0, retried: 0, unreachable: 0 };
+  for (;;) {
+    const pass = await deliverOutbox(options);
+    total.sent += pass.sent;
+    total.retried += pass.retried;
+    total.unreachable += pass.unreachable;
+    if (pass.claimed < (options.limit ?? DEFAULT_BATCH) || options.stopped?.()) return total;
+  }
+}
+
 /** One pass: claims what is due for the platforms at hand and tries to send each. */
+const DEFAULT_BATCH = 10;
+
 export async function deliverOutbox(options: {
   core: TradeCore;
   deliveries: readonly PlatformDelivery[];
   log: Logger;
   limit?: number;
   leaseMs?: number;
-}): Promise<DeliveryPass> {
+}): Promise<DeliveryPass & { claimed: number }> {
   const { core, log } = options;
   const byPlatform = new Map(options.deliveries.map((delivery) => [delivery.platform, delivery]));
-  const claimed = core.claimNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? 50, leaseMs: options.leaseMs ?? 60_000 });
-  const pass: DeliveryPass = { sent: 0, retried: 0, unreachable: 0 };
+  const claimed = core.claimNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? DEFAULT_BATCH, leaseMs: options.leaseMs ?? 30_000 });
+  const pass = { sent: 0, retried: 0, unreachable: 0, claimed: claimed.length };
   const refusedDirectMessages = new Set<number>();
   for (const row of claimed) {
     const delivery = byPlatform.get(row.platform);

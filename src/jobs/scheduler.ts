@@ -8,7 +8,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import { deliverOutbox, type PlatformDelivery } from './delivery.js';
+import { drainOutbox, type PlatformDelivery } from './delivery.js';
 import { sweepExpiredOffers } from './expiry.js';
 import { runHousekeeping } from './housekeeping.js';
 
@@ -35,6 +35,11 @@ export interface JobsOptions {
   schedules?: Partial<JobSchedules>;
   /** How long delivered notifications are kept. */
   retentionMs: number;
+  /**
+   * Notifications claimed per delivery pass, and how long a claim holds. After a crash, rows the
+   * dead process held wait out the lease, so it is kept short: a pass sends `batch` messages.
+   */
+  delivery?: { batch: number; leaseMs: number };
   /** The state of this process's platform connections, for the heartbeat. */
   platformsUp: () => Record<string, boolean>;
 }
@@ -44,10 +49,19 @@ export function startJobs(options: JobsOptions) {
   const schedules = { ...DEFAULT_SCHEDULES, ...options.schedules };
   const processId = `${hostname()}:${process.pid}`;
   const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
 
   const jobs: Record<keyof JobSchedules, () => Promise<unknown>> = {
     expiry: () => sweepExpiredOffers(core, log.child({ job: 'expiry' })),
-    delivery: () => deliverOutbox({ core, deliveries: options.deliveries, log: log.child({ job: 'delivery' }) }),
+    delivery: () =>
+      drainOutbox({
+        stopped: () => stopping,
+        core,
+        deliveries: options.deliveries,
+        log: log.child({ job: 'delivery' }),
+        limit: options.delivery?.batch ?? 10,
+        leaseMs: options.delivery?.leaseMs ?? 30_000,
+      }),
     housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
     heartbeat: async () => core.beat(processId, options.platformsUp()),
   };
@@ -75,6 +89,7 @@ export function startJobs(options: JobsOptions) {
     run,
     /** Stops the schedules and waits for the runs in flight. */
     async stop(): Promise<void> {
+      stopping = true;
       await Promise.all(tasks.map((task) => task.stop()));
       await Promise.all(tasks.map((task) => task.destroy()));
       await Promise.allSettled([...inFlight]);

@@ -17,17 +17,20 @@ let fake: FakeTelegram;
 let store: FreshCore;
 let telegram: TelegramBot;
 
+/** Waits until the bot has handled `update`: grammY confirms an update once its handlers finished. */
+const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => fake.waitForHandled(update);
+
 /** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
 async function say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: Message['entities'] } = {}) {
   const before = fake.calls.length;
   const update = fake.sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
-  await fake.waitForHandled(update);
+  await handled(update);
   return { update, calls: fake.calls.slice(before) };
 }
 async function press(from: FakeUser, message: Message, data: string) {
   const before = fake.calls.length;
   const update = fake.pressButton({ message, from, data });
-  await fake.waitForHandled(update);
+  await handled(update);
   return fake.calls.slice(before);
 }
 const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
@@ -126,7 +129,7 @@ describe('Telegram bot end to end', () => {
     const before = fake.calls.length;
     const first = fake.pressButton({ message: card, from: carol, data: 'accept 2' });
     const second = fake.pressButton({ message: card, from: dave, data: 'accept 2' });
-    await fake.waitForHandled(second);
+    await handled(second);
     const answers = fake.calls.slice(before).filter((c) => c.method === 'answerCallbackQuery');
     expect(answers.map((c) => c.params.callback_query_id).sort()).toEqual([first.callback_query.id, second.callback_query.id].sort());
     const texts_ = answers.map((c) => String(c.params.text));
@@ -195,6 +198,15 @@ describe('Telegram bot end to end', () => {
     expect(texts((await say(dave, '/inventory')).calls)).toEqual([
       'I cannot write to you privately yet: open https://t.me/TradingPostBot?start=hello and press Start, then ask again.',
     ]);
+  });
+
+  it('does not run an update twice when Telegram hands it out again after a crash', async () => {
+    const before = store.core.listMyOffers(store.core.findMember(store.core.currentMarket('telegram', String(alice.id))!.id, String(alice.id))!.id).length;
+    const update = fake.sendText({ chat: group, from: alice, text: '/post give 1 apple want 1 orange' });
+    await handled(update);
+    await telegram.bot.handleUpdate(structuredClone(update)); // the same update_id, as after a restart
+    const after = store.core.listMyOffers(store.core.findMember(store.core.currentMarket('telegram', String(alice.id))!.id, String(alice.id))!.id).length;
+    expect(after).toBe(before + 1);
   });
 
   it('keeps polling after a handler failure and answers with a short sentence', async () => {

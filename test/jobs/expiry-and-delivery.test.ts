@@ -18,7 +18,10 @@ let firstCall = 0;
 
 const dms = (userId: string | number) =>
   fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === Number(userId) && !c.error).map((c) => String(c.params.text));
-const deliver = () => deliverOutbox({ core: t.core, deliveries: [telegram], log });
+const deliver = async () => {
+  const { claimed: _claimed, ...pass } = await deliverOutbox({ core: t.core, deliveries: [telegram], log });
+  return pass;
+};
 const post = (hours: number, apples = 1) =>
   unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', apples]), want: items(['orange', 1]), hours }));
 
@@ -123,8 +126,13 @@ describe('delivery faults', () => {
     for (let i = 0; i < 40; i++) post(1);
     t.clock.advance(HOUR);
     await sweepExpiredOffers(t.core, log);
-    const [a, b] = await Promise.all([deliver(), deliver()]);
-    expect((a?.sent ?? 0) + (b?.sent ?? 0)).toBe(40);
+    const drain = async () => {
+      let sent = 0;
+      for (let pass = await deliver(); pass.sent > 0; pass = await deliver()) sent += pass.sent;
+      return sent;
+    };
+    const [a, b] = await Promise.all([drain(), drain()]);
+    expect(a + b).toBe(40);
     expect(new Set(dms(501)).size).toBe(40);
     expect(dms(501)).toHaveLength(40);
   });

@@ -48,6 +48,16 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
+  // Updates are handled one at a time and confirmed after they are handled, so a crash replays
+  // the ones not yet confirmed. Claiming each update's id first makes that at most once: an update
+  // started before the crash is skipped (its effects, if committed, stand and its notifications go
+  // out); the ones never started run normally. (grammY's concurrent runner would confirm updates
+  // before handling them and lose the queued ones in a crash.)
+  bot.use(async (ctx, next) => {
+    if (core.claimUpdate('telegram', String(ctx.update.update_id))) return next();
+    log.warn({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'update already handled before a restart; skipped');
+  });
+
   /** The market and member an update acts on, or the sentence to answer when there is none. */
   function scopeOf(chat: Chat, user: User, t: Messages): { market: Market; member: MemberRef } | { refusal: string } {
     let market: Market | undefined;
