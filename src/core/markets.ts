@@ -40,6 +40,7 @@ export function createMarkets({ db, clock }: CoreContext) {
     username: members.username,
     bannedAt: members.bannedAt,
     banReason: members.banReason,
+    unreachableSince: members.unreachableSince,
   };
   const upsertMarket = orm
     .insert(markets)

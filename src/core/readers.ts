@@ -32,6 +32,7 @@ export function createReaders({ db }: CoreContext): Readers {
       username: members.username,
       bannedAt: members.bannedAt,
       banReason: members.banReason,
+      unreachableSince: members.unreachableSince,
     })
     .from(members)
     .where(eq(members.id, p('id')))

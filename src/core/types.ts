@@ -21,6 +21,8 @@ export interface MemberRef {
   username: string | null;
   bannedAt: number | null;
   banReason: string | null;
+  /** Set while the platform refuses direct messages to this member (see the outbox delivery). */
+  unreachableSince: number | null;
 }
 
 export interface ItemRef {

@@ -89,5 +89,12 @@ describe('Discord delivery', () => {
     expect(store.db.sqlite.prepare('SELECT unreachable_since IS NOT NULL AS unreachable FROM members WHERE id = ?').get(member.id)).toEqual({ unreachable: 1 });
     expect(store.core.outboxCounts().undeliverable).toBe(1);
     expect(dmTexts()).toEqual([]);
+
+    // They open their DMs and use the bot again: the waiting notification gets another chance.
+    fake.refuseDMs(member.platformUserId, false);
+    const { interactionId } = fake.slashCommand({ user: { id: member.platformUserId, username: 'mia' }, name: 'inventory' });
+    await fake.waitForResponse(interactionId);
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(dmTexts()).toEqual([expect.stringMatching(/^Your offer #\d+ expired\./)]);
   });
 });

@@ -166,6 +166,9 @@ export function createDiscordBot(options: DiscordBotOptions) {
       displayName: displayNameOf(interaction.user, interaction.member),
       username: interaction.user.username,
     });
+    // Discord never says when a member opens their DMs again; trying again on their next
+    // interaction is the nearest thing, so their waiting notifications get another chance.
+    if (member.unreachableSince !== null) core.markReachable('discord', member.platformUserId);
     return { market, member };
   }
 
