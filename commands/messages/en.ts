@@ -322,7 +322,6 @@ export const en = {
     acceptedBy: (name: string) => `Accepted by ${name}`,
     removedBecause: (reason: string) => `Removed: ${reason}`,
     buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline' },
-    posted: (id: number) => `Offer #${id} is posted; your items are held until it ends.`,
   },
 
   accepted: (offerId: number, received: Amounts, gave: Amounts, ownerName: string) =>
@@ -393,6 +392,8 @@ export const en = {
     switchHint: 'Switch with /markets NUMBER; commands here then act on that market.',
     switched: (title: string) => `Commands here now act on "${title}".`,
     staleButton: 'This button no longer works; send the command again.',
+    offerElsewhere: (offerId: number) => `Offer #${offerId} is not in a group you trade in; open it from its group's card.`,
+    anonymous: 'You are posting as the group (anonymous admin), so I cannot tell who you are: turn off "Remain anonymous" in your admin rights to trade or administer here.',
     unknownCommand: 'I do not know that command. Send /help to see what I can do.',
   },
 

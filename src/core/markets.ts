@@ -139,6 +139,18 @@ export function createMarkets({ db, clock }: CoreContext) {
       if (!row) throw new Error('member upsert returned nothing');
       return row;
     },
+    /**
+     * Moves a market to a new platform id (a Telegram group upgraded to a supergroup changes its
+     * chat id). Everything stays attached to the market. Returns the market, if there was one.
+     */
+    moveMarket(platform: Platform, fromPlatformId: string, toPlatformId: string): Market | undefined {
+      return db.writeTransaction(() => {
+        const market = marketByPlatformId.get({ platform, platformMarketId: fromPlatformId });
+        if (!market || marketByPlatformId.get({ platform, platformMarketId: toPlatformId })) return market;
+        orm.update(markets).set({ platformMarketId: toPlatformId }).where(eq(markets.id, market.id)).run();
+        return { ...market, platformMarketId: toPlatformId };
+      });
+    },
     /** A member the bot has seen, by @username (case and a leading @ ignored). */
     findMemberByUsername: (marketId: number, username: string): MemberRef | undefined =>
       memberByUsername.get({ marketId, username: username.replace(/^@/, '').toLowerCase() }),

@@ -27,9 +27,9 @@ async function say(from: FakeUser, text: string, options: { chat?: FakeChat; rep
   await handled(update);
   return { update, calls: fake.calls.slice(before) };
 }
-async function press(from: FakeUser, message: Message, data: string) {
+async function press(from: FakeUser, message: Message, data: string, stale = false) {
   const before = fake.calls.length;
-  const update = fake.pressButton({ message, from, data });
+  const update = fake.pressButton({ message, from, data, stale });
   await handled(update);
   return fake.calls.slice(before);
 }
@@ -191,6 +191,38 @@ describe('Telegram bot end to end', () => {
     expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold no items yet');
     expect(texts((await say(bobby, '/markets 1', { chat: dm })).calls, bobby.id)).toEqual(['Commands here now act on "Fruit market".']);
     expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold: 5 🍎 apple, 7 orange');
+  });
+
+  it('opens by link only offers of a group the member trades in', async () => {
+    const stranger: FakeUser = { id: 999, first_name: 'Eve' };
+    const opened = await say(stranger, '/start offer_1', { chat: { id: stranger.id, type: 'private' } });
+    expect(texts(opened.calls, stranger.id)).toEqual(["Offer #1 is not in a group you trade in; open it from its group's card."]);
+    expect(texts((await say(stranger, '/market', { chat: { id: stranger.id, type: 'private' } })).calls, stranger.id)).toEqual([
+      "Use me in a group first: there, every command works on that group's market.",
+    ]);
+  });
+
+  it('does not take the first message of a forum topic for the member being named', async () => {
+    const topicStart = (await say(alice, 'Trading topic')).update.message;
+    const inTopic = { ...topicStart, forum_topic_created: { name: 'Trading', icon_color: 0 } } as Message;
+    const { calls } = await say(admin, '/admin grant 1 apple', { replyTo: inTopic });
+    expect(texts(calls)).toEqual(['"member" must name a member: reply to their message, mention them, or write their @username.']);
+  });
+
+  it('still answers a press whose card was deleted meanwhile', async () => {
+    await say(alice, '/post give 1 apple want 1 orange');
+    const card = lastCard();
+    await telegram.bot.api.deleteMessage(group.id, card.message_id);
+    const calls = await press(dave, card, `accept ${/#(\d+)/.exec(card.text ?? '')?.[1]}`, true);
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Alice/);
+  });
+
+  it('moves the market with the group when it becomes a supergroup', async () => {
+    const before = store.core.findMarket('telegram', String(group.id));
+    fake.pushUpdate({ message: { message_id: 9000, date: 0, chat: { id: group.id, type: 'group', title: 'Fruit market' }, from: { id: admin.id, is_bot: false, first_name: 'Ada' }, migrate_to_chat_id: -1009999 } } as never);
+    await handled(undefined);
+    expect(store.core.findMarket('telegram', '-1009999')?.id).toBe(before?.id);
+    store.core.moveMarket('telegram', '-1009999', String(group.id)); // back, for the tests after this one
   });
 
   it('asks a member who never opened a private chat to do so, instead of failing', async () => {

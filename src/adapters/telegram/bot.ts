@@ -110,7 +110,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const offerId = /^offer_(\d+)$/.exec(ctx.match.trim())?.[1];
     if (!offerId || !ctx.from) return void (await deliver(ctx, { title: t.help.title, text: `${t.help.intro}\n\n${t.useInGroup}`, visibility: 'personal', tone: 'info' }, t));
     const offer = core.findOffer(Number(offerId));
-    if (!offer) return void (await deliver(ctx, { text: t.error({ code: 'offer_not_found', offerId: Number(offerId) }), visibility: 'personal', tone: 'error' }, t));
+    // A link opens only offers of a Telegram group the member already trades in: offer numbers
+    // are easy to guess, and a link must not make anyone a member of a market.
+    const inMarket = offer && core.getMarket(offer.marketId)?.platform === 'telegram' && core.findMember(offer.marketId, String(ctx.from.id));
+    if (!offer || !inMarket) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
     // Opening an offer's link makes its market the current one, so its buttons act there.
     core.setCurrentMarket('telegram', String(ctx.from.id), offer.marketId);
     await runAndDeliver(ctx, 'offer', offerId, t);
@@ -146,9 +149,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
     await deliver(ctx, result.reply, t, answering);
   }
 
+  // A group that becomes a supergroup gets a new chat id; its market moves with it.
+  bot.on('message:migrate_to_chat_id', (ctx) => {
+    const moved = core.moveMarket('telegram', String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
+    log.info({ from: ctx.chat.id, to: ctx.message.migrate_to_chat_id, market: moved?.id }, 'group upgraded to a supergroup; market moved');
+  });
+
   bot.on('message:text', async (ctx, next) => {
     const text = readCommandText(ctx.message);
     if (!text || !findCommand(text.name)) return next();
+    // An anonymous admin writes as the group itself: there is no member to act for.
+    if (ctx.message.sender_chat) return void (await ctx.reply(messagesFor(ctx.from.language_code).telegram.anonymous));
     // In a group, `/post@OtherBot` is for another bot.
     const addressed = /^\/[^\s@]+@(\S+)/.exec(ctx.message.text)?.[1];
     if (addressed && addressed.toLowerCase() !== bot.botInfo.username.toLowerCase()) return next();
@@ -173,8 +184,11 @@ export function createTelegramBot(options: TelegramBotOptions) {
       try {
         await ctx.api.editMessageText(message.chat.id, message.message_id, renderHtml(result.card.reply), messageOptions(result.card.reply));
       } catch (error) {
-        // Two presses that end in the same card: the second edit changes nothing.
-        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) throw error;
+        // The command has committed: a card that cannot be edited (deleted, too old) must not turn
+        // its answer into an error. An unchanged card is the common harmless case.
+        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) {
+          log.warn({ err: error, market: scope.market.id, offer: result.card.offerId }, 'could not update the offer card');
+        }
       }
     }
     if (result.reply.buttons?.length || (!result.card && result.reply.visibility !== 'personal')) {

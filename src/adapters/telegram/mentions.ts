@@ -44,7 +44,10 @@ export function readCommandText(message: Message): CommandText | undefined {
   let index = 0;
   args = args.slice(command.length).replace(/@@#/g, () => `@@${index++}`);
 
-  const replied = message.reply_to_message?.from;
+  // In a forum topic every message "replies" to the topic's first message: that is not naming anyone.
+  const reply = message.reply_to_message;
+  const topicStarter = reply !== undefined && (reply.forum_topic_created !== undefined || (message.is_topic_message === true && message.message_thread_id === reply.message_id));
+  const replied = topicStarter ? undefined : reply?.from;
   const replyTo = replied && !replied.is_bot ? mentionOf(replied) : undefined;
   return { name, args: args.trim(), mentions, replyTo };
 }

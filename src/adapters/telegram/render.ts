@@ -7,12 +7,30 @@ const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => escapes[c] ?? c);
 
 
+/** Telegram refuses a message longer than this (after entities are parsed; we count the HTML). */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * A reply as Telegram HTML, never longer than Telegram accepts. Text is clipped before it is
+ * escaped and the message is cut between lines, so no tag or entity is ever cut in half.
+ */
 export function renderHtml(reply: Reply): string {
-  const parts: string[] = [];
-  if (reply.title) parts.push(`<b>${escapeHtml(reply.title)}</b>`);
-  if (reply.text) parts.push(escapeHtml(reply.text));
-  if (reply.fields?.length) parts.push(reply.fields.map((f) => `<b>${escapeHtml(f.name)}:</b> ${escapeHtml(f.value)}`).join('\n'));
-  return parts.join('\n');
+  const lines: string[] = [];
+  if (reply.title) lines.push(`<b>${escapeHtml(clip(reply.title, 256))}</b>`);
+  if (reply.text) lines.push(...clip(reply.text, 3000).split('\n').map(escapeHtml));
+  for (const field of reply.fields ?? []) {
+    const [first = '', ...rest] = clip(field.value, 1500).split('\n');
+    lines.push(`<b>${escapeHtml(field.name)}:</b> ${escapeHtml(first)}`, ...rest.map(escapeHtml));
+  }
+  let html = '';
+  for (const line of lines) {
+    const next = html ? `${html}\n${line}` : line;
+    if (next.length > TELEGRAM_TEXT_LIMIT - 2) return `${html}\n…`;
+    html = next;
+  }
+  return html;
 }
 
 export function renderKeyboard(reply: Reply): InlineKeyboardMarkup | undefined {
