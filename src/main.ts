@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createTradeCore } from './core/trade-core.js';
 import { openDatabase } from './db/connection.js';
 import type { PlatformDelivery } from './jobs/delivery.js';
+import { startHeartbeat } from './jobs/heartbeat.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 
@@ -64,17 +65,23 @@ async function main() {
         deliveries,
         retentionMs: config.jobs.retentionMs,
         schedules: { expiry: config.jobs.expiry, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping },
-        platformsUp: () => Object.fromEntries(Object.entries(platformsUp).map(([name, up]) => [name, up()])),
       })
     : undefined;
+  const heartbeat = startHeartbeat({
+    core,
+    log,
+    platformsUp: () => Object.fromEntries(Object.entries(platformsUp).map(([name, up]) => [name, up()])),
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: no new updates, finishing work in flight');
-    await Promise.allSettled(stopPlatforms.map((stop) => stop()));
+    log.info({ signal }, 'shutting down: finishing the jobs and updates in flight');
+    // Jobs first: a delivery pass in flight still has its platform clients to finish with.
     await jobs?.stop();
+    await Promise.allSettled(stopPlatforms.map((stop) => stop()));
+    heartbeat.stop();
     db.close();
     log.info('stopped');
     process.exit(0);

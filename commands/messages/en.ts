@@ -119,7 +119,7 @@ export const en = {
       case 'stars_out_of_range':
         return `Ratings are whole stars from 1 to 5; ${error.stars} is not one of them.`;
       case 'invalid_item_name':
-        return `"${error.name}" cannot be an item name: use letters (digits after the first letter are fine), without commas.`;
+        return `"${error.name}" cannot be an item name: start with a letter or an emoji, then use letters, digits, spaces, dashes or apostrophes.`;
       case 'item_exists':
         return `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
       case 'item_not_found':

@@ -7,10 +7,12 @@
  * the name keeps its case. Duplicates are kept and names are not resolved: the core does both.
  * Failures are values with a stable `code`, like the core's `TradeError`.
  */
+import { MAX_QUANTITY } from '../../src/core/catalog.js';
+import { invalidNameCharacter } from '../../src/core/item-names.js';
 import type { ItemRequest } from '../../src/core/types.js';
 
-/** The largest quantity one entry may ask for. */
-export const MAX_QUANTITY = 1_000_000;
+/** The largest quantity one entry may ask for (the core's limit). */
+export { MAX_QUANTITY } from '../../src/core/catalog.js';
 
 /**
  * Why an ITEMS argument was refused. `index` is the 0-based position of the entry in the list and
@@ -52,11 +54,6 @@ const NUMERIC_START = /^[+\-\u2212]?\.?\d/;
 const MULTIPLIER = /^[x×]$/i;
 /** A word made of a multiplier glued to what follows it: `x5`, `×-2`. */
 const GLUED_SUFFIX = /^[x×](.+)$/i;
-/** First character of a name: a letter of any script, or an emoji. */
-const NAME_START = /^[\p{L}\p{Extended_Pictographic}\p{Regional_Indicator}]/u;
-/** Any character of a name: letters, marks, digits, space, dashes, apostrophes, emoji parts. */
-const NAME_CHAR =
-  /^[\p{L}\p{M}\p{Nd} \p{Pd}'\u2018\u2019\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]$/u;
 
 /**
  * Parses an ITEMS argument such as `5 apple, golden apple x2, pear` into requests in the order
@@ -126,7 +123,7 @@ function parseEntry(entry: string, index: number): ParseResult<ItemRequest> {
   const name = words.join(' ');
   if (name === '') return { ok: false, error: { code: 'missing_name', index, entry } };
   if (dangling) return { ok: false, error: { code: 'missing_quantity', index, entry } };
-  const bad = NAME_START.test(name) ? [...name].find((c) => !NAME_CHAR.test(c)) : [...name][0];
+  const bad = invalidNameCharacter(name);
   if (bad !== undefined) return { ok: false, error: { code: 'invalid_name', index, entry, name, char: bad } };
   return { ok: true, value: { name, quantity } };
 }

@@ -3,6 +3,7 @@
  * fresh heartbeat saying each of its platform connections is up. Exit 0 healthy, 1 not.
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { hostname } from 'node:os';
 import { loadDatabasePath, loadDotEnv } from '../config.js';
 
 /** A heartbeat is written every 15 s; three missed beats mean the process is stuck or gone. */
@@ -12,7 +13,10 @@ loadDotEnv();
 try {
   const db = new BetterSqlite3(loadDatabasePath(), { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 2000');
-  const beats = db.prepare<[number], { process: string; platforms: string }>('SELECT process, platforms FROM heartbeats WHERE updated_at >= ?').all(Date.now() - FRESH_MS);
+  // Only this host's processes: several containers may share the database volume.
+  const beats = db
+    .prepare<[string, number], { process: string; platforms: string }>('SELECT process, platforms FROM heartbeats WHERE process LIKE ? AND updated_at >= ?')
+    .all(`${hostname()}:%`, Date.now() - FRESH_MS);
   db.close();
   const healthy = beats.filter((beat) => Object.values(JSON.parse(beat.platforms) as Record<string, boolean>).every(Boolean));
   if (healthy.length === 0) {

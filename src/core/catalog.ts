@@ -4,6 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { items } from '../db/schema.js';
+import { invalidNameCharacter } from './item-names.js';
 import type { CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { runWrite } from './context.js';
@@ -74,9 +75,9 @@ export function createCatalog({ db, clock }: CoreContext) {
   const validateName = (name: string) => {
     const trimmed = name.trim();
     if (trimmed.length > MAX_ITEM_NAME) throw new Refusal({ code: 'text_too_long', field: 'name', max: MAX_ITEM_NAME });
-    // A comma separates items and a leading number reads as a quantity, so neither may be in a name.
+    // Every name must be typeable back in an item list (the parser applies the same rule).
     const slug = slugify(trimmed);
-    if (!slug || trimmed.includes(',') || !/\p{L}/u.test(slug) || /^\d/.test(trimmed)) {
+    if (!slug || invalidNameCharacter(trimmed) !== undefined || !/\p{L}/u.test(slug)) {
       throw new Refusal({ code: 'invalid_item_name', name: trimmed });
     }
     return { name: trimmed, slug };

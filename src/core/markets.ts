@@ -2,7 +2,7 @@
  * Markets and members come into being on first use: the adapters call these on every command,
  * so they are single upserts on prepared statements.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { currentMarkets, markets, members, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import type { Market, MemberRef } from './types.js';
@@ -19,7 +19,7 @@ export interface EnsureMemberInput {
   marketId: number;
   platformUserId: string;
   displayName: string;
-  /** The platform @username without the @, if the member has one. */
+  /** The platform @username without the @; null when the account has none (any old one is forgotten). */
   username?: string | null;
 }
 
@@ -68,9 +68,14 @@ export function createMarkets({ db, clock }: CoreContext) {
     })
     .onConflictDoUpdate({
       target: [members.marketId, members.platformUserId],
-      set: { displayName: sql`excluded.display_name`, username: sql`coalesce(excluded.username, ${members.username})` },
+      set: { displayName: sql`excluded.display_name`, username: sql`excluded.username` },
     })
     .returning(memberColumns)
+    .prepare();
+  const releaseUsername = orm
+    .update(members)
+    .set({ username: null })
+    .where(and(eq(members.marketId, p('marketId')), eq(members.username, p('username')), ne(members.platformUserId, p('platformUserId'))))
     .prepare();
   const memberByUsername = orm
     .select(memberColumns)
@@ -132,10 +137,12 @@ export function createMarkets({ db, clock }: CoreContext) {
     ensureMember(input: EnsureMemberInput): MemberRef {
       const username = input.username ? input.username.replace(/^@/, '').toLowerCase() : null;
       const known = memberByPlatformId.get({ marketId: input.marketId, platformUserId: input.platformUserId });
-      if (known && known.displayName === input.displayName && (username === null || username === known.username)) return known;
-      const row = db.writeTransaction(() =>
-        upsertMember.get({ marketId: input.marketId, platformUserId: input.platformUserId, displayName: input.displayName, username, now: clock() }),
-      );
+      if (known && known.displayName === input.displayName && username === known.username) return known;
+      const row = db.writeTransaction(() => {
+        // A @username belongs to one account at a time: whoever had it before has let it go.
+        if (username) releaseUsername.run({ marketId: input.marketId, username, platformUserId: input.platformUserId });
+        return upsertMember.get({ marketId: input.marketId, platformUserId: input.platformUserId, displayName: input.displayName, username, now: clock() });
+      });
       if (!row) throw new Error('member upsert returned nothing');
       return row;
     },

@@ -120,6 +120,11 @@ export function createNotifications({ db, clock }: CoreContext) {
       });
     },
 
+    /** The platform refuses this one message for good (the member may still be reachable). */
+    markRejected(id: number, error: string): void {
+      db.writeTransaction(() => giveUp.run({ id, error: error.slice(0, 500) }));
+    },
+
     /**
      * The member opened a private chat with the bot: they are reachable again on every market of
      * this platform, and what could not be delivered is queued again. Returns how many rows.

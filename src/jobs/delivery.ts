@@ -1,8 +1,10 @@
 /**
  * Outbox delivery: each notification becomes a direct message through the adapter of the
  * recipient's platform. Transient failures are retried with exponential backoff (a 429's
- * retry-after is honoured); a permanent refusal marks the row undeliverable and the member
- * unreachable, and tells them once in the market's chat. Nothing is deleted here.
+ * retry-after is honoured); a member the platform will not let the bot write to is marked
+ * unreachable (the row undeliverable until they are reachable again) and told once in the
+ * market's chat; a message the platform rejects for good is marked undeliverable. Nothing is
+ * deleted here.
  */
 import { messagesFor } from '../../commands/messages/index.js';
 import type { ClaimedNotification } from '../core/notifications.js';
@@ -11,13 +13,24 @@ import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 
-export type DeliveryOutcome = { ok: true } | { ok: false; permanent: boolean; retryAfterMs?: number | undefined; error: string };
+/**
+ * How a send went. `retry`: try again later (rate limit, server, network). `unreachable`: the
+ * platform refuses direct messages to this member (blocked, never started, DMs closed, account
+ * gone). `rejected`: this message can never be sent, though the member can be reached.
+ */
+export type DeliveryOutcome =
+  | { ok: true }
+  | { ok: false; kind: 'retry'; retryAfterMs?: number | undefined; error: string }
+  | { ok: false; kind: 'unreachable'; error: string }
+  | { ok: false; kind: 'rejected'; error: string };
+
+const failedToSend = (error: unknown): DeliveryOutcome => ({ ok: false, kind: 'retry', error: String(error) });
 
 /** What a platform adapter gives the jobs: a way to write to a member and to a market's chat. */
 export interface PlatformDelivery {
   platform: Platform;
   sendDirect(platformUserId: string, text: string): Promise<DeliveryOutcome>;
-  /** Posts in a market's chat; a platform with no such chat answers a permanent failure. */
+  /** Posts in a market's chat; a platform with no such chat answers `rejected`. */
   sendToMarket(platformMarketId: string, text: string): Promise<DeliveryOutcome>;
   /** Where a member goes to let the bot write to them, if the platform has such a link. */
   startLink?: string | undefined;
@@ -58,9 +71,9 @@ export async function drainOutbox(options: Parameters<typeof deliverOutbox>[0] &
   }
 }
 
-/** One pass: claims what is due for the platforms at hand and tries to send each. */
 const DEFAULT_BATCH = 10;
 
+/** One pass: claims what is due for the platforms at hand and tries to send each. */
 export async function deliverOutbox(options: {
   core: TradeCore;
   deliveries: readonly PlatformDelivery[];
@@ -81,20 +94,24 @@ export async function deliverOutbox(options: {
       core.retryLater(row.id, 0, 'member cannot receive direct messages');
       continue;
     }
-    const outcome = await sendOne(delivery, row).catch((error: unknown): DeliveryOutcome => ({ ok: false, permanent: false, error: String(error) }));
+    const outcome = await sendOne(delivery, row).catch(failedToSend);
     const context = { market: row.marketId, member: row.recipientId, notification: row.id, kind: row.notification.kind, attempts: row.attempts };
     if (outcome.ok) {
       core.markDelivered(row.id);
       pass.sent += 1;
       log.info(context, 'notification delivered');
-    } else if (outcome.permanent) {
+    } else if (outcome.kind === 'rejected') {
+      core.markRejected(row.id, outcome.error);
+      pass.unreachable += 1;
+      log.error({ ...context, error: outcome.error }, 'the platform rejected this notification for good');
+    } else if (outcome.kind === 'unreachable') {
       pass.unreachable += 1;
       refusedDirectMessages.add(row.recipientId);
       log.warn({ ...context, error: outcome.error }, 'member cannot receive direct messages');
       if (core.markUnreachable(row.id, row.recipientId, outcome.error)) {
         const told = await delivery
           .sendToMarket(row.marketPlatformId, messagesFor().unreachable(row.recipientName, delivery.startLink))
-          .catch((error: unknown): DeliveryOutcome => ({ ok: false, permanent: false, error: String(error) }));
+          .catch(failedToSend);
         if (!told.ok) log.warn({ ...context, error: told.error }, 'could not tell the member in the market chat');
       }
     } else {

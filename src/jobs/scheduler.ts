@@ -1,9 +1,8 @@
 /**
- * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery, heartbeat
- * and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
+ * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery and
+ * housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
  * runs in flight, so shutdown never cuts a job in half.
  */
-import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Database } from '../db/connection.js';
@@ -17,14 +16,12 @@ export interface JobSchedules {
   expiry: string;
   delivery: string;
   housekeeping: string;
-  heartbeat: string;
 }
 
 export const DEFAULT_SCHEDULES: JobSchedules = {
   expiry: '* * * * *',
   delivery: '*/5 * * * * *',
   housekeeping: '30 4 * * *',
-  heartbeat: '*/15 * * * * *',
 };
 
 export interface JobsOptions {
@@ -40,14 +37,11 @@ export interface JobsOptions {
    * dead process held wait out the lease, so it is kept short: a pass sends `batch` messages.
    */
   delivery?: { batch: number; leaseMs: number };
-  /** The state of this process's platform connections, for the heartbeat. */
-  platformsUp: () => Record<string, boolean>;
 }
 
 export function startJobs(options: JobsOptions) {
   const { core, log } = options;
   const schedules = { ...DEFAULT_SCHEDULES, ...options.schedules };
-  const processId = `${hostname()}:${process.pid}`;
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
 
@@ -63,7 +57,6 @@ export function startJobs(options: JobsOptions) {
         leaseMs: options.delivery?.leaseMs ?? 30_000,
       }),
     housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
-    heartbeat: async () => core.beat(processId, options.platformsUp()),
   };
 
   /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */
@@ -79,7 +72,6 @@ export function startJobs(options: JobsOptions) {
     cron.schedule(schedules[name], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
   );
   // A bot that was stopped catches up at once instead of waiting for the first tick.
-  void run('heartbeat');
   void run('expiry');
   void run('delivery');
   log.info({ schedules }, 'jobs scheduled');

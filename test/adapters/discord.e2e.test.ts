@@ -286,14 +286,14 @@ describe('Discord bot end to end', () => {
     expect(fake.dms(alice.id).map((m) => seen(m as unknown as Json).text)).toEqual([reply.text]);
 
     fake.refuseDMs(erin.id);
-    await expect(discord.sendDirectMessage(erin.id, reply)).resolves.toEqual({ delivered: false, permanent: true });
+    await expect(discord.sendDirectMessage(erin.id, reply)).resolves.toMatchObject({ delivered: false, permanent: true });
     expect(fake.dms(erin.id)).toEqual([]);
 
     // The same, as the outbox jobs see it.
     const delivery = createDiscordDelivery(discord);
     await expect(delivery.sendDirect(bobby.id, 'Alice accepted your offer #9.')).resolves.toEqual({ ok: true });
     expect(fake.dms(bobby.id).map((m) => seen(m as unknown as Json).text)).toEqual(['Alice accepted your offer #9.']);
-    await expect(delivery.sendDirect(erin.id, 'hello')).resolves.toMatchObject({ ok: false, permanent: true });
+    await expect(delivery.sendDirect(erin.id, 'hello')).resolves.toMatchObject({ ok: false, kind: 'unreachable' });
   });
 
   it('answers presses of unknown buttons and commands used outside a server with a sentence', async () => {

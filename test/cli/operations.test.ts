@@ -1,6 +1,7 @@
 // The operator's commands: backup of a live database, and the container health check.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,14 +49,16 @@ describe('health check', () => {
     expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('no fresh heartbeat') });
 
     t.clock.set(Date.now());
-    t.core.beat('host:1', { telegram: false });
+    t.core.beat('elsewhere:1', { telegram: true }); // another container on the same volume
+    expect((await cli('healthcheck', [], env)).code).toBe(1);
+    t.core.beat(`${hostname()}:1`, { telegram: false });
     expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('platform connection down') });
 
-    t.core.beat('host:1', { telegram: true, discord: true });
-    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 0, stdout: expect.stringContaining('healthy: host:1') });
+    t.core.beat(`${hostname()}:1`, { telegram: true, discord: true });
+    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`healthy: ${hostname()}:1`) });
 
     t.clock.set(Date.now() - 60_000);
-    t.core.beat('host:1', { telegram: true });
+    t.core.beat(`${hostname()}:1`, { telegram: true });
     expect((await cli('healthcheck', [], env)).code).toBe(1);
     expect(await cli('healthcheck', [], { DATABASE_PATH: join(t.dir, 'missing.db') })).toMatchObject({
       code: 1,

@@ -21,7 +21,7 @@ describe('catalog', () => {
   });
 
   it('refuses names that cannot be typed back in an item list', () => {
-    for (const name of ['', '!!!', '5 apples', 'apple, pear', '42']) {
+    for (const name of ['', '!!!', '5 apples', 'apple, pear', '42', 'Apple (red)', 'R&D kit', 'Mr. Potato', "'quoted"]) {
       expect(t.core.addItem(t.market.id, { name })).toMatchObject({ ok: false, error: { code: 'invalid_item_name' } });
     }
     expect(t.core.addItem(t.market.id, { name: 'a'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'text_too_long', field: 'name' } });
@@ -96,5 +96,17 @@ describe('audit', () => {
       ]),
     );
     t.db.sqlite.prepare('UPDATE inventories SET quantity = 5 WHERE member_id = ?').run(alice.id);
+  });
+});
+
+describe('members', () => {
+  it('gives a @username to the account that holds it now', () => {
+    const first = t.core.ensureMember({ marketId: t.market.id, platformUserId: '1', displayName: 'A', username: 'alice' });
+    t.core.ensureMember({ marketId: t.market.id, platformUserId: '1', displayName: 'A', username: null });
+    expect(t.core.findMemberByUsername(t.market.id, '@alice')).toBeUndefined();
+    t.core.ensureMember({ marketId: t.market.id, platformUserId: '1', displayName: 'A', username: 'alice' });
+    const second = t.core.ensureMember({ marketId: t.market.id, platformUserId: '2', displayName: 'B', username: 'Alice' });
+    expect(t.core.findMemberByUsername(t.market.id, 'alice')?.id).toBe(second.id);
+    expect(t.core.getMember(first.id)?.username).toBeNull();
   });
 });

@@ -122,6 +122,18 @@ describe('delivery faults', () => {
     expect(dms(-1001)).toHaveLength(1);
   });
 
+  it('a message the platform rejects for good is set aside; the member still gets the next ones', async () => {
+    post(1);
+    post(2);
+    t.clock.advance(2 * HOUR);
+    await sweepExpiredOffers(t.core, log);
+    fake.failNext('sendMessage', 1, { error_code: 400, description: 'Bad Request: message is too long' });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 1 });
+    expect(t.core.outboxCounts()).toEqual({ delivered: 1, undeliverable: 1 });
+    expect(dms(-1001)).toEqual([]); // nobody is told to open a private chat: they can be reached
+    expect(t.core.getMember(alice.id)?.unreachableSince).toBeNull();
+  });
+
   it('two delivery passes at once never send the same notification twice', async () => {
     for (let i = 0; i < 40; i++) post(1);
     t.clock.advance(HOUR);

@@ -100,8 +100,7 @@ async function main() {
     log,
     deliveries: [telegram],
     retentionMs: 30 * 86_400_000,
-    schedules: { expiry: '* * * * * *', delivery: '* * * * * *', heartbeat: '* * * * * *' },
-    platformsUp: () => ({ telegram: true }),
+    schedules: { expiry: '* * * * * *', delivery: '* * * * * *' },
   });
 
   let stopping = false;

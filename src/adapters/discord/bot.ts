@@ -76,7 +76,7 @@ export interface DiscordBotOptions {
 }
 
 /** What became of a direct message: delivered, or impossible for good (the member refuses DMs). */
-export type DirectMessageResult = { delivered: true } | { delivered: false; permanent: true };
+export type DirectMessageResult = { delivered: true } | { delivered: false; permanent: true; error: string };
 
 type AnyMember = GuildMember | APIInteractionGuildMember | APIInteractionDataResolvedGuildMember | null | undefined;
 
@@ -347,9 +347,11 @@ export function createDiscordBot(options: DiscordBotOptions) {
         await client.users.send(platformUserId, renderMessage(reply, { buttons: false }));
         return { delivered: true };
       } catch (error) {
-        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) {
-          log.info({ user: platformUserId }, 'member does not accept direct messages');
-          return { delivered: false, permanent: true };
+        // Closed DMs, or an account that is gone: no retry will reach them.
+        const permanent = [RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser] as number[];
+        if (error instanceof DiscordAPIError && permanent.includes(Number(error.code))) {
+          log.info({ user: platformUserId, code: error.code }, 'member cannot receive direct messages');
+          return { delivered: false, permanent: true, error: `${error.status} ${error.code} ${error.message}` };
         }
         throw error;
       }

@@ -1,8 +1,8 @@
 /**
  * Direct messages for the outbox jobs. Uses its own API client (throttled, without the
  * auto-retry plugin) because the outbox keeps its own retry schedule: a failure is reported
- * straight back to it, classified as permanent (the member blocked or never started the bot) or
- * transient (rate limit, server error, network).
+ * straight back to it, classified: the member cannot be reached (blocked, never started the bot),
+ * the message is refused for good (another 4xx), or try again (rate limit, server error, network).
  */
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Api, GrammyError, HttpError } from 'grammy';
@@ -39,11 +39,13 @@ export function classify(error: unknown): DeliveryOutcome {
     const description = `${error.error_code} ${error.description}`;
     // 403: blocked, or never started; 400 chat not found: the account is gone.
     if (error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found/i.test(error.description))) {
-      return { ok: false, permanent: true, error: description };
+      return { ok: false, kind: 'unreachable', error: description };
     }
+    // Any other 4xx but a rate limit says this request itself is wrong: sending it again cannot help.
+    if (error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429) return { ok: false, kind: 'rejected', error: description };
     const retryAfter = error.parameters.retry_after;
-    return { ok: false, permanent: false, retryAfterMs: retryAfter ? retryAfter * 1000 : undefined, error: description };
+    return { ok: false, kind: 'retry', retryAfterMs: retryAfter ? retryAfter * 1000 : undefined, error: description };
   }
-  if (error instanceof HttpError) return { ok: false, permanent: false, error: `network: ${error.message}` };
+  if (error instanceof HttpError) return { ok: false, kind: 'retry', error: `network: ${error.message}` };
   throw error;
 }
