@@ -54,6 +54,7 @@ export interface DeliveryPass {
   sent: number;
   retried: number;
   unreachable: number;
+  rejected: number;
 }
 
 /**
@@ -61,12 +62,13 @@ export interface DeliveryPass {
  * time: throughput is not capped by the batch, and a crash strands at most one batch for one lease.
  */
 export async function drainOutbox(options: Parameters<typeof deliverOutbox>[0] & { stopped?: () => boolean }): Promise<DeliveryPass> {
-  const total: DeliveryPass = { sent: 0, retried: 0, unreachable: 0 };
+  const total: DeliveryPass = { sent: 0, retried: 0, unreachable: 0, rejected: 0 };
   for (;;) {
     const pass = await deliverOutbox(options);
     total.sent += pass.sent;
     total.retried += pass.retried;
     total.unreachable += pass.unreachable;
+    total.rejected += pass.rejected;
     if (pass.claimed < (options.limit ?? DEFAULT_BATCH) || options.stopped?.()) return total;
   }
 }
@@ -84,7 +86,7 @@ export async function deliverOutbox(options: {
   const { core, log } = options;
   const byPlatform = new Map(options.deliveries.map((delivery) => [delivery.platform, delivery]));
   const claimed = core.claimNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? DEFAULT_BATCH, leaseMs: options.leaseMs ?? 30_000 });
-  const pass = { sent: 0, retried: 0, unreachable: 0, claimed: claimed.length };
+  const pass = { sent: 0, retried: 0, unreachable: 0, rejected: 0, claimed: claimed.length };
   const refusedDirectMessages = new Set<number>();
   for (const row of claimed) {
     const delivery = byPlatform.get(row.platform);
@@ -102,7 +104,7 @@ export async function deliverOutbox(options: {
       log.info(context, 'notification delivered');
     } else if (outcome.kind === 'rejected') {
       core.markRejected(row.id, outcome.error);
-      pass.unreachable += 1;
+      pass.rejected += 1;
       log.error({ ...context, error: outcome.error }, 'the platform rejected this notification for good');
     } else if (outcome.kind === 'unreachable') {
       pass.unreachable += 1;

@@ -56,7 +56,7 @@ beforeEach(() => {
 describe('Discord delivery', () => {
   it('sends the expiry DM with exactly what came back', async () => {
     await oneWaitingNotification();
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toEqual([expect.stringMatching(/^Your offer #\d+ expired\. 2 apple went back to your inventory\.$/)]);
   });
 
@@ -67,7 +67,7 @@ describe('Discord delivery', () => {
       body: { message: 'You are being rate limited.', retry_after: 0.2, global: false },
       headers: { 'retry-after': '0.2', 'x-ratelimit-scope': 'user' },
     });
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toHaveLength(1);
   });
 
@@ -75,17 +75,17 @@ describe('Discord delivery', () => {
     await oneWaitingNotification();
     // discord.js itself retries a 5xx three times; the fourth failure reaches the outbox.
     fake.failNext({ method: 'POST', pathIncludes: '/messages' }, 4, { status: 500, body: { message: '500: Internal Server Error', code: 0 } });
-    expect(await deliver()).toEqual({ sent: 0, retried: 1, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 0, retried: 1, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toEqual([]);
     clock.advance(5_000);
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toHaveLength(1);
   }, 20_000);
 
   it('records a member who refuses DMs (50007) as unreachable and keeps the notification', async () => {
     await oneWaitingNotification();
     fake.refuseDMs(member.platformUserId);
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1 });
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1, rejected: 0 });
     expect(store.db.sqlite.prepare('SELECT unreachable_since IS NOT NULL AS unreachable FROM members WHERE id = ?').get(member.id)).toEqual({ unreachable: 1 });
     expect(store.core.outboxCounts().undeliverable).toBe(1);
     expect(dmTexts()).toEqual([]);
@@ -94,7 +94,7 @@ describe('Discord delivery', () => {
     fake.refuseDMs(member.platformUserId, false);
     const { interactionId } = fake.slashCommand({ user: { id: member.platformUserId, username: 'mia' }, name: 'inventory' });
     await fake.waitForResponse(interactionId);
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toEqual([expect.stringMatching(/^Your offer #\d+ expired\./)]);
   });
 });

@@ -55,9 +55,9 @@ describe('expiry', () => {
     expect(t.core.getOffer(t.market.id, offer.id)?.status).toBe('expired');
     expect(t.core.getInventory(alice.id).holdings).toEqual([{ item: expect.objectContaining({ slug: 'apple' }), quantity: 3000 }]);
 
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toEqual([`Your offer #${offer.id} expired. 5 apple went back to your inventory.`]);
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toHaveLength(1);
   });
 
@@ -77,11 +77,11 @@ describe('delivery faults', () => {
     t.clock.advance(HOUR);
     await sweepExpiredOffers(t.core, log);
     fake.failNext('sendMessage', 1, { error_code: 429, description: 'Too Many Requests: retry after 30', retry_after: 30 });
-    expect(await deliver()).toEqual({ sent: 0, retried: 1, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 0, retried: 1, unreachable: 0, rejected: 0 });
     t.clock.advance(29_000);
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0 }); // not due yet
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 }); // not due yet
     t.clock.advance(1_000);
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toHaveLength(1);
   });
 
@@ -107,8 +107,8 @@ describe('delivery faults', () => {
     post(2);
     t.clock.advance(2 * HOUR);
     await sweepExpiredOffers(t.core, log);
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1 });
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0 }); // the second waits: the member is unreachable
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1, rejected: 0 });
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 }); // the second waits: the member is unreachable
     expect(dms(-1001)).toEqual([
       'Alice, I cannot send you private messages, so your trade notifications are waiting: open https://t.me/TradingPostBot?start=notifications and press Start to receive them.',
     ]);
@@ -117,7 +117,7 @@ describe('delivery faults', () => {
     // The member opens the private chat (the bot's /start handler calls markReachable).
     fake.sendText({ chat: { id: 501, type: 'private' }, from: { id: 501, first_name: 'Alice' }, text: 'hi' });
     expect(t.core.markReachable('telegram', '501')).toBe(1);
-    expect(await deliver()).toEqual({ sent: 2, retried: 0, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 2, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toHaveLength(2);
     expect(dms(-1001)).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe('delivery faults', () => {
     t.clock.advance(2 * HOUR);
     await sweepExpiredOffers(t.core, log);
     fake.failNext('sendMessage', 1, { error_code: 400, description: 'Bad Request: message is too long' });
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 1 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 1 });
     expect(t.core.outboxCounts()).toEqual({ delivered: 1, undeliverable: 1 });
     expect(dms(-1001)).toEqual([]); // nobody is told to open a private chat: they can be reached
     expect(t.core.getMember(alice.id)?.unreachableSince).toBeNull();
@@ -157,7 +157,7 @@ describe('housekeeping', () => {
     t.clock.advance(HOUR);
     await sweepExpiredOffers(t.core, log);
     fake.failNext('sendMessage', 1, { error_code: 500, description: 'Internal Server Error' });
-    expect(await deliver()).toEqual({ sent: 1, retried: 1, unreachable: 0 });
+    expect(await deliver()).toEqual({ sent: 1, retried: 1, unreachable: 0, rejected: 0 });
     const retention = 30 * 24 * HOUR;
     t.clock.advance(retention - 1);
     runHousekeeping(t.db, t.core, log, retention);
