@@ -10,8 +10,7 @@ import { Refusal, type Result } from './errors.js';
 import { shortagesOf } from './inventory.js';
 import type { Movements } from './movements.js';
 import { notifiedItems, type Outbox } from './outbox.js';
-import { refuseIfBanned } from './post-offer.js';
-import type { OfferRow, Readers } from './readers.js';
+import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import type { OfferView, TradeView } from './types.js';
 
 const p = sql.placeholder;

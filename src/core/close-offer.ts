@@ -10,8 +10,7 @@ import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Movements } from './movements.js';
 import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
-import { refuseIfBanned } from './post-offer.js';
-import { requireMemberOf, type OfferRow, type Readers } from './readers.js';
+import { refuseIfBanned, requireMemberOf, type OfferRow, type Readers } from './readers.js';
 import type { ItemAmount, OfferView } from './types.js';
 
 const p = sql.placeholder;

@@ -10,7 +10,7 @@ import { Refusal, type Result } from './errors.js';
 import { shortagesOf } from './inventory.js';
 import type { Movements } from './movements.js';
 import { notifiedItems, type Outbox } from './outbox.js';
-import type { Readers } from './readers.js';
+import { refuseIfBanned, type Readers } from './readers.js';
 import type { ItemRequest, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -31,16 +31,6 @@ export interface PostOfferInput {
   /** Makes the offer directed: only this member may take it. */
   targetId?: number | null | undefined;
   note?: string | null | undefined;
-}
-
-/**
- * Refuses a member who is banned; used by every operation a banned member may not do. A member
- * of another market acting here is a caller's bug, not a member's mistake, so it throws.
- */
-export function refuseIfBanned(member: MemberRef | undefined, marketId: number): asserts member is MemberRef {
-  if (!member) throw new Error('acting member does not exist');
-  if (member.marketId !== marketId) throw new Error(`member ${member.id} does not belong to market ${marketId}`);
-  if (member.bannedAt !== null) throw new Refusal({ code: 'banned', reason: member.banReason });
 }
 
 export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers; outbox: Outbox }) {

@@ -5,6 +5,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { inventories, items, members, offerLines, offers, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
+import { Refusal } from './errors.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -104,4 +105,14 @@ export function requireMemberOf(readers: Readers, marketId: number, memberId: nu
   const member = readers.member(memberId);
   if (!member || member.marketId !== marketId) throw new Error(`member ${memberId} does not belong to market ${marketId}`);
   return member;
+}
+
+/**
+ * Refuses a member who is banned; used by every operation a banned member may not do. A member
+ * of another market acting here is a caller's bug, not a member's mistake, so it throws.
+ */
+export function refuseIfBanned(member: MemberRef | undefined, marketId: number): asserts member is MemberRef {
+  if (!member) throw new Error('acting member does not exist');
+  if (member.marketId !== marketId) throw new Error(`member ${member.id} does not belong to market ${marketId}`);
+  if (member.bannedAt !== null) throw new Refusal({ code: 'banned', reason: member.banReason });
 }
