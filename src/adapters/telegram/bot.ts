@@ -220,6 +220,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
     bot,
     /** Initialises, publishes the command menu and starts long polling; resolves once polling runs. */
     async start(): Promise<void> {
+      // grammY retries network errors here until Telegram answers; say what we are waiting for.
+      log.info({ apiRoot: options.apiRoot ?? 'https://api.telegram.org' }, 'connecting to Telegram');
       await bot.init();
       await publishCommandMenu(bot.api, commands, messagesFor('en'));
       await new Promise<void>((resolve, reject) => {
