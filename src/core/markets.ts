@@ -5,6 +5,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { currentMarkets, markets, members, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
+import { memberColumns } from './readers.js';
 import type { Market, MemberRef } from './types.js';
 
 const p = sql.placeholder;
@@ -31,16 +32,6 @@ export function createMarkets({ db, clock }: CoreContext) {
     platformMarketId: markets.platformMarketId,
     title: markets.title,
     settlement: markets.settlement,
-  };
-  const memberColumns = {
-    id: members.id,
-    marketId: members.marketId,
-    platformUserId: members.platformUserId,
-    displayName: members.displayName,
-    username: members.username,
-    bannedAt: members.bannedAt,
-    banReason: members.banReason,
-    unreachableSince: members.unreachableSince,
   };
   const upsertMarket = orm
     .insert(markets)

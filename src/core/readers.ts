@@ -22,19 +22,22 @@ export interface Readers {
   holding(memberId: number, itemId: number): number;
 }
 
+/** The columns of a {@link MemberRef}, for every query that reads members. */
+export const memberColumns = {
+  id: members.id,
+  marketId: members.marketId,
+  platformUserId: members.platformUserId,
+  displayName: members.displayName,
+  username: members.username,
+  bannedAt: members.bannedAt,
+  banReason: members.banReason,
+  unreachableSince: members.unreachableSince,
+};
+
 export function createReaders({ db }: CoreContext): Readers {
   const { orm } = db;
   const memberById = orm
-    .select({
-      id: members.id,
-      marketId: members.marketId,
-      platformUserId: members.platformUserId,
-      displayName: members.displayName,
-      username: members.username,
-      bannedAt: members.bannedAt,
-      banReason: members.banReason,
-      unreachableSince: members.unreachableSince,
-    })
+    .select(memberColumns)
     .from(members)
     .where(eq(members.id, p('id')))
     .prepare();
