@@ -1,6 +1,6 @@
 /** `/help`: what the bot does, every command with its usage, and the market's catalog. */
 import { defineCommand, isGroup, type AnyCommand } from './definition.js';
-import { privateReply } from './render/replies.js';
+import { personalReply } from './render/replies.js';
 import { usage } from './usage.js';
 
 /** Built over the command catalog, which includes this command. */
@@ -23,7 +23,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
       const items = ctx.core.listItems(ctx.market.id).map((item) => (item.emoji ? `${item.emoji} ${item.name}` : item.name));
       const fields = [{ name: t.items, value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
       if (await ctx.isAdmin()) fields.push({ name: t.adminTitle, value: admin.join('\n') });
-      return { reply: privateReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, visibility: 'personal' }) };
+      return { reply: personalReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, tone: 'info' }) };
     },
   });
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ItemRequest } from '../src/core/types.js';
-import type { AutocompleteSource, CommandOption, MemberMention, OptionSpec, RawValue, TextForm } from './definition.js';
+import type { AutocompleteSource, CommandOption, MemberMention, OptionKind, OptionSpec, RawValue, TextForm } from './definition.js';
 import { parseItems, type ItemsSyntaxError } from './parse/items.js';
 
 export type ArgumentProblem =
@@ -31,6 +31,11 @@ const refuse = (ctx: Refine, problem: ArgumentProblem) => {
 
 const raw = z.union([z.string(), z.number(), z.object({ kind: z.string() }).loose()]) as unknown as z.ZodType<RawValue, RawValue>;
 
+/** The description every builder shares; its words are filled in later from the catalog. */
+function specOf(name: string, kind: OptionKind, options: Common<boolean>, defaults: { form: TextForm; placeholder: string }): OptionSpec {
+  return { name, kind, description: '', required: options.required ?? true, form: options.form ?? defaults.form, placeholder: defaults.placeholder };
+}
+
 function build<T, R extends boolean>(spec: OptionSpec, convert: (value: RawValue, ctx: Refine) => T): CommandOption<T, NoInfer<R>> {
   return { spec, schema: raw.transform((value, ctx) => convert(value, ctx as unknown as Refine)) as z.ZodType<T, RawValue>, required: spec.required as R };
 }
@@ -46,15 +51,7 @@ export function itemsOption<R extends boolean = true>(
   name: string,
   options: Common<R> & { autocomplete?: AutocompleteSource } = {},
 ): CommandOption<ItemRequest[], NoInfer<R>> {
-  const spec: OptionSpec = {
-    name,
-    kind: 'items',
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'keyword',
-    placeholder: 'ITEMS',
-    maxLength: 500,
-  };
+  const spec: OptionSpec = { ...specOf(name, 'items', options, { form: 'keyword', placeholder: 'ITEMS' }), maxLength: 500 };
   if (options.autocomplete) spec.autocomplete = options.autocomplete;
   return build<ItemRequest[], R>(spec, (value, ctx) => {
     const parsed = parseItems(String(value));
@@ -67,16 +64,7 @@ export function integerOption<R extends boolean = true>(
   options: Common<R> & { min: number; max: number; placeholder?: string },
 ): CommandOption<number, NoInfer<R>> {
   const { min, max } = options;
-  const spec: OptionSpec = {
-    name,
-    kind: 'integer',
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'keyword',
-    placeholder: options.placeholder ?? 'N',
-    min,
-    max,
-  };
+  const spec: OptionSpec = { ...specOf(name, 'integer', options, { form: 'keyword', placeholder: options.placeholder ?? 'N' }), min, max };
   return build<number, R>(spec, (value, ctx) => {
     const number = typeof value === 'string' && /^\s*-\d+\s*$/.test(value) ? Number(value) : wholeNumber(value);
     if (number === undefined) return refuse(ctx, { problem: 'not_integer' });
@@ -90,12 +78,7 @@ export function textOption<R extends boolean = true>(
   options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string },
 ): CommandOption<string, NoInfer<R>> {
   const spec: OptionSpec = {
-    name,
-    kind: 'text',
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'keyword',
-    placeholder: options.placeholder ?? 'TEXT',
+    ...specOf(name, 'text', options, { form: 'keyword', placeholder: options.placeholder ?? 'TEXT' }),
     maxLength: options.maxLength,
   };
   if (options.trailing) spec.trailing = true;
@@ -110,12 +93,7 @@ export function choiceOption<const C extends readonly string[], R extends boolea
   options: Common<R> & { choices: C },
 ): CommandOption<C[number], NoInfer<R>> {
   const spec: OptionSpec = {
-    name,
-    kind: 'choice',
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'positional',
-    placeholder: options.choices.join('|'),
+    ...specOf(name, 'choice', options, { form: 'positional', placeholder: options.choices.join('|') }),
     choices: options.choices,
   };
   return build<C[number], R>(spec, (value, ctx) => {
@@ -124,17 +102,8 @@ export function choiceOption<const C extends readonly string[], R extends boolea
   });
 }
 
-export function memberOption<R extends boolean = true>(
-  name: string,
-  options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
-  const spec: OptionSpec = {
-    name,
-    kind: 'member',
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'positional',
-    placeholder: '@member',
-  };
+export function memberOption<R extends boolean = true>(name: string, options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
+  const spec = specOf(name, 'member', options, { form: 'positional', placeholder: '@member' });
   return build<MemberMention, R>(spec, (value, ctx) => {
     if (typeof value === 'object') return value;
     const text = String(value).trim();
@@ -148,12 +117,7 @@ export function numberReferenceOption<R extends boolean = true>(
   options: Common<R> & { kind: 'offer' | 'trade'; autocomplete?: AutocompleteSource },
 ): CommandOption<number, NoInfer<R>> {
   const spec: OptionSpec = {
-    name,
-    kind: options.kind,
-    description: '',
-    required: options.required ?? true,
-    form: options.form ?? 'positional',
-    placeholder: options.kind === 'offer' ? 'OFFER' : 'TRADE',
+    ...specOf(name, options.kind, options, { form: 'positional', placeholder: options.kind === 'offer' ? 'OFFER' : 'TRADE' }),
     min: 1,
   };
   if (options.autocomplete) spec.autocomplete = options.autocomplete;

@@ -5,7 +5,7 @@
  * explain it to a member. Exceptions are kept for bugs and broken invariants.
  */
 import type { OfferStatus, TradeStatus } from '../db/schema.js';
-import type { ItemAmount, ItemRef } from './types.js';
+import type { ItemRef } from './types.js';
 
 export interface Shortage {
   item: ItemRef;
@@ -60,4 +60,3 @@ export class Refusal extends Error {
   }
 }
 
-export type { ItemAmount };

@@ -94,4 +94,3 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
   };
 }
 
-export type InventoryApi = ReturnType<typeof createInventory>;

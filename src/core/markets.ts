@@ -157,4 +157,3 @@ export function createMarkets({ db, clock }: CoreContext) {
   };
 }
 
-export type MarketsApi = ReturnType<typeof createMarkets>;

@@ -53,4 +53,3 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
   };
 }
 
-export type ModerationApi = ReturnType<typeof createModeration>;

@@ -163,4 +163,3 @@ export function createNotifications({ db, clock }: CoreContext) {
   };
 }
 
-export type NotificationsApi = ReturnType<typeof createNotifications>;

@@ -89,4 +89,3 @@ export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi
   };
 }
 
-export type OfferQueriesApi = ReturnType<typeof createOfferQueries>;

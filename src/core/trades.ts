@@ -172,4 +172,3 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
   };
 }
 
-export type TradesApi = ReturnType<typeof createTrades>;

@@ -44,7 +44,7 @@ const PUSH_EVERY_MS = 350;
 const STREAM_BEFORE_KILL_MS = 3_000;
 /** The stream goes on this long after the restarted bot polls. */
 const STREAM_AFTER_RESTART_MS = 4_000;
-/** The outbox lease (60 s) plus the delivery tick and slack. */
+/** The outbox lease (30 s) plus the delivery tick, the group flood limit and slack. */
 const SETTLE_TIMEOUT_MS = 80_000;
 const START_TIMEOUT_MS = 20_000;
 

@@ -1,7 +1,7 @@
 // Notification delivery through the real discord.js client against the fake Discord: rate
 // limits, server errors and members who refuse DMs. Nothing lost, nothing sent twice.
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
 import { createDiscordDelivery } from '../../src/adapters/discord/delivery.js';
 import { deliverOutbox } from '../../src/jobs/delivery.js';
@@ -49,7 +49,7 @@ afterAll(async () => {
   await fake?.close();
   store?.cleanup();
 });
-beforeEach(() => {
+afterEach(() => {
   expect(store.core.audit().differences).toEqual([]);
 });
 

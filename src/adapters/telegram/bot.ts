@@ -10,7 +10,7 @@ import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-th
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
-import type { CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
+import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
@@ -47,16 +47,6 @@ export function createTelegramBot(options: TelegramBotOptions) {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
-
-  // Updates are handled one at a time and confirmed after they are handled, so a crash replays
-  // the ones not yet confirmed. Claiming each update's id first makes that at most once: an update
-  // started before the crash is skipped (its effects, if committed, stand and its notifications go
-  // out); the ones never started run normally. (grammY's concurrent runner would confirm updates
-  // before handling them and lose the queued ones in a crash.)
-  bot.use(async (ctx, next) => {
-    if (core.claimUpdate('telegram', String(ctx.update.update_id))) return next();
-    log.warn({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'update already handled before a restart; skipped');
-  });
 
   /** The market and member an update acts on, or the sentence to answer when there is none. */
   function scopeOf(chat: Chat, user: User, t: Messages): { market: Market; member: MemberRef } | { refusal: string } {
@@ -116,7 +106,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (!offer || !inMarket) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
     // Opening an offer's link makes its market the current one, so its buttons act there.
     core.setCurrentMarket('telegram', String(ctx.from.id), offer.marketId);
-    await runAndDeliver(ctx, 'offer', offerId, t);
+    const details = findCommand('offer');
+    if (details) await runAndDeliver(ctx, details, offerId, t);
   });
 
   bot.command('markets', async (ctx) => {
@@ -136,17 +127,44 @@ export function createTelegramBot(options: TelegramBotOptions) {
     await ctx.reply([t.telegram.marketsTitle, ...lines, '', t.telegram.switchHint].join('\n'));
   });
 
-  /** Runs a catalog command for the update's member and delivers the answer. */
-  async function runAndDeliver(ctx: Context, name: string, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
-    const command = findCommand(name);
+  /**
+   * Runs a catalog command for the update's member: the one path by which an update changes
+   * anything. Updates are handled one at a time and confirmed after they are handled, so a crash
+   * replays the ones not yet confirmed; claiming the update's id first makes that at most once:
+   * an update started before the crash is skipped (its effects, if committed, stand and its
+   * notifications go out), the ones never started run normally. (grammY's concurrent runner would
+   * confirm updates before handling them and lose the queued ones in a crash.)
+   */
+  async function runCommand(
+    ctx: Context,
+    command: AnyCommand,
+    args: string,
+    t: Messages,
+    extras: Parameters<typeof executeText>[3] = {},
+  ): Promise<{ result: CommandResult } | { refusal: string } | undefined> {
     const chat = ctx.chat;
     const user = ctx.from;
-    if (!command || !chat || !user) return;
+    if (!chat || !user) return undefined;
+    if (!core.claimUpdate('telegram', String(ctx.update.update_id))) {
+      log.warn({ update: ctx.update.update_id, chat: chat.id, user: user.id }, 'update already handled before a restart; skipped');
+      return undefined;
+    }
     const scope = scopeOf(chat, user, t);
-    if ('refusal' in scope) return void (await deliver(ctx, { text: scope.refusal, visibility: 'personal', tone: 'error' }, t, answering));
+    if ('refusal' in scope) return scope;
     const result = await executeText(commandContext(scope.market, scope.member, user, t), command, args, extras);
-    log.info({ market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: name, tone: result.reply.tone }, 'command handled');
-    await deliver(ctx, result.reply, t, answering);
+    log.info(
+      { market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: command.name, via: ctx.callbackQuery ? 'button' : 'text', tone: result.reply.tone },
+      'command handled',
+    );
+    return { result };
+  }
+
+  /** Runs a command typed (or linked) in a message and delivers the answer. */
+  async function runAndDeliver(ctx: Context, command: AnyCommand, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
+    const outcome = await runCommand(ctx, command, args, t, extras);
+    if (!outcome) return;
+    const reply: Reply = 'refusal' in outcome ? { text: outcome.refusal, visibility: 'personal', tone: 'error' } : outcome.result.reply;
+    await deliver(ctx, reply, t, answering);
   }
 
   // A group that becomes a supergroup gets a new chat id; its market moves with it.
@@ -157,14 +175,15 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   bot.on('message:text', async (ctx, next) => {
     const text = readCommandText(ctx.message);
-    if (!text || !findCommand(text.name)) return next();
+    const command = text && findCommand(text.name);
+    if (!text || !command) return next();
     // An anonymous admin writes as the group itself: there is no member to act for.
     if (ctx.message.sender_chat) return void (await ctx.reply(messagesFor(ctx.from.language_code).telegram.anonymous));
     // In a group, `/post@OtherBot` is for another bot.
     const addressed = /^\/[^\s@]+@(\S+)/.exec(ctx.message.text)?.[1];
     if (addressed && addressed.toLowerCase() !== bot.botInfo.username.toLowerCase()) return next();
     const t = messagesFor(ctx.from.language_code);
-    await runAndDeliver(ctx, text.name, text.args, t, { replyTo: text.replyTo, mentions: text.mentions }, ctx.message);
+    await runAndDeliver(ctx, command, text.args, t, { replyTo: text.replyTo, mentions: text.mentions }, ctx.message);
   });
 
   bot.on('callback_query:data', async (ctx) => {
@@ -176,10 +195,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     // Details from a group open the offer in the private chat, where the answer belongs.
     if (name === 'offer' && isGroup(ctx.chat)) return void (await ctx.answerCallbackQuery({ url: deepLink(`offer_${args[0]}`) }));
 
-    const scope = scopeOf(ctx.chat, ctx.from, t);
-    if ('refusal' in scope) return void (await ctx.answerCallbackQuery({ text: scope.refusal, show_alert: true }));
-    const result: CommandResult = await executeText(commandContext(scope.market, scope.member, ctx.from, t), command, args.join(' '));
-    log.info({ market: scope.market.id, member: scope.member.id, offer: result.card?.offerId ?? Number(args[0]), command: name, tone: result.reply.tone }, 'button handled');
+    const outcome = await runCommand(ctx, command, args.join(' '), t);
+    if (!outcome) return;
+    if ('refusal' in outcome) return void (await ctx.answerCallbackQuery({ text: outcome.refusal, show_alert: true }));
+    const { result } = outcome;
     if (result.card) {
       try {
         await ctx.api.editMessageText(message.chat.id, message.message_id, renderHtml(result.card.reply), messageOptions(result.card.reply));
@@ -187,7 +206,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
         // The command has committed: a card that cannot be edited (deleted, too old) must not turn
         // its answer into an error. An unchanged card is the common harmless case.
         if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) {
-          log.warn({ err: error, market: scope.market.id, offer: result.card.offerId }, 'could not update the offer card');
+          log.warn({ err: error, chat: message.chat.id, offer: result.card.offerId }, 'could not update the offer card');
         }
       }
     }
