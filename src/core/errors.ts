@@ -59,4 +59,3 @@ export class Refusal extends Error {
     super(error.code);
   }
 }
-

@@ -93,4 +93,3 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
     },
   };
 }
-

@@ -156,4 +156,3 @@ export function createMarkets({ db, clock }: CoreContext) {
       memberByPlatformId.get({ marketId, platformUserId }),
   };
 }
-

@@ -52,4 +52,3 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
     },
   };
 }
-

@@ -162,4 +162,3 @@ export function createNotifications({ db, clock }: CoreContext) {
     },
   };
 }
-

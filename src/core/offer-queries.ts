@@ -88,4 +88,3 @@ export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi
     },
   };
 }
-

@@ -27,7 +27,6 @@ export type Notification =
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
   | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
 
-
 export const notifiedItems = (amounts: ItemAmount[]): NotifiedItem[] =>
   amounts.map(({ item, quantity }) => ({ slug: item.slug, name: item.name, emoji: item.emoji, quantity }));
 

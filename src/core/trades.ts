@@ -171,4 +171,3 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
     },
   };
 }
-
