@@ -280,13 +280,13 @@ describe('Discord bot end to end', () => {
     expect(await autocomplete(dave, 'accept', [{ ...int('offer', 0), value: '7', focused: true }])).toEqual([]);
   });
 
-  it('sends direct messages, and reports a member who refuses them without throwing', async () => {
+  it('sends direct messages; the outbox delivery reports a member who refuses them as unreachable', async () => {
     const reply = { text: 'Your offer #4 expired. 1 🍎 apple went back to your inventory.', visibility: 'private', tone: 'info' } as const;
-    await expect(discord.sendDirectMessage(alice.id, reply)).resolves.toEqual({ delivered: true });
+    await discord.sendDirectMessage(alice.id, reply);
     expect(fake.dms(alice.id).map((m) => seen(m as unknown as Json).text)).toEqual([reply.text]);
 
     fake.refuseDMs(erin.id);
-    await expect(discord.sendDirectMessage(erin.id, reply)).resolves.toMatchObject({ delivered: false, permanent: true });
+    await expect(discord.sendDirectMessage(erin.id, reply)).rejects.toMatchObject({ code: 50007 });
     expect(fake.dms(erin.id)).toEqual([]);
 
     // The same, as the outbox jobs see it.

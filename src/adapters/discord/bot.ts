@@ -75,9 +75,6 @@ export interface DiscordBotOptions {
   deferAfterMs?: number;
 }
 
-/** What became of a direct message: delivered, or impossible for good (the member refuses DMs). */
-export type DirectMessageResult = { delivered: true } | { delivered: false; permanent: true; error: string };
-
 type AnyMember = GuildMember | APIInteractionGuildMember | APIInteractionDataResolvedGuildMember | null | undefined;
 
 /** The name a server shows for a member: their server nickname, else their display name, else their username. */
@@ -337,24 +334,12 @@ export function createDiscordBot(options: DiscordBotOptions) {
     },
 
     /**
-     * Sends `reply` to a member in a direct message. A member who refuses DMs from the server's
-     * members is `{ delivered: false, permanent: true }` (the caller records them as unreachable);
-     * any other failure is thrown, for the caller to retry. Buttons are left out: a press in a DM
-     * carries no server, so it could not say which market it acts on.
+     * Sends `reply` to a member in a direct message; any failure is thrown as discord.js raised it,
+     * for the outbox delivery to classify. Buttons are left out: a press in a DM carries no server,
+     * so it could not say which market it acts on.
      */
-    async sendDirectMessage(platformUserId: string, reply: Reply): Promise<DirectMessageResult> {
-      try {
-        await client.users.send(platformUserId, renderMessage(reply, { buttons: false }));
-        return { delivered: true };
-      } catch (error) {
-        // Closed DMs, or an account that is gone: no retry will reach them.
-        const permanent = [RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser] as number[];
-        if (error instanceof DiscordAPIError && permanent.includes(Number(error.code))) {
-          log.info({ user: platformUserId, code: error.code }, 'member cannot receive direct messages');
-          return { delivered: false, permanent: true, error: `${error.status} ${error.code} ${error.message}` };
-        }
-        throw error;
-      }
+    async sendDirectMessage(platformUserId: string, reply: Reply): Promise<void> {
+      await client.users.send(platformUserId, renderMessage(reply, { buttons: false }));
     },
   };
 }
