@@ -9,6 +9,7 @@ import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { shortagesOf } from './inventory.js';
 import type { Movements } from './movements.js';
+import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import type { OfferView, TradeView } from './types.js';
@@ -45,6 +46,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
     .set({ status: 'completed', closedAt: sql`${p('now')}`, acceptedById: sql`${p('takerId')}` })
     .where(and(eq(offers.id, p('offerId')), eq(offers.status, 'active')))
     .prepare();
+  const { closeLines } = createOfferLineClosing(db);
   const insertTrade = db.orm
     .insert(trades)
     .values({
@@ -82,6 +84,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
       if (completeOffer.run({ offerId: row.id, now, takerId: taker.id }).changes !== 1) {
         throw new Error(`offer ${row.id} changed inside its own transaction`);
       }
+      closeLines(row.id);
       for (const { item, quantity } of offer.want) {
         if (!movements.swap(row.marketId, item.id, taker.id, row.ownerId, quantity, taker.id)) throw new Error('swap guard failed after check');
       }

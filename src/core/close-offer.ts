@@ -9,6 +9,7 @@ import { requireOffer, requireOpen } from './accept-offer.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Movements } from './movements.js';
+import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
 import { refuseIfBanned, requireMemberOf, type OfferRow, type Readers } from './readers.js';
 import type { ItemAmount, OfferView } from './types.js';
@@ -34,6 +35,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     .set({ status: sql`${p('status')}`, closedAt: sql`${p('now')}`, closeReason: sql`${p('reason')}` })
     .where(and(eq(offers.id, p('offerId')), eq(offers.status, 'active')))
     .prepare();
+  const { closeLines } = createOfferLineClosing(db);
   const dueOffers = db.orm
     .select()
     .from(offers)
@@ -57,6 +59,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     if (closeOffer.run({ offerId: row.id, status, now, reason }).changes !== 1) {
       throw new Error(`offer ${row.id} was not active inside its own transaction`);
     }
+    closeLines(row.id);
     const offer = readers.offerView(row);
     for (const { item, quantity } of offer.give) {
       if (!movements.unescrow('refund', row.marketId, item.id, row.id, row.ownerId, quantity, actorId)) {

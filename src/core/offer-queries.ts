@@ -18,8 +18,9 @@ export const MY_OFFERS_LIMIT = 25;
 export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi; readers: Readers }) {
   const { db, clock } = ctx;
   const { catalog, readers } = deps;
-  // Both listings walk a partial index of active offers newest first and stop after one page;
-  // the expiry test keeps offers the sweep has not reached yet out of sight.
+  // Both listings walk a partial index of live rows newest first (active offers; open lines of
+  // the item) and stop after one page; the expiry test keeps offers the sweep has not reached
+  // yet out of sight.
   const openOffers = db.orm
     .select()
     .from(offers)
@@ -33,7 +34,13 @@ export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi
     .from(offerLines)
     .innerJoin(offers, eq(offers.id, offerLines.offerId))
     .where(
-      and(eq(offerLines.itemId, p('itemId')), eq(offers.marketId, p('marketId')), eq(offers.status, 'active'), gt(offers.expiresAt, p('now'))),
+      and(
+        eq(offerLines.itemId, p('itemId')),
+        eq(offerLines.open, 1),
+        eq(offers.marketId, p('marketId')),
+        eq(offers.status, 'active'),
+        gt(offers.expiresAt, p('now')),
+      ),
     )
     .orderBy(desc(offerLines.offerId))
     .limit(p('limit'))

@@ -161,7 +161,7 @@ export const offers = sqliteTable(
 /**
  * The terms of an offer, one row per side and item. Offers are immutable once posted, so these
  * rows are never rewritten except `held`: the quantity currently in escrow for this line
- * (the given items from posting until the offer closes).
+ * (the given items from posting until the offer closes), and `open`.
  */
 export const offerLines = sqliteTable(
   'offer_lines',
@@ -175,14 +175,22 @@ export const offerLines = sqliteTable(
       .references(() => items.id),
     quantity: integer('quantity').notNull(),
     held: integer('held').notNull().default(0),
+    /**
+     * 1 while the offer is `active`, 0 once it left that state: a copy of the offer's status kept
+     * on its lines so the item-filtered listing can walk only live lines (see the index below).
+     * Posting writes 1; every UPDATE that moves an offer out of `active` clears its lines in the
+     * same transaction (`closeLines` in src/core/offer-lines.ts).
+     */
+    open: integer('open').notNull().default(1),
   },
   (table) => [
     primaryKey({ columns: [table.offerId, table.side, table.itemId] }),
     check('offer_lines_side_check', sql`${table.side} IN (${sqlList(OFFER_SIDES)})`),
     check('offer_lines_quantity_check', sql`${table.quantity} BETWEEN 1 AND 1000000`),
     check('offer_lines_held_check', sql`${table.held} BETWEEN 0 AND ${table.quantity}`),
-    // Listing offers that give or want one item.
-    index('offer_lines_item_idx').on(table.itemId, table.offerId),
+    // Listing offers that give or want one item, newest first. Partial, so its cost follows the
+    // item's live offers, not every offer that ever named the item.
+    index('offer_lines_open_item_idx').on(table.itemId, table.offerId).where(sql`${table.open} = 1`),
   ],
 );
 

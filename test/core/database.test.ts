@@ -1,10 +1,11 @@
 // Opening the database: folder creation, pragmas, migrations, and the CHECK constraints.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Sqlite from 'better-sqlite3';
 import { openDatabase } from '../../src/db/connection.js';
-import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
+import { applyMigrations, MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 
 const dirs: string[] = [];
@@ -56,6 +57,45 @@ describe('openDatabase', () => {
       }),
     ).toThrow('boom');
     expect(db.sqlite.prepare('SELECT count(*) AS n FROM markets').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migration 0005 (open offer lines)', () => {
+  it('marks the lines of offers that had already ended as closed, and those of active offers as open', () => {
+    // A database as it was before 0005: the committed migrations up to 0004 only.
+    const folder = mkdtempSync(join(tmpdir(), 'trading-post-migrations-'));
+    dirs.push(folder);
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journalPath = join(folder, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+    const upTo = journal.entries.findIndex((entry) => entry.tag.startsWith('0005_'));
+    expect(upTo).toBeGreaterThan(0);
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
+
+    const path = join(folder, 'old.db');
+    const sqlite = new Sqlite(path);
+    applyMigrations(sqlite, folder);
+    sqlite.exec(`
+      INSERT INTO markets (platform, platform_market_id, created_at) VALUES ('telegram', '1', 0);
+      INSERT INTO members (market_id, platform_user_id, display_name, created_at) VALUES (1, '1', 'a', 0);
+      INSERT INTO items (market_id, slug, name, created_at) VALUES (1, 'apple', 'apple', 0), (1, 'pear', 'pear', 0);
+      INSERT INTO offers (id, market_id, owner_id, status, created_at, expires_at, closed_at) VALUES
+        (1, 1, 1, 'active', 0, 10, NULL), (2, 1, 1, 'completed', 0, 10, 5), (3, 1, 1, 'expired', 0, 10, 10);
+      INSERT INTO offer_lines (offer_id, side, item_id, quantity) VALUES
+        (1, 'give', 1, 1), (1, 'want', 2, 1), (2, 'give', 1, 1), (2, 'want', 2, 1), (3, 'give', 1, 1), (3, 'want', 2, 1);`);
+    sqlite.close();
+
+    const db = openDatabase(path); // applies 0005 and anything after it
+    const lines = db.sqlite.prepare('SELECT offer_id AS offerId, side, open FROM offer_lines ORDER BY offer_id, side').all();
+    expect(lines).toEqual([
+      { offerId: 1, side: 'give', open: 1 },
+      { offerId: 1, side: 'want', open: 1 },
+      { offerId: 2, side: 'give', open: 0 },
+      { offerId: 2, side: 'want', open: 0 },
+      { offerId: 3, side: 'give', open: 0 },
+      { offerId: 3, side: 'want', open: 0 },
+    ]);
     db.close();
   });
 });

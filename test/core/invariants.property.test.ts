@@ -603,6 +603,11 @@ describe('checkInvariants', () => {
       /escrow of an active offer/,
       ({ t, offers }) => t.db.sqlite.prepare("UPDATE offers SET status = 'active', closed_at = NULL WHERE id = ?").run(offers.expired),
     ],
+    [
+      "a cancelled offer's lines stay open for the item listing",
+      /open lines: an offer line's open flag disagrees/,
+      ({ t, offers }) => t.db.sqlite.prepare('UPDATE offer_lines SET open = 1 WHERE offer_id = ?').run(offers.cancelled),
+    ],
     ['an accepted offer loses its trade', /exactly once: a completed offer does not have exactly one trade/, ({ t, offers }) => t.db.sqlite.prepare('DELETE FROM trades WHERE offer_id = ?').run(offers.completed)],
     [
       'an accepted offer is marked cancelled',

@@ -251,6 +251,32 @@ describe('listing', () => {
     });
   });
 
+  it('filters by item over open offers only: every way an offer ends takes it out of the item listing', () => {
+    unwrap(t.core.grantItems(t.market.id, admin.id, alice.id, items(['apple', 20])));
+    unwrap(t.core.grantItems(t.market.id, admin.id, bob.id, items(['pear', 5])));
+    const giveApple = (extra: { hours?: number; targetId?: number } = {}) => unwrap(post(alice, [['apple', 1]], [['orange', 1]], extra)).id;
+    const accepted = giveApple();
+    const cancelled = giveApple();
+    const declined = giveApple({ targetId: bob.id });
+    const removed = giveApple();
+    const expired = giveApple({ hours: 1 });
+    const live = giveApple({ hours: 48 });
+    unwrap(post(bob, [['pear', 1]], [['apple', 1]])); // wants apple: listed until bob is banned
+
+    unwrap(accept(accepted, bob));
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: cancelled, memberId: alice.id }));
+    unwrap(t.core.declineOffer({ marketId: t.market.id, offerId: declined, memberId: bob.id }));
+    unwrap(t.core.removeOffer({ marketId: t.market.id, offerId: removed, adminId: admin.id, reason: 'duplicate' }));
+    unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: bob.id, reason: 'spam' }));
+    t.clock.advance(HOUR);
+    expect(t.core.expireDueOffers().expired.map((e) => e.offer.id)).toEqual([expired]);
+
+    expect(unwrap(t.core.listMarketOffers(t.market.id, { item: 'apple' })).entries.map((o) => o.id)).toEqual([live]);
+    // What the listing walks: the lines still marked open are exactly those of the live offer.
+    const openLines = t.db.sqlite.prepare<[], { offerId: number }>('SELECT DISTINCT offer_id AS offerId FROM offer_lines WHERE open = 1').all();
+    expect(openLines.map((row) => row.offerId)).toEqual([live]);
+  });
+
   it('lists a member’s own offers by status', () => {
     const a = unwrap(post(alice, [['apple', 1]], [['orange', 1]]));
     const b = unwrap(post(alice, [['apple', 1]], [['orange', 1]]));

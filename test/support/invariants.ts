@@ -116,6 +116,15 @@ export function checkInvariants(target: InvariantTarget): void {
       'a want line holds items (only given items are escrowed)',
       all(`SELECT offer_id AS offerId, item_id AS itemId, quantity, held FROM offer_lines WHERE side = 'want' AND held != 0`),
     );
+    // The listing's open-lines index sees exactly the lines of active offers.
+    none(
+      'open lines',
+      "an offer line's open flag disagrees with its offer's status (1 exactly while active)",
+      all(`
+        SELECT l.offer_id AS offerId, o.status, l.side, l.item_id AS itemId, l.open
+        FROM offer_lines l JOIN offers o ON o.id = l.offer_id
+        WHERE l.open != (o.status = 'active')`),
+    );
     none(
       'offer shape',
       'an offer has no give line or no want line',
