@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
 import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
+import { HOUR, testClock } from '../support/market.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
 const admin: FakeUser = { id: 100, first_name: 'Ada', username: 'ada_admin' };
@@ -16,6 +17,7 @@ const dave: FakeUser = { id: 104, first_name: 'Dave', username: 'dave_d' };
 let fake: FakeTelegram;
 let store: FreshCore;
 let telegram: TelegramBot;
+const clock = testClock();
 
 /** Waits until the bot has handled `update`: grammY confirms an update once its handlers finished. */
 const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => fake.waitForHandled(update);
@@ -49,7 +51,7 @@ async function privateAnswer(from: FakeUser, text: string) {
 
 beforeAll(async () => {
   fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
-  store = freshCore();
+  store = freshCore(clock);
   telegram = createTelegramBot({
     token: fake.token,
     apiRoot: fake.apiRoot,
@@ -248,5 +250,56 @@ describe('Telegram bot end to end', () => {
     ]);
     expect(texts((await say(admin, '/admin grant @alice 1 apple')).calls)).toEqual(['Granted 1 🍎 apple to Alice.']);
     expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('lets a member who never typed a command open an offer from its Details button', async () => {
+    await say(alice, '/post give 1 apple want 1 orange');
+    const card = lastCard();
+    const offer = /#(\d+)/.exec(card.text ?? '')?.[1];
+    const newcomer: FakeUser = { id: 105, first_name: 'Fred' };
+    const details = await press(newcomer, card, `offer ${offer}`);
+    expect(details.find((c) => c.method === 'answerCallbackQuery')?.params.url).toBe(`https://t.me/TradingPostBot?start=offer_${offer}`);
+    const opened = await say(newcomer, `/start offer_${offer}`, { chat: { id: newcomer.id, type: 'private' } });
+    expect(plain(texts(opened.calls, newcomer.id)[0] ?? '')).toContain(`Offer #${offer}`);
+  });
+
+  it('makes a button on a card in the private chat act on the card’s own market', async () => {
+    await say(alice, '/post give 1 apple want 1 orange');
+    const offer = /#(\d+)/.exec(lastCard().text ?? '')?.[1];
+    const dm: FakeChat = { id: bobby.id, type: 'private' };
+    await say(bobby, `/offer ${offer}`, { chat: dm });
+    const privateCard = [...fake.messages(bobby.id)].reverse().find((m) => m.reply_markup);
+    if (!privateCard) throw new Error('no card in the private chat');
+    await say(bobby, '/help', { chat: { id: -1006666, type: 'supergroup', title: 'Plant swap' } }); // now the current market
+    const calls = await press(bobby, privateCard, `accept ${offer}`);
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Alice/);
+  });
+
+  it('answers /markets in a group privately, never listing someone’s groups to the group', async () => {
+    const { calls } = await say(bobby, '/markets');
+    expect(texts(calls)).toEqual(['I sent you the answer in a private chat.']);
+    expect(texts(calls, bobby.id).join('\n')).toContain('Fruit market');
+  });
+
+  it('shows an offer posted from the private chat in its group too', async () => {
+    await say(admin, '/admin grant @alice 2 apple');
+    const dm: FakeChat = { id: alice.id, type: 'private' };
+    const { calls } = await say(alice, '/post give 1 apple want 2 orange note from my phone', { chat: dm });
+    expect(texts(calls, alice.id).join('\n')).toContain('from my phone');
+    expect(texts(calls).join('\n')).toContain('from my phone');
+    expect(lastCard().reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Accept', 'Details', 'Cancel']);
+  });
+
+  it('turns a card whose offer has expired into its final state on the next press', async () => {
+    await say(admin, '/admin grant @alice 1 apple');
+    await say(alice, '/post give 1 apple want 1 orange hours 1');
+    const card = lastCard();
+    const offer = /#(\d+)/.exec(card.text ?? '')?.[1];
+    clock.advance(2 * HOUR); // past its expiry; the sweep has not run yet
+    const calls = await press(dave, card, `accept ${offer}`);
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ show_alert: true });
+    const now = fake.message(group.id, card.message_id);
+    expect(now?.text).toContain('Expired');
+    expect(now?.reply_markup).toBeUndefined();
   });
 });

@@ -12,6 +12,7 @@ import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
 import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
+import { offerCard } from '../../../commands/render/offer-card.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
@@ -36,6 +37,8 @@ export interface TelegramBotOptions {
 
 const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
+/** Buttons that act on an offer: a press refreshes its card whatever the answer. */
+const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
 
 export function createTelegramBot(options: TelegramBotOptions) {
   const { core, log } = options;
@@ -45,6 +48,15 @@ export function createTelegramBot(options: TelegramBotOptions) {
   });
   bot.api.config.use(apiThrottler(options.throttle));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
+  // grammY keeps polling (and retrying) through an outage, so "running" alone says nothing about
+  // the connection: the time of the last answered getUpdates does.
+  const pollingTimeoutSeconds = options.pollingTimeoutSeconds ?? 30;
+  let lastPolledAt = 0;
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method === 'getUpdates' && result.ok) lastPolledAt = Date.now();
+    return result;
+  });
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
@@ -99,13 +111,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (ctx.chat?.type === 'private' && ctx.from) core.markReachable('telegram', String(ctx.from.id));
     const offerId = /^offer_(\d+)$/.exec(ctx.match.trim())?.[1];
     if (!offerId || !ctx.from) return void (await deliver(ctx, { title: t.help.title, text: `${t.help.intro}\n\n${t.useInGroup}`, visibility: 'personal', tone: 'info' }, t));
-    const offer = core.findOffer(Number(offerId));
-    // A link opens only offers of a Telegram group the member already trades in: offer numbers
-    // are easy to guess, and a link must not make anyone a member of a market.
-    const inMarket = offer && core.getMarket(offer.marketId)?.platform === 'telegram' && core.findMember(offer.marketId, String(ctx.from.id));
-    if (!offer || !inMarket) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
-    // Opening an offer's link makes its market the current one, so its buttons act there.
-    core.setCurrentMarket('telegram', String(ctx.from.id), offer.marketId);
+    if (!enterOffersMarket(ctx.from, Number(offerId))) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
     const details = findCommand('offer');
     if (details) await runAndDeliver(ctx, details, offerId, t);
   });
@@ -115,17 +121,32 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const t = messagesFor(ctx.from.language_code);
     const user = String(ctx.from.id);
     const mine = core.marketsOf('telegram', user);
+    // Which groups someone trades in is their own business: a group gets the list in private.
+    const visibility = isGroup(ctx.chat) ? 'private' : 'personal';
     const pick = Number(ctx.match.trim());
-    if (Number.isInteger(pick) && pick >= 1 && pick <= mine.length) {
+    if (!isGroup(ctx.chat) && Number.isInteger(pick) && pick >= 1 && pick <= mine.length) {
       const chosen = mine[pick - 1] as Market;
       core.setCurrentMarket('telegram', user, chosen.id);
       return void (await ctx.reply(t.telegram.switched(chosen.title ?? chosen.platformMarketId)));
     }
-    if (mine.length === 0) return void (await ctx.reply(t.useInGroup));
+    if (mine.length === 0) return void (await deliver(ctx, { text: t.useInGroup, visibility, tone: 'info' }, t));
     const current = core.currentMarket('telegram', user)?.id;
     const lines = mine.map((m, i) => `${i + 1}. ${m.title ?? m.platformMarketId}${m.id === current ? ` ${t.telegram.current}` : ''}`);
-    await ctx.reply([t.telegram.marketsTitle, ...lines, '', t.telegram.switchHint].join('\n'));
+    await deliver(ctx, { text: [t.telegram.marketsTitle, ...lines, '', t.telegram.switchHint].join('\n'), visibility, tone: 'info' }, t);
   });
+
+  /**
+   * Makes an offer's market the member's current one, if it is a Telegram group they already trade
+   * in: a link or a private-chat button then acts where the offer is. Offer numbers are easy to
+   * guess, and opening one must not make anyone a member of a market.
+   */
+  function enterOffersMarket(user: User, offerId: number): boolean {
+    const offer = core.findOffer(offerId);
+    const inMarket = offer && core.getMarket(offer.marketId)?.platform === 'telegram' && core.findMember(offer.marketId, String(user.id));
+    if (!offer || !inMarket) return false;
+    core.setCurrentMarket('telegram', String(user.id), offer.marketId);
+    return true;
+  }
 
   /**
    * Runs a catalog command for the update's member: the one path by which an update changes
@@ -141,7 +162,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     args: string,
     t: Messages,
     extras: Parameters<typeof executeText>[3] = {},
-  ): Promise<{ result: CommandResult } | { refusal: string } | undefined> {
+  ): Promise<{ result: CommandResult; market: Market } | { refusal: string } | undefined> {
     const chat = ctx.chat;
     const user = ctx.from;
     if (!chat || !user) return undefined;
@@ -156,15 +177,27 @@ export function createTelegramBot(options: TelegramBotOptions) {
       { market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: command.name, via: ctx.callbackQuery ? 'button' : 'text', tone: result.reply.tone },
       'command handled',
     );
-    return { result };
+    return { result, market: scope.market };
   }
 
   /** Runs a command typed (or linked) in a message and delivers the answer. */
   async function runAndDeliver(ctx: Context, command: AnyCommand, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
     const outcome = await runCommand(ctx, command, args, t, extras);
     if (!outcome) return;
-    const reply: Reply = 'refusal' in outcome ? { text: outcome.refusal, visibility: 'personal', tone: 'error' } : outcome.result.reply;
-    await deliver(ctx, reply, t, answering);
+    if ('refusal' in outcome) return void (await deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
+    const { result, market } = outcome;
+    // An offer posted from the private chat is shown in its group too: members look for it there.
+    if (command.name === 'post' && ctx.chat?.type === 'private' && result.reply.tone !== 'error') await showInGroup(market, result.reply);
+    await deliver(ctx, result.reply, t, answering);
+  }
+
+  async function showInGroup(market: Market, reply: Reply) {
+    try {
+      await bot.api.sendMessage(Number(market.platformMarketId), renderHtml(reply), messageOptions(reply));
+    } catch (error) {
+      // The offer stands either way; the member still gets its card in the private chat.
+      log.warn({ err: error, market: market.id }, 'could not show the offer card in its group');
+    }
   }
 
   // A group that becomes a supergroup gets a new chat id; its market moves with it.
@@ -192,31 +225,51 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const message = ctx.callbackQuery.message;
     const command = findCommand(name);
     if (!command || !message || !ctx.chat) return void (await ctx.answerCallbackQuery({ text: t.telegram.staleButton, show_alert: true }));
-    // Details from a group open the offer in the private chat, where the answer belongs.
-    if (name === 'offer' && isGroup(ctx.chat)) return void (await ctx.answerCallbackQuery({ url: deepLink(`offer_${args[0]}`) }));
+    const offerId = Number(args[0]);
+    if (isGroup(ctx.chat)) {
+      // Details from a group open the offer in the private chat, where the answer belongs. The
+      // presser becomes a member of the group's market first, so the link opens for them.
+      if (name === 'offer') {
+        scopeOf(ctx.chat, ctx.from, t);
+        return void (await ctx.answerCallbackQuery({ url: deepLink(`offer_${offerId}`) }));
+      }
+    } else {
+      // A card in the private chat acts on its offer's market, whichever market is current.
+      enterOffersMarket(ctx.from, offerId);
+    }
 
     const outcome = await runCommand(ctx, command, args.join(' '), t);
-    if (!outcome) return;
+    if (!outcome) return void (await ctx.answerCallbackQuery());
     if ('refusal' in outcome) return void (await ctx.answerCallbackQuery({ text: outcome.refusal, show_alert: true }));
     const { result } = outcome;
-    if (result.card) {
-      try {
-        await ctx.api.editMessageText(message.chat.id, message.message_id, renderHtml(result.card.reply), messageOptions(result.card.reply));
-      } catch (error) {
-        // The command has committed: a card that cannot be edited (deleted, too old) must not turn
-        // its answer into an error. An unchanged card is the common harmless case.
-        if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) {
-          log.warn({ err: error, chat: message.chat.id, offer: result.card.offerId }, 'could not update the offer card');
-        }
+    const answersInChat = Boolean(result.reply.buttons?.length) || (!result.card && result.reply.visibility !== 'personal');
+    // Answer the press first: Telegram waits only briefly for it, and a card edit may queue
+    // behind the group's flood limit.
+    await ctx.answerCallbackQuery(answersInChat ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
+    // A changed offer changes its card; a refused press shows the card as it now is, so a stale
+    // card fixes itself on the first press.
+    const card = result.card ?? (OFFER_ACTIONS.has(name) ? currentCard(offerId, t) : undefined);
+    if (card) await editCard(message, card);
+    if (answersInChat) await deliver(ctx, result.reply, t);
+  });
+
+  /** The card of offer `offerId` as it now is, if there is such an offer. */
+  function currentCard(offerId: number, t: Messages): { offerId: number; reply: Reply } | undefined {
+    const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
+    return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
+  }
+
+  async function editCard(message: Message, card: { offerId: number; reply: Reply }) {
+    try {
+      await bot.api.editMessageText(message.chat.id, message.message_id, renderHtml(card.reply), messageOptions(card.reply));
+    } catch (error) {
+      // The command has committed: a card that cannot be edited (deleted, too old) must not turn
+      // its answer into an error. An unchanged card is the common harmless case.
+      if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) {
+        log.warn({ err: error, chat: message.chat.id, offer: card.offerId }, 'could not update the offer card');
       }
     }
-    if (result.reply.buttons?.length || (!result.card && result.reply.visibility !== 'personal')) {
-      await ctx.answerCallbackQuery();
-      await deliver(ctx, result.reply, t);
-      return;
-    }
-    await ctx.answerCallbackQuery({ text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
-  });
+  }
 
   // A command the catalog does not know, in a private chat, gets a pointer to /help.
   bot.on('message:text', async (ctx) => {
@@ -247,7 +300,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
         polling = bot
           .start({
             allowed_updates: ['message', 'callback_query'],
-            timeout: options.pollingTimeoutSeconds ?? 30,
+            timeout: pollingTimeoutSeconds,
             onStart: () => resolve(),
           })
           .catch((error: unknown) => {
@@ -262,8 +315,11 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (bot.isRunning()) await bot.stop();
       await polling;
     },
-    /** Whether long polling is running, for the heartbeat. */
-    isRunning: () => bot.isRunning(),
+    /**
+     * Whether long polling is running and Telegram answered it lately, for the heartbeat: a
+     * getUpdates returns within its timeout, so a longer silence means the connection is down.
+     */
+    isRunning: () => bot.isRunning() && Date.now() - lastPolledAt < (2 * pollingTimeoutSeconds + 15) * 1000,
   };
 }
 
