@@ -2,6 +2,7 @@
  * The environment, parsed once at start-up. A missing or malformed variable stops the bot with a
  * sentence naming it; nothing else in the code reads `process.env`.
  */
+import { readFileSync } from 'node:fs';
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 
@@ -47,6 +48,10 @@ const schema = z
       (value) => (value === '' ? undefined : value),
       z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').default(30),
     ),
+    SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0').default(8),
+    ),
     LOG_LEVEL: z.preprocess((value) => (value === '' ? undefined : value), z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   })
   .superRefine((env, ctx) => {
@@ -64,6 +69,8 @@ export interface Config {
   discord: { token: string; applicationId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; apiRoot: string | undefined } | undefined;
   jobs: { enabled: boolean; expiry: string; delivery: string; housekeeping: string; retentionMs: number };
+  /** How long a graceful shutdown may take before the process exits 1 with the work left unfinished. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       housekeeping: e.HOUSEKEEPING_SCHEDULE,
       retentionMs: e.NOTIFICATION_RETENTION_DAYS * 86_400_000,
     },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }
 
@@ -99,11 +107,37 @@ export function loadDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
   return optionalText.default('./data/trade.db').parse(env.DATABASE_PATH);
 }
 
-/** Loads `.env` from the working directory into `process.env` if the file exists. */
-export function loadDotEnv(path = '.env'): void {
+/**
+ * Reads `.env` from the working directory into `env` if the file exists. A variable already set
+ * in the environment wins, as with docker's `--env-file` and Node's own loader. (Node's
+ * `process.loadEnvFile` would do, but it only exists from Node 20.12 and `engines` promises 20.)
+ */
+export function loadDotEnv(path = '.env', env: NodeJS.ProcessEnv = process.env): void {
+  let text: string;
   try {
-    process.loadEnvFile(path);
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
   }
+  for (const [name, value] of Object.entries(parseDotEnv(text))) env[name] ??= value;
+}
+
+/**
+ * Parses `.env` text the way Node's `util.parseEnv` does for one-line values: `NAME=value` (an
+ * optional `export ` before it), blank lines and `#` comments skipped; an unquoted value is
+ * trimmed and ends at `#`; a value in '', "" or `` is taken as written (`\n` in "" is a line
+ * break) and anything after the closing quote is ignored. Values spanning lines are not read.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const parsed: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const [, name, rest = ''] = /^\s*(?:export\s+)?([\w.-]+)\s*=(.*)$/.exec(line) ?? [];
+    if (!name) continue;
+    const value = rest.trim();
+    const [, quote, inner = ''] = /^(["'`])(.*?)\1/.exec(value) ?? [];
+    if (!quote) parsed[name] = (value.split('#')[0] ?? '').trim();
+    else parsed[name] = quote === '"' ? inner.replaceAll('\\n', '\n') : inner;
+  }
+  return parsed;
 }

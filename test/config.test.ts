@@ -1,6 +1,11 @@
-// The environment contract: defaults, and one sentence naming the variable that is wrong.
+// The environment contract: defaults, and one sentence naming the variable that is wrong; and
+// the .env reader, which must mean the same on every Node 20 as Node's own parser does.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as util from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, loadDotEnv, parseDotEnv } from '../src/config.js';
 
 const TELEGRAM = '123456789:AAFakeTokenForTestsOnly_0123456789';
 
@@ -12,6 +17,7 @@ describe('loadConfig', () => {
       discord: undefined,
       telegram: { token: TELEGRAM, apiRoot: undefined },
       jobs: { enabled: true, expiry: '* * * * *', delivery: '*/5 * * * * *', housekeeping: '30 4 * * *', retentionMs: 30 * 86_400_000 },
+      shutdownTimeoutMs: 8000,
     });
     const both = loadConfig({
       DISCORD_TOKEN: 'abc.def.ghi',
@@ -37,7 +43,65 @@ describe('loadConfig', () => {
     [{ TELEGRAM_BOT_TOKEN: TELEGRAM, EXPIRY_SCHEDULE: 'every minute' }, /EXPIRY_SCHEDULE must be a cron expression/],
     [{ TELEGRAM_BOT_TOKEN: TELEGRAM, JOBS: 'maybe' }, /JOBS must be on or off/],
     [{ TELEGRAM_BOT_TOKEN: TELEGRAM, NOTIFICATION_RETENTION_DAYS: 'forever' }, /NOTIFICATION_RETENTION_DAYS must be a whole number of days/],
+    [{ TELEGRAM_BOT_TOKEN: TELEGRAM, SHUTDOWN_TIMEOUT_SECONDS: '0' }, /SHUTDOWN_TIMEOUT_SECONDS must be more than 0/],
   ])('stops with a sentence naming the variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+const SAMPLE = [
+  '# a comment',
+  'PLAIN=1',
+  '  SPACED = spaced value  ',
+  'CUT=abc#def',
+  'COMMENTED=abc # a comment',
+  'DOUBLE="a # kept" # dropped',
+  "SINGLE='single'",
+  'BREAK="line\\nbreak"',
+  'export EXPORTED=yes',
+  'EMPTY=',
+  'CRON=*/5 * * * * *',
+  'EQUALS=x=y',
+  'not a variable',
+  '',
+].join('\n');
+
+describe('.env', () => {
+  it('parses values, quotes and comments', () => {
+    expect(parseDotEnv(SAMPLE)).toEqual({
+      PLAIN: '1',
+      SPACED: 'spaced value',
+      CUT: 'abc',
+      COMMENTED: 'abc',
+      DOUBLE: 'a # kept',
+      SINGLE: 'single',
+      BREAK: 'line\nbreak',
+      EXPORTED: 'yes',
+      EMPTY: '',
+      CRON: '*/5 * * * * *',
+      EQUALS: 'x=y',
+    });
+  });
+
+  // util.parseEnv exists from Node 20.12; where it does, the two must agree.
+  it.runIf(typeof util.parseEnv === 'function')('reads .env.example and the sample exactly as Node itself does', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
+    expect(parseDotEnv(example)).toEqual({ ...util.parseEnv(example) });
+    expect(parseDotEnv(SAMPLE)).toEqual({ ...util.parseEnv(SAMPLE) });
+  });
+
+  it('fills in what the environment lacks, never overriding a variable already set (even to empty)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'TELEGRAM_BOT_TOKEN=from-file\nDISCORD_TOKEN=from-file\nLOG_LEVEL=debug\n');
+      const env: NodeJS.ProcessEnv = { TELEGRAM_BOT_TOKEN: 'from-env', DISCORD_TOKEN: '' };
+      loadDotEnv(join(dir, '.env'), env);
+      expect(env).toEqual({ TELEGRAM_BOT_TOKEN: 'from-env', DISCORD_TOKEN: '', LOG_LEVEL: 'debug' });
+      const untouched: NodeJS.ProcessEnv = {};
+      loadDotEnv(join(dir, 'missing.env'), untouched);
+      expect(untouched).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
