@@ -344,3 +344,30 @@ export const handledUpdates = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.platform, table.updateKey] }), index('handled_updates_time_idx').on(table.handledAt)],
 );
+
+/**
+ * The messages that show an offer's card in a chat, so a card can follow its offer however the
+ * offer changed (a typed command, the expiry sweep, an admin). A trigger of migration 0006 bumps
+ * `version` whenever the offer's status changes; a card whose `shown_version` lags is stale and
+ * the card job edits it. A card of an offer that has ended is dropped once it shows the ending.
+ */
+export const offerCards = sqliteTable(
+  'offer_cards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    offerId: integer('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    /** Telegram chat id, or Discord channel id. */
+    chatId: text('chat_id').notNull(),
+    messageId: text('message_id').notNull(),
+    version: integer('version').notNull().default(0),
+    shownVersion: integer('shown_version').notNull().default(0),
+  },
+  (table) => [
+    uniqueIndex('offer_cards_message_idx').on(table.platform, table.chatId, table.messageId),
+    index('offer_cards_offer_idx').on(table.offerId),
+    index('offer_cards_stale_idx').on(table.platform, table.id).where(sql`${table.version} <> ${table.shownVersion}`),
+  ],
+);

@@ -1,0 +1,86 @@
+// Cards follow their offers: every change of an offer's status makes its cards stale, whatever path made it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MemberRef } from '../../src/core/types.js';
+import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
+
+let t: TestMarket;
+let admin: MemberRef, alice: MemberRef, bob: MemberRef;
+
+const post = () => unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]), hours: 1 }));
+const card = (messageId: string) => ({ platform: 'telegram' as const, chatId: '-100', messageId });
+const staleOffers = () => t.core.staleCards('telegram').map((c) => [c.offerId, c.messageId]);
+const cardRows = () => t.db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM offer_cards').get()?.n;
+
+beforeEach(() => {
+  t = createTestMarket();
+  [admin, alice, bob] = ['admin', 'alice', 'bob'].map((name) => t.member(name)) as [MemberRef, MemberRef, MemberRef];
+  unwrap(t.core.grantItems(t.market.id, admin.id, alice.id, items(['apple', 10])));
+  unwrap(t.core.grantItems(t.market.id, admin.id, bob.id, items(['orange', 10])));
+});
+afterEach(() => t.cleanup());
+
+describe('offer cards', () => {
+  it('become stale when their offer changes by any path, and are dropped once they show the ending', () => {
+    const accepted = post();
+    const cancelled = post();
+    const expired = post();
+    const removed = post();
+    const lapsed = post();
+    for (const offer of [accepted, cancelled, expired, removed, lapsed]) t.core.recordCard(offer.id, card(`m${offer.id}`));
+    expect(staleOffers()).toEqual([]);
+
+    unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: accepted.id, takerId: bob.id }));
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: cancelled.id, memberId: alice.id }));
+    unwrap(t.core.removeOffer({ marketId: t.market.id, offerId: removed.id, adminId: admin.id, reason: 'spam' }));
+    t.clock.advance(2 * HOUR);
+    t.core.expireDueOffers();
+    // `lapsed` ran out in the same sweep as `expired`.
+    expect(staleOffers()).toEqual([accepted, cancelled, expired, removed, lapsed].map((o) => [o.id, `m${o.id}`]));
+
+    for (const stale of t.core.staleCards('telegram')) t.core.cardShown(stale);
+    expect(staleOffers()).toEqual([]);
+    expect(cardRows()).toBe(0);
+  });
+
+  it('keeps an open offer’s card after showing it, and finds the stale cards of one offer', () => {
+    const offer = post();
+    const other = post();
+    t.core.recordCard(offer.id, card('a'));
+    t.core.recordCard(offer.id, card('a')); // the same message twice is one card
+    t.core.recordCard(offer.id, card('b'));
+    t.core.recordCard(other.id, card('c'));
+    expect(cardRows()).toBe(3);
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
+    expect(t.core.staleCards('telegram', { offerId: offer.id }).map((c) => c.messageId)).toEqual(['a', 'b']);
+    expect(t.core.staleCards('telegram', { offerId: other.id })).toEqual([]);
+    expect(t.core.staleCards('discord')).toEqual([]);
+  });
+
+  it('treats a card recorded after its offer ended as stale at once', () => {
+    const offer = post();
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
+    t.core.recordCard(offer.id, card('late'));
+    expect(staleOffers()).toEqual([[offer.id, 'late']]);
+  });
+
+  it('edits again a card whose offer changed while it was being edited', () => {
+    const offer = post();
+    t.core.recordCard(offer.id, card('a'));
+    unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id }));
+    const [seen] = t.core.staleCards('telegram');
+    // Another status change lands between reading the card and recording the edit.
+    t.db.sqlite.prepare("UPDATE offers SET status = 'settling' WHERE id = ?").run(offer.id);
+    t.core.cardShown(seen!);
+    expect(staleOffers()).toEqual([[offer.id, 'a']]);
+  });
+
+  it('forgets a card whose message is gone', () => {
+    const offer = post();
+    t.core.recordCard(offer.id, card('gone'));
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
+    const [stale] = t.core.staleCards('telegram');
+    t.core.forgetCard(stale!.id);
+    expect(staleOffers()).toEqual([]);
+    expect(cardRows()).toBe(0);
+  });
+});
