@@ -1,16 +1,55 @@
 /**
  * `npm run audit`: replays the ledger of the bot's database and reports any difference from the
- * inventories and escrow. Exits 1 when something does not add up. Safe while the bot runs.
+ * inventories and escrow. Safe while the bot runs: it only reads, opens the existing file (never
+ * creates one) and never migrates it.
+ *
+ * Exit codes: 0 every item is accounted for; 1 differences (each one named); 2 nothing could be
+ * audited (no database at the path, or not a Trading post database).
  */
-import { auditLedger } from '../core/audit.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { existsSync } from 'node:fs';
+import { auditLedger, type AuditDifference } from '../core/audit.js';
 import { loadDatabasePath, loadDotEnv } from '../config.js';
-import { openDatabase } from '../db/connection.js';
+import * as schema from '../db/schema.js';
+
+function cannotAudit(sentence: string): never {
+  console.error(sentence);
+  process.exit(2);
+}
 
 loadDotEnv();
 const path = loadDatabasePath();
-const db = openDatabase(path);
+// Opening a missing path would create an empty database, which then "audits" as OK.
+if (!existsSync(path)) cannotAudit(`There is no database at ${path}; set DATABASE_PATH to the bot's database file and run the audit again.`);
+// Not `readonly`: a read-only connection leaves the -wal and -shm files it had to create behind;
+// this one only reads, and removes them on close when the bot is not running.
+const sqlite = new BetterSqlite3(path, { fileMustExist: true });
 try {
-  const report = auditLedger(db);
+  sqlite.pragma('busy_timeout = 5000');
+  const hasLedger = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'`).get();
+  if (!hasLedger) cannotAudit(`${path} is not a Trading post database (it has no ledger); set DATABASE_PATH to the bot's database file.`);
+
+  const report = auditLedger({ sqlite, orm: drizzle({ client: sqlite, schema }) });
+  const memberName = sqlite.prepare<[number], string>('SELECT display_name FROM members WHERE id = ?').pluck();
+  const itemSlug = sqlite.prepare<[number], string>('SELECT slug FROM items WHERE id = ?').pluck();
+  const member = (id: number) => `member ${id} (${memberName.get(id) ?? 'unknown'})`;
+  const item = (id: number) => `item ${id} (${itemSlug.get(id) ?? 'unknown'})`;
+  const describe = (difference: AuditDifference): string => {
+    switch (difference.kind) {
+      case 'inventory':
+        return `inventory of ${member(difference.memberId)}, ${item(difference.itemId)}: the ledger gives ${difference.expected}, the table holds ${difference.actual}`;
+      case 'escrow':
+        return `escrow of offer #${difference.offerId}, ${item(difference.itemId)}: the ledger gives ${difference.expected}, the offer holds ${difference.actual}`;
+      case 'total':
+        return `market ${difference.marketId}, ${item(difference.itemId)}: granted - revoked = ${difference.expected}, but inventories + escrow = ${difference.actual}`;
+      case 'escrow_on_closed_offer':
+        return `offer #${difference.offerId} is closed yet still holds ${difference.held} of ${item(difference.itemId)}`;
+      case 'malformed_ledger_row':
+        return `ledger row ${difference.ledgerId}: ${difference.reason}`;
+    }
+  };
+
   console.log(`Audit of ${path}: ${report.ledgerRows} ledger rows, ${report.totals.length} items.`);
   for (const total of report.totals) {
     console.log(
@@ -22,9 +61,9 @@ try {
     console.log('OK: every item is accounted for.');
   } else {
     console.log(`DIFFERENCES (${report.differences.length}):`);
-    for (const difference of report.differences) console.log(`  ${JSON.stringify(difference)}`);
+    for (const difference of report.differences) console.log(`  ${describe(difference)}`);
     process.exitCode = 1;
   }
 } finally {
-  db.close();
+  sqlite.close();
 }

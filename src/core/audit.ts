@@ -33,8 +33,11 @@ export interface AuditReport {
   ledgerRows: number;
 }
 
-/** Runs the audit over every market, in one read transaction so the picture is consistent. */
-export function auditLedger(db: Database): AuditReport {
+/**
+ * Runs the audit over every market, in one read transaction so the picture is consistent. Only
+ * reads: the audit command runs it over a read-only connection.
+ */
+export function auditLedger(db: Pick<Database, 'sqlite' | 'orm'>): AuditReport {
   const read = db.sqlite.transaction(() => {
     const { orm } = db;
     const differences: AuditDifference[] = [];
