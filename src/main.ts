@@ -1,7 +1,7 @@
 /**
  * `npm start`: reads the configuration, opens the database (applying migrations), starts the
  * platforms that have a token and the background jobs. SIGINT/SIGTERM stop taking updates,
- * finish what is in flight, stop the jobs and close the database.
+ * finish what is in flight, stop the jobs and close the database, within a deadline.
  */
 import { createDiscordBot } from './adapters/discord/bot.js';
 import { createDiscordDelivery } from './adapters/discord/delivery.js';
@@ -12,7 +12,7 @@ import { createTradeCore } from './core/trade-core.js';
 import { openDatabase } from './db/connection.js';
 import type { PlatformDelivery } from './jobs/delivery.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
-import { startJobs } from './jobs/scheduler.js';
+import { startJobs, type Jobs } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 
 function readConfig(): Config {
@@ -28,6 +28,18 @@ function readConfig(): Config {
   }
 }
 
+/** A platform as main sees it: `started` turns true once it takes updates. */
+interface Platform {
+  name: string;
+  started: boolean;
+  isRunning: () => boolean;
+  /** Stops taking updates; resolves when the updates in hand are finished. */
+  stop: () => Promise<void>;
+}
+
+/** Set by the first signal; a start-up step still running then must not report a failure. */
+let stopping = false;
+
 async function main() {
   const config = readConfig();
   const log = createLogger(config.logLevel);
@@ -38,26 +50,73 @@ async function main() {
   const core = createTradeCore({ db });
   log.info({ database: config.databasePath }, 'database open');
 
+  const platforms: Platform[] = [];
   const deliveries: PlatformDelivery[] = [];
-  const platformsUp: Record<string, () => boolean> = {};
-  const stopPlatforms: Array<() => Promise<void>> = [];
+  let jobs: Jobs | undefined;
+  let heartbeat: { stop: () => void } | undefined;
+
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const starting = platforms.filter((platform) => !platform.started).map((platform) => platform.name);
+    log.info({ signal, starting }, 'shutting down: no new updates; finishing what is in flight');
+    const unfinished = new Set<string>();
+    const step = async (name: string, work: () => Promise<void>) => {
+      unfinished.add(name);
+      await work().catch((error: unknown) => log.error({ err: error, step: name }, 'shutdown step failed'));
+      unfinished.delete(name);
+    };
+    const orderly = async () => {
+      // Updates first, so nothing new arrives while the rest winds down. A platform still
+      // connecting has nothing in hand: it is told to stop, not waited for. A Discord delivery
+      // cut off by the disconnect counts as a failed send and is retried after the restart.
+      for (const platform of platforms) if (!platform.started) void platform.stop().catch(() => undefined);
+      await Promise.all(platforms.filter((platform) => platform.started).map((platform) => step(platform.name, platform.stop)));
+      // Then the jobs: no new run starts, and the runs in flight finish.
+      const running = jobs;
+      if (running) await step('jobs', () => running.stop());
+    };
+    // The deadline stays under the 10 s after which `docker stop` kills the process, so the
+    // log says what was cut short. What is cut short is safe: a claimed notification is sent
+    // again after its lease, an update that had not committed is repeated by the member.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), config.shutdownTimeoutMs)));
+    const outcome = await Promise.race([orderly().then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    heartbeat?.stop();
+    db.close();
+    if (outcome === 'late') {
+      log.error({ unfinished: [...unfinished], timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed; exiting with this work unfinished');
+      process.exit(1);
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  // Before any platform connects: a connection can take for ever (an unreachable API is retried
+  // without end), and as PID 1 in a container a signal without a handler is ignored.
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 
   if (config.telegram) {
     const telegram = createTelegramBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, core, log: log.child({ platform: 'telegram' }) });
+    const platform: Platform = { name: 'telegram', started: false, isRunning: () => telegram.isRunning(), stop: () => telegram.stop() };
+    platforms.push(platform);
     await telegram.start();
-    stopPlatforms.push(() => telegram.stop());
-    platformsUp['telegram'] = telegram.isRunning;
+    if (stopping) return;
+    platform.started = true;
     deliveries.push(createTelegramDelivery({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botUsername: telegram.bot.botInfo.username }));
   }
   if (config.discord) {
     const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
+    const platform: Platform = { name: 'discord', started: false, isRunning: () => discord.isRunning(), stop: () => discord.stop() };
+    platforms.push(platform);
     await discord.start();
-    stopPlatforms.push(() => discord.stop());
-    platformsUp['discord'] = discord.isRunning;
+    if (stopping) return;
+    platform.started = true;
     deliveries.push(createDiscordDelivery(discord));
   }
 
-  const jobs = config.jobs.enabled
+  jobs = config.jobs.enabled
     ? startJobs({
         db,
         core,
@@ -67,30 +126,16 @@ async function main() {
         schedules: { expiry: config.jobs.expiry, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping },
       })
     : undefined;
-  const heartbeat = startHeartbeat({
+  heartbeat = startHeartbeat({
     core,
     log,
-    platformsUp: () => Object.fromEntries(Object.entries(platformsUp).map(([name, up]) => [name, up()])),
+    platformsUp: () => Object.fromEntries(platforms.map((platform) => [platform.name, platform.isRunning()])),
   });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing the jobs and updates in flight');
-    // Jobs first: a delivery pass in flight still has its platform clients to finish with.
-    await jobs?.stop();
-    await Promise.allSettled(stopPlatforms.map((stop) => stop()));
-    heartbeat.stop();
-    db.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
+  // A start cut short by a signal (a login aborted by stop) is the shutdown's business.
+  if (stopping) return;
   console.error('Trading post could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });
