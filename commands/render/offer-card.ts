@@ -32,3 +32,15 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
     : [];
   return { title: t.offer.title(offer.id), text: lines.join('\n'), fields, buttons, visibility: 'public', tone: open ? 'info' : 'success' };
 }
+
+const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
+
+/**
+ * The offer a message shows the live card of, read from its buttons: a message whose buttons act
+ * on an offer must change when the offer does. A card without buttons shows an ending and never
+ * changes again.
+ */
+export function cardOfferId(reply: Reply): number | undefined {
+  const action = reply.buttons?.find((button) => OFFER_ACTIONS.has(button.command));
+  return action ? Number(action.args[0]) : undefined;
+}

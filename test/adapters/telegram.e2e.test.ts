@@ -6,6 +6,7 @@ import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram
 import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
+import { refreshCards } from '../../src/jobs/cards.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
 const admin: FakeUser = { id: 100, first_name: 'Ada', username: 'ada_admin' };
@@ -301,5 +302,41 @@ describe('Telegram bot end to end', () => {
     const now = fake.message(group.id, card.message_id);
     expect(now?.text).toContain('Expired');
     expect(now?.reply_markup).toBeUndefined();
+  });
+
+  it('keeps every card of an offer true to it when a typed command changes the offer', async () => {
+    await say(admin, '/admin grant @alice 1 apple');
+    await say(alice, '/post give 1 apple want 1 orange');
+    const card = lastCard();
+    const offer = /#(\d+)/.exec(card.text ?? '')?.[1];
+    await say(bobby, `/offer ${offer}`, { chat: { id: bobby.id, type: 'private' } }); // a second card, in private
+    const privateCard = [...fake.messages(bobby.id)].reverse().find((m) => m.reply_markup);
+    await say(bobby, `/accept ${offer}`);
+    for (const shown of [fake.message(group.id, card.message_id), fake.message(bobby.id, privateCard!.message_id)]) {
+      expect(shown?.text).toContain('Accepted by Bobby');
+      expect(shown?.reply_markup).toBeUndefined();
+    }
+  });
+
+  it('shows an expiry on the card once the sweep has run, without anyone pressing it', async () => {
+    await say(admin, '/admin grant @alice 1 apple');
+    await say(alice, '/post give 1 apple want 1 orange hours 1');
+    const card = lastCard();
+    clock.advance(2 * HOUR);
+    store.core.expireDueOffers();
+    await refreshCards({ core: store.core, editor: telegram.cardEditor, log: pino({ level: 'silent' }) });
+    const shown = fake.message(group.id, card.message_id);
+    expect(shown?.text).toContain('Expired');
+    expect(shown?.reply_markup).toBeUndefined();
+    expect(store.core.staleCards('telegram')).toEqual([]);
+  });
+
+  it('forgets a card whose message was deleted instead of retrying it forever', async () => {
+    await say(admin, '/admin grant @alice 1 apple');
+    await say(alice, '/post give 1 apple want 1 orange');
+    const card = lastCard();
+    await telegram.bot.api.deleteMessage(group.id, card.message_id);
+    await say(alice, `/cancel ${/#(\d+)/.exec(card.text ?? '')?.[1]}`);
+    expect(store.core.staleCards('telegram')).toEqual([]);
   });
 });

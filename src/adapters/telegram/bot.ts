@@ -12,9 +12,10 @@ import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
 import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
-import { offerCard } from '../../../commands/render/offer-card.js';
+import { cardOfferId, offerCard } from '../../../commands/render/offer-card.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
+import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import type { Logger } from '../../logger.js';
 import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
@@ -94,7 +95,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const inPlace = answering ? { reply_parameters: { message_id: answering.message_id, allow_sending_without_reply: true } } : {};
     if (reply.visibility === 'private' && isGroup(chat)) {
       try {
-        await bot.api.sendMessage(user.id, renderHtml(reply), messageOptions(reply));
+        await send(user.id, reply);
         await ctx.reply(t.privateReplySent, inPlace);
       } catch (error) {
         if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
@@ -102,8 +103,46 @@ export function createTelegramBot(options: TelegramBotOptions) {
       }
       return;
     }
-    await ctx.reply(renderHtml(reply), { ...messageOptions(reply), ...inPlace });
+    await send(chat.id, reply, inPlace);
   }
+
+  /** Sends `reply` to a chat; a live offer card is remembered, so it can follow its offer. */
+  async function send(chatId: number, reply: Reply, extra: Parameters<typeof bot.api.sendMessage>[2] = {}) {
+    const sent = await bot.api.sendMessage(chatId, renderHtml(reply), { ...messageOptions(reply), ...extra });
+    const offerId = cardOfferId(reply);
+    if (offerId !== undefined) core.recordCard(offerId, { platform: 'telegram', chatId: String(chatId), messageId: String(sent.message_id) });
+    return sent;
+  }
+
+  /** Edits a remembered card message; a message that can no longer be edited is `gone`. */
+  const cardEditor: CardEditor = {
+    platform: 'telegram',
+    async editCard(location, reply) {
+      try {
+        await bot.api.editMessageText(Number(location.chatId), Number(location.messageId), renderHtml(reply), messageOptions(reply));
+        return 'shown';
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        if (error.description.includes('message is not modified')) return 'shown';
+        // Deleted, too old to edit, or a chat the bot was removed from.
+        if (error.error_code === 403 || /message to edit not found|message can't be edited|chat not found/i.test(error.description)) return 'gone';
+        throw error;
+      }
+    },
+  };
+
+  /**
+   * Brings every remembered card of `offerId` up to date after a command changed it (the one the
+   * member pressed, `pressed`, was edited by the caller already).
+   */
+  const followOffer = (offerId: number, pressed?: Message) =>
+    refreshCards({
+      core,
+      editor: cardEditor,
+      log,
+      offerId,
+      ...(pressed ? { editedAlready: { platform: 'telegram' as const, chatId: String(pressed.chat.id), messageId: String(pressed.message_id) } } : {}),
+    });
 
   bot.command('start', async (ctx) => {
     const t = messagesFor(ctx.from?.language_code);
@@ -189,11 +228,12 @@ export function createTelegramBot(options: TelegramBotOptions) {
     // An offer posted from the private chat is shown in its group too: members look for it there.
     if (command.name === 'post' && ctx.chat?.type === 'private' && result.reply.tone !== 'error') await showInGroup(market, result.reply);
     await deliver(ctx, result.reply, t, answering);
+    if (result.card) await followOffer(result.card.offerId);
   }
 
   async function showInGroup(market: Market, reply: Reply) {
     try {
-      await bot.api.sendMessage(Number(market.platformMarketId), renderHtml(reply), messageOptions(reply));
+      await send(Number(market.platformMarketId), reply);
     } catch (error) {
       // The offer stands either way; the member still gets its card in the private chat.
       log.warn({ err: error, market: market.id }, 'could not show the offer card in its group');
@@ -249,7 +289,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     // A changed offer changes its card; a refused press shows the card as it now is, so a stale
     // card fixes itself on the first press.
     const card = result.card ?? (OFFER_ACTIONS.has(name) ? currentCard(offerId, t) : undefined);
-    if (card) await editCard(message, card);
+    if (card) {
+      await editPressedCard(message, card);
+      await followOffer(card.offerId, message);
+    }
     if (answersInChat) await deliver(ctx, result.reply, t);
   });
 
@@ -259,7 +302,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
   }
 
-  async function editCard(message: Message, card: { offerId: number; reply: Reply }) {
+  async function editPressedCard(message: Message, card: { offerId: number; reply: Reply }) {
     try {
       await bot.api.editMessageText(message.chat.id, message.message_id, renderHtml(card.reply), messageOptions(card.reply));
     } catch (error) {
@@ -315,6 +358,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (bot.isRunning()) await bot.stop();
       await polling;
     },
+    /** Card edits, for the card job. */
+    cardEditor,
     /**
      * Whether long polling is running and Telegram answered it lately, for the heartbeat: a
      * getUpdates returns within its timeout, so a longer silence means the connection is down.

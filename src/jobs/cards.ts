@@ -1,0 +1,65 @@
+/**
+ * Offer cards that follow their offers. The core marks an offer's cards stale whenever the offer
+ * changes; this edits each stale card to show the offer as it now is. The adapters call it right
+ * after a command changed an offer (so the group sees it at once), and the scheduler calls it on
+ * the delivery schedule to catch the changes no command made (expiry) and the edits that failed.
+ */
+import type { Reply } from '../../commands/definition.js';
+import { messagesFor } from '../../commands/messages/index.js';
+import { offerCard } from '../../commands/render/offer-card.js';
+import type { CardLocation } from '../core/offer-cards.js';
+import type { TradeCore } from '../core/trade-core.js';
+import type { Platform } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * What a platform adapter gives: an edit of a card message. `gone` means the message can never be
+ * edited again (deleted, or the bot left the chat); a failure that may pass is thrown.
+ */
+export interface CardEditor {
+  platform: Platform;
+  editCard(location: CardLocation, reply: Reply): Promise<'shown' | 'gone'>;
+}
+
+const sameMessage = (a: CardLocation, b: CardLocation) => a.platform === b.platform && a.chatId === b.chatId && a.messageId === b.messageId;
+
+/**
+ * Edits the stale cards of one platform: all of them (a batch), or those of `offerId`. `editedAlready`
+ * is a card the caller has just edited itself (the message a button was pressed on): it is recorded
+ * as shown without a second edit. Returns how many cards were edited or found gone.
+ */
+export async function refreshCards(options: {
+  core: TradeCore;
+  editor: CardEditor;
+  log: Logger;
+  offerId?: number;
+  editedAlready?: CardLocation;
+  limit?: number;
+}): Promise<number> {
+  const { core, editor, log } = options;
+  const stale = core.staleCards(editor.platform, options.offerId === undefined ? { limit: options.limit ?? 50 } : { offerId: options.offerId });
+  let edited = 0;
+  for (const card of stale) {
+    if (options.editedAlready && sameMessage(card, options.editedAlready)) {
+      core.cardShown(card);
+      continue;
+    }
+    const offer = core.findOffer(card.offerId);
+    if (!offer) {
+      core.forgetCard(card.id);
+      continue;
+    }
+    // Cards are public and a chat has no one language: they are shown in the default one.
+    const reply = offerCard(messagesFor(), core.clock, offer);
+    try {
+      const outcome = await editor.editCard(card, reply);
+      if (outcome === 'gone') core.forgetCard(card.id);
+      else core.cardShown(card);
+      edited += 1;
+    } catch (error) {
+      // Left stale: the next pass tries again.
+      log.warn({ err: error, offer: card.offerId, market: offer.marketId, chat: card.chatId }, 'could not update an offer card; will retry');
+    }
+  }
+  return edited;
+}
