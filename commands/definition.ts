@@ -43,7 +43,17 @@ export interface OptionSpec {
 
 /** A platform account named in a command: resolved to a member of the market by the dispatcher. */
 export type MemberMention =
-  | { kind: 'user'; platformUserId: string; displayName: string; username?: string | null | undefined }
+  | {
+      kind: 'user';
+      platformUserId: string;
+      displayName: string;
+      username?: string | null | undefined;
+      /**
+       * The words the message showed for this account (a Telegram text mention's link text), put
+       * back in place where the mention lands in an option that is not a member (a note, a reason).
+       */
+      shown?: string | undefined;
+    }
   | { kind: 'username'; username: string };
 
 /** What an adapter hands in for one option: text from a message, a typed Discord value, or a member. */

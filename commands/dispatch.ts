@@ -61,8 +61,10 @@ export async function executeText(ctx: CommandContext, command: AnyCommand, text
   }
   const read = readTextArguments(definition, rest, context);
   if (!read.ok) {
+    const { problem } = read;
+    if (problem.kind === 'invalid') return refusal(ctx.t.argument(problem.option, problem.problem));
     const line = usage(definition, group?.name);
-    return refusal(read.problem.kind === 'repeated' ? ctx.t.repeatedArgument(read.problem.option, line) : ctx.t.unexpectedText(read.problem.text, line));
+    return refusal(problem.kind === 'repeated' ? ctx.t.repeatedArgument(problem.option, line) : ctx.t.unexpectedText(problem.text, line));
   }
   return executeCommand(ctx, definition, read.values, group);
 }

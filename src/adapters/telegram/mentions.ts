@@ -7,7 +7,7 @@ import type { MemberMention } from '../../../commands/definition.js';
 
 export const displayName = (user: User) => [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username || String(user.id);
 
-export const mentionOf = (user: User): MemberMention => ({
+export const mentionOf = (user: User): Extract<MemberMention, { kind: 'user' }> => ({
   kind: 'user',
   platformUserId: String(user.id),
   displayName: displayName(user),
@@ -17,8 +17,9 @@ export const mentionOf = (user: User): MemberMention => ({
 export interface CommandText {
   /** The command name, lower case, without `/` or `@BotName`. */
   name: string;
-  /** Everything after the command, with text mentions replaced by `@@0`, `@@1`, ... */
+  /** Everything after the command, with text mentions replaced by `@@0`, `@@1`, ... (see `mentions`). */
   args: string;
+  /** The accounts of the text mentions, in reading order, each with the words it showed (`shown`). */
   mentions: MemberMention[];
   replyTo: MemberMention | undefined;
 }
@@ -31,13 +32,15 @@ export function readCommandText(message: Message): CommandText | undefined {
   if (!command) return undefined;
   const name = text.slice(1, command.length).split('@')[0]?.toLowerCase() ?? '';
 
-  // Replace text mentions from the end so earlier offsets stay valid.
+  // Replace text mentions from the end so earlier offsets stay valid (offsets count UTF-16 code
+  // units, as JavaScript strings do). Each keeps the words it showed: in a note or a reason the
+  // placeholder turns back into them.
   const mentions: MemberMention[] = [];
   let args = text;
   const textMentions = entities.filter((entity): entity is MessageEntity.TextMentionMessageEntity => entity.type === 'text_mention');
   for (const entity of [...textMentions].sort((a, b) => b.offset - a.offset)) {
     if (entity.offset < command.length) continue;
-    mentions.unshift(mentionOf(entity.user));
+    mentions.unshift({ ...mentionOf(entity.user), shown: text.slice(entity.offset, entity.offset + entity.length) });
     args = `${args.slice(0, entity.offset)}@@#${args.slice(entity.offset + entity.length)}`;
   }
   // Number the placeholders in reading order, the order of `mentions`.
