@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market, MemberRef } from '../src/core/types.js';
 import type { Platform } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
 import type { Messages } from './messages/index.js';
 
 export type OptionKind = 'text' | 'integer' | 'items' | 'member' | 'offer' | 'trade' | 'choice';
@@ -120,6 +121,11 @@ export interface CommandContext {
   member: MemberRef;
   /** Asks the platform, at this moment, whether the member administers the market. */
   isAdmin(): Promise<boolean>;
+  /**
+   * The adapter's logger, for trouble a command handles itself (e.g. `/help` when the admin check
+   * fails); the process's default logger when absent.
+   */
+  log?: Pick<Logger, 'warn'> | undefined;
 }
 
 export interface CommandDefinition<O extends OptionsShape = OptionsShape> {

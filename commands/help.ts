@@ -1,7 +1,42 @@
-/** `/help`: what the bot does, every command with its usage, and the market's catalog. */
-import { defineCommand, isGroup, type AnyCommand } from './definition.js';
+/**
+ * `/help`: what the bot does, every command with its usage as the member's platform writes it
+ * (typed on Telegram, slash options on Discord), and the market's catalog.
+ */
+import { createLogger, type Logger } from '../src/logger.js';
+import { defineCommand, isGroup, type AnyCommand, type CommandContext, type CommandDefinition } from './definition.js';
 import { personalReply } from './render/replies.js';
 import { usage } from './usage.js';
+
+/** Used when the adapter gave the command no logger of its own. */
+let fallbackLog: Logger | undefined;
+function logOf(ctx: CommandContext): Pick<Logger, 'warn'> {
+  if (ctx.log) return ctx.log;
+  if (!fallbackLog) {
+    try {
+      fallbackLog = createLogger(process.env['LOG_LEVEL'] || 'info');
+    } catch {
+      fallbackLog = createLogger('info'); // an unknown level: the configuration check names it at start-up
+    }
+  }
+  return fallbackLog;
+}
+
+/**
+ * Whether to show the administrators' part. Help must answer even when the platform cannot say
+ * (a private chat whose group removed the bot, a platform error): then the member gets the
+ * everyone part, and the failure is logged.
+ */
+async function showsAdminPart(ctx: CommandContext): Promise<boolean> {
+  try {
+    return await ctx.isAdmin();
+  } catch (error) {
+    logOf(ctx).warn(
+      { err: error, platform: ctx.platform, market: ctx.market.id, member: ctx.member.id },
+      'admin check failed during /help; showing the help for members',
+    );
+    return false;
+  }
+}
 
 /** Built over the command catalog, which includes this command. */
 export function createHelpCommand(commands: () => readonly AnyCommand[]) {
@@ -11,18 +46,21 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
     options: {},
     async run(ctx) {
       const t = ctx.t.help;
+      const line = (definition: CommandDefinition, group?: string) => `${usage(definition, group, ctx.platform)} — ${definition.description}`;
       const everyone: string[] = [];
       const admin: string[] = [];
       for (const command of commands()) {
         if (isGroup(command)) {
-          for (const sub of command.subcommands) admin.push(`${usage(sub, command.name)}: ${sub.description}`);
+          for (const sub of command.subcommands) admin.push(line(sub, command.name));
         } else {
-          everyone.push(`${usage(command)}: ${command.description}`);
+          everyone.push(line(command));
         }
       }
+      // Telegram's private chat acts on one of the member's groups; /markets picks which.
+      if (ctx.platform === 'telegram') everyone.push(`/markets [NUMBER] — ${ctx.t.telegram.marketsDescription}`);
       const items = ctx.core.listItems(ctx.market.id).map((item) => (item.emoji ? `${item.emoji} ${item.name}` : item.name));
       const fields = [{ name: t.items, value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
-      if (await ctx.isAdmin()) fields.push({ name: t.adminTitle, value: admin.join('\n') });
+      if (await showsAdminPart(ctx)) fields.push({ name: t.adminTitle, value: admin.join('\n') });
       return { reply: personalReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, tone: 'info' }) };
     },
   });

@@ -1,14 +1,31 @@
-/** The one-line usage of a command, as typed in a message: `/post give ITEMS want ITEMS [hours N]`. */
+/**
+ * The one-line usage of a command, as the member's platform writes it: typed on Telegram
+ * (`/post give ITEMS want ITEMS [hours N]`), a slash command with its option names on Discord
+ * (`/post give: want: [hours:]`). Optional parts are in brackets on both.
+ */
+import type { Platform } from '../src/db/schema.js';
 import type { CommandDefinition, OptionSpec } from './definition.js';
 
-const describeOption = (spec: OptionSpec) => {
-  const written = spec.form === 'keyword' ? `${spec.name} ${spec.placeholder}` : spec.placeholder;
-  return spec.required ? written : `[${written}]`;
-};
+const optional = (written: string, spec: OptionSpec) => (spec.required ? written : `[${written}]`);
 
-export function usage(definition: CommandDefinition, group?: string): string {
+/** Options in the order a text command reads them: positional words, the rest, then keywords. */
+const textOrder = (spec: OptionSpec) => (spec.form === 'positional' ? 0 : spec.form === 'rest' ? 1 : 2);
+
+/**
+ * The options of a command in the order Discord lists them: required ones first (Discord refuses
+ * a required option after an optional one), each group in the order the command declares them.
+ */
+export function slashOrder(definition: CommandDefinition): OptionSpec[] {
   const specs = Object.values(definition.options).map((option) => option.spec);
-  const order = (spec: OptionSpec) => (spec.form === 'positional' ? 0 : spec.form === 'rest' ? 1 : 2);
-  const parts = specs.sort((a, b) => order(a) - order(b)).map(describeOption);
-  return [group ? `/${group} ${definition.name}` : `/${definition.name}`, ...parts].join(' ');
+  return [...specs.filter((spec) => spec.required), ...specs.filter((spec) => !spec.required)];
+}
+
+export function usage(definition: CommandDefinition, group?: string, platform: Platform = 'telegram'): string {
+  const name = group ? `/${group} ${definition.name}` : `/${definition.name}`;
+  if (platform === 'discord') return [name, ...slashOrder(definition).map((spec) => optional(`${spec.name}:`, spec))].join(' ');
+  const specs = Object.values(definition.options).map((option) => option.spec);
+  const parts = specs
+    .sort((a, b) => textOrder(a) - textOrder(b))
+    .map((spec) => optional(spec.form === 'keyword' ? `${spec.name} ${spec.placeholder}` : spec.placeholder, spec));
+  return [name, ...parts].join(' ');
 }

@@ -233,3 +233,15 @@ describe('directed offers', () => {
     expect(offersOf(alice)).toHaveLength(before + 1);
   });
 });
+
+describe('/help in a private chat', () => {
+  it('still answers when Telegram cannot say whether the member is an admin of the group', async () => {
+    fake.failNext('getChatMember', 1, { error_code: 400, description: 'Bad Request: chat not found' });
+    const { calls } = await say(alice, '/help', { chat: { id: alice.id, type: 'private' } });
+    const answer = texts(calls, alice.id).join('\n');
+    expect(answer).toContain('/post give ITEMS want ITEMS');
+    expect(answer).toContain('/markets');
+    expect(answer).not.toContain(en.internalError);
+    expect(answer).not.toContain(en.help.adminTitle);
+  });
+});

@@ -103,6 +103,59 @@ describe('commands from text', () => {
   });
 });
 
+describe('/help', () => {
+  const help = async (name: string, platform: CommandContext['platform'], extra: Partial<CommandContext> = {}) => {
+    const definition = findCommand('help');
+    if (!definition) throw new Error('no /help');
+    const { reply } = await executeText({ ...as(name), platform, ...extra }, definition, '');
+    const adminPart = reply.fields?.find((field) => field.name === en.help.adminTitle)?.value;
+    return { text: reply.text, adminPart, reply };
+  };
+  const en = messagesFor('en');
+
+  it('shows Telegram the typed grammar, and /markets for the private chat', async () => {
+    const { text, adminPart } = await help('admin', 'telegram');
+    expect(text).toContain(`/post give ITEMS want ITEMS [hours N] [to @member] [note TEXT] — ${en.commands['post']?.description}`);
+    expect(text).toContain('/accept OFFER — ');
+    expect(text).toContain('/rate TRADE 1-5 [TEXT] — ');
+    expect(text).toContain(`/markets [NUMBER] — ${en.telegram.marketsDescription}`);
+    expect(adminPart).toContain(`/admin grant @member ITEMS — ${en.commands['admin grant']?.description}`);
+    expect(adminPart).not.toContain('member:');
+  });
+
+  it('shows Discord its slash commands with their option names, and no typed grammar', async () => {
+    const { text, adminPart } = await help('admin', 'discord');
+    expect(text).toContain(`/post give: want: [hours:] [to:] [note:] — ${en.commands['post']?.description}`);
+    expect(text).toContain('/accept offer: — ');
+    expect(text).toContain('/rate trade: stars: [comment:] — ');
+    expect(text).toContain('/market [item:] [page:] — ');
+    expect(text).not.toMatch(/ITEMS|@member|OFFER|\/markets/);
+    expect(adminPart).toContain(`/admin grant member: items: — ${en.commands['admin grant']?.description}`);
+    expect(adminPart).toContain('/admin item-edit item: [name:] [emoji:] [description:] — ');
+    expect(adminPart).not.toContain('ITEMS');
+  });
+
+  it('shows the administrators’ part only to administrators', async () => {
+    expect((await help('alice', 'telegram')).adminPart).toBeUndefined();
+    expect((await help('alice', 'discord')).adminPart).toBeUndefined();
+  });
+
+  it('answers as to a member when the platform cannot tell whether they are an admin, and logs why', async () => {
+    const logged: unknown[][] = [];
+    const failure = new Error('Call to getChatMember failed! (400: Bad Request: chat not found)');
+    const { text, adminPart, reply } = await help('admin', 'telegram', {
+      isAdmin: async () => {
+        throw failure;
+      },
+      log: { warn: (...args: unknown[]) => void logged.push(args) } as CommandContext['log'],
+    });
+    expect(reply.tone).toBe('info');
+    expect(text).toContain('/post give ITEMS want ITEMS');
+    expect(adminPart).toBeUndefined();
+    expect(logged).toEqual([[expect.objectContaining({ err: failure }), expect.stringContaining('admin check failed')]]);
+  });
+});
+
 describe('the command catalog', () => {
   it('takes every command and option description from the message catalog', async () => {
     const { commands, describeCommands } = await import('../../commands/index.js');

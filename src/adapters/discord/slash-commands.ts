@@ -15,6 +15,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type OptionSpec } from '../../../commands/definition.js';
+import { slashOrder } from '../../../commands/usage.js';
 
 /** Discord's limits for descriptions and for the number of choices an option may list. */
 const MAX_DESCRIPTION = 100;
@@ -63,8 +64,7 @@ export function slashOption(spec: OptionSpec): APIApplicationCommandBasicOption 
 
 /** A command's options, required ones first (Discord refuses a required option after an optional one). */
 function slashOptions(definition: CommandDefinition): APIApplicationCommandBasicOption[] {
-  const specs = Object.values(definition.options).map((option) => option.spec);
-  return [...specs.filter((spec) => spec.required), ...specs.filter((spec) => !spec.required)].map(slashOption);
+  return slashOrder(definition).map(slashOption);
 }
 
 /** Every command is used inside a server (a market) and installed to servers, never to users. */
