@@ -1,19 +1,39 @@
 /**
- * Delivering the outbox. Rows are claimed with a lease inside an IMMEDIATE transaction, so two
- * processes never hold the same row; a sender that dies mid-send loses its lease and another
- * process (or its own restart) sends the row again, so a crash between sending and recording can
- * repeat a message at most once per lease.
+ * Delivering the outbox, as the delivery job sees it.
+ *
+ * A sender claims one row at a time, right before sending it: a guarded UPDATE sets the row's
+ * lease (`lease_until = now + lease`) only if nobody holds it, inside an IMMEDIATE transaction,
+ * so two processes never hold the same row. The lease deadline is also the claim's token: every
+ * record afterwards (delivered, retry later, rejected, member unreachable) matches `lease_until`
+ * as well as the status, so a sender that outlived its lease cannot overwrite what the row's new
+ * holder did. The token is unique per row: a new claim comes after the old lease ran out, so its
+ * deadline is later (only a wall clock set back by more than a lease could repeat one).
+ *
+ * What this gives: a row is sent by one holder at a time. It can be sent twice only if its
+ * holder sent it and did not record it within the lease: the process died in between, or the
+ * send took longer than the lease (the platform clients' timeouts are set well below it).
+ *
+ * A member the platform refuses to let the bot write to is marked unreachable; their rows stay
+ * pending, held back until they are reachable again, and one market notice (an outbox row of its
+ * own, see {@link MarketNotice}) is queued in the same transaction. `undeliverable` is final:
+ * the platform refused that message for good, or a market notice could not be posted.
  */
-import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { markets, members, outbox, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import type { Notification } from './outbox.js';
+import { createOutbox, type MarketNotice, type OutboxMessage } from './outbox.js';
 
 const p = sql.placeholder;
+const NOTICE: MarketNotice['kind'] = 'unreachable_notice';
+/** A time in a query: a value, or a prepared statement's placeholder. */
+type Instant = number | ReturnType<typeof sql.placeholder>;
 
+/** A row this process holds: send it, then record the outcome with this object. */
 export interface ClaimedNotification {
   id: number;
-  notification: Notification;
+  /** The claim's token: the lease deadline written on the row. */
+  lease: number;
+  notification: OutboxMessage;
   /** How many times this row has been claimed, this time included. */
   attempts: number;
   platform: Platform;
@@ -25,27 +45,68 @@ export interface ClaimedNotification {
   recipientName: string;
 }
 
-export function createNotifications({ db, clock }: CoreContext) {
+/** A row due now; {@link createNotifications}'s `claimNotification` decides whether it is ours. */
+export interface DueNotification {
+  id: number;
+  platform: Platform;
+}
+
+export function createNotifications(ctx: CoreContext) {
+  const { db, clock } = ctx;
   const { orm } = db;
+  const outboxQueue = createOutbox(ctx);
+
+  // A direct message waits while its member is unreachable; a notice about them is only worth
+  // posting while they still are.
+  const memberUnreachable = sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${outbox.recipientId} AND ${members.unreachableSince} IS NOT NULL)`;
+  const sendable = or(and(ne(outbox.kind, NOTICE), sql`NOT ${memberUnreachable}`), and(eq(outbox.kind, NOTICE), memberUnreachable));
+  const free = (now: Instant) => or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now));
+  const due = (now: Instant) => and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), free(now), sendable);
+  /** The row is still held by the claim whose token is `lease`. */
+  const held = and(eq(outbox.id, p('id')), eq(outbox.status, 'pending'), eq(outbox.leaseUntil, p('lease')));
+
   const take = orm
     .update(outbox)
-    .set({ leaseUntil: sql`${p('leaseUntil')}`, attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.id, p('id')), eq(outbox.status, 'pending'), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, p('now')))))
+    .set({ leaseUntil: sql`${p('lease')}`, attempts: sql`${outbox.attempts} + 1` })
+    .where(and(eq(outbox.id, p('id')), due(p('now'))))
+    .prepare();
+  const claimedRow = orm
+    .select({
+      id: outbox.id,
+      payload: outbox.payload,
+      attempts: outbox.attempts,
+      platform: markets.platform,
+      marketId: markets.id,
+      marketPlatformId: markets.platformMarketId,
+      recipientId: members.id,
+      recipientPlatformUserId: members.platformUserId,
+      recipientName: members.displayName,
+    })
+    .from(outbox)
+    .innerJoin(members, eq(members.id, outbox.recipientId))
+    .innerJoin(markets, eq(markets.id, outbox.marketId))
+    .where(eq(outbox.id, p('id')))
     .prepare();
   const finish = orm
     .update(outbox)
     .set({ status: 'delivered', deliveredAt: sql`${p('now')}`, leaseUntil: null, lastError: null })
-    .where(and(eq(outbox.id, p('id')), eq(outbox.status, 'pending')))
+    .where(held)
     .prepare();
   const postpone = orm
     .update(outbox)
     .set({ nextAttemptAt: sql`${p('at')}`, leaseUntil: null, lastError: sql`${p('error')}` })
-    .where(and(eq(outbox.id, p('id')), eq(outbox.status, 'pending')))
+    .where(held)
     .prepare();
   const giveUp = orm
     .update(outbox)
     .set({ status: 'undeliverable', leaseUntil: null, lastError: sql`${p('error')}` })
-    .where(and(eq(outbox.id, p('id')), eq(outbox.status, 'pending')))
+    .where(held)
+    .prepare();
+  /** Back to waiting, without a new due time: the member's unreachable mark holds it now. */
+  const release = orm
+    .update(outbox)
+    .set({ leaseUntil: null, lastError: sql`${p('error')}` })
+    .where(held)
     .prepare();
   const markUnreachable = orm
     .update(members)
@@ -53,97 +114,120 @@ export function createNotifications({ db, clock }: CoreContext) {
     .where(and(eq(members.id, p('id')), isNull(members.unreachableSince)))
     .prepare();
 
+  const recorded = (work: () => { changes: number }) => db.writeTransaction(work).changes === 1;
+  const reason = (error: string) => error.slice(0, 500);
+
   return {
     /**
-     * Leases up to `limit` due notifications for members of markets on `platforms` (the ones this
-     * process can deliver to), skipping members known to be unreachable.
+     * Up to `limit` rows due now for markets on `platforms` (the ones this process can deliver
+     * to), oldest due first. Nothing is held: claim each right before sending it.
      */
-    claimNotifications(options: { platforms: readonly Platform[]; limit: number; leaseMs: number }): ClaimedNotification[] {
+    dueNotifications(options: { platforms: readonly Platform[]; limit: number }): DueNotification[] {
       if (options.platforms.length === 0) return [];
+      return orm
+        .select({ id: outbox.id, platform: markets.platform })
+        .from(outbox)
+        .innerJoin(markets, eq(markets.id, outbox.marketId))
+        .where(and(due(clock()), inArray(markets.platform, [...options.platforms])))
+        .orderBy(outbox.nextAttemptAt, outbox.id)
+        .limit(options.limit)
+        .all();
+    },
+
+    /**
+     * Leases one row for `leaseMs` if it is still due and nobody holds it; undefined when another
+     * process has it, has sent it, or its member became unreachable meanwhile.
+     */
+    claimNotification(id: number, leaseMs: number): ClaimedNotification | undefined {
       return db.writeTransaction(() => {
         const now = clock();
-        const due = orm
-          .select({
-            id: outbox.id,
-            payload: outbox.payload,
-            attempts: outbox.attempts,
-            platform: markets.platform,
-            marketId: markets.id,
-            marketPlatformId: markets.platformMarketId,
-            recipientId: members.id,
-            recipientPlatformUserId: members.platformUserId,
-            recipientName: members.displayName,
-          })
-          .from(outbox)
-          .innerJoin(members, eq(members.id, outbox.recipientId))
-          .innerJoin(markets, eq(markets.id, outbox.marketId))
-          .where(
-            and(
-              eq(outbox.status, 'pending'),
-              lte(outbox.nextAttemptAt, now),
-              or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
-              isNull(members.unreachableSince),
-              inArray(markets.platform, [...options.platforms]),
-            ),
-          )
-          .orderBy(outbox.nextAttemptAt, outbox.id)
-          .limit(options.limit)
-          .all();
-        const claimed: ClaimedNotification[] = [];
-        for (const { payload, ...row } of due) {
-          if (take.run({ id: row.id, now, leaseUntil: now + options.leaseMs }).changes !== 1) continue;
-          claimed.push({ ...row, attempts: row.attempts + 1, notification: JSON.parse(payload) as Notification });
-        }
-        return claimed;
+        const lease = now + leaseMs;
+        if (take.run({ id, now, lease }).changes !== 1) return undefined;
+        const { payload, ...row } = claimedRow.get({ id })!;
+        return { ...row, lease, notification: JSON.parse(payload) as OutboxMessage };
       });
     },
 
-    /** The notification reached its member. */
-    markDelivered(id: number): void {
-      db.writeTransaction(() => finish.run({ id, now: clock() }));
+    // Each record below applies only while `claim` still holds the row, and says whether it did.
+
+    /** The notification reached its member (or the market's chat). */
+    markDelivered(claim: ClaimedNotification): boolean {
+      return recorded(() => finish.run({ id: claim.id, lease: claim.lease, now: clock() }));
     },
 
     /** A transient failure: try again after `delayMs`. */
-    retryLater(id: number, delayMs: number, error: string): void {
-      db.writeTransaction(() => postpone.run({ id, at: clock() + delayMs, error: error.slice(0, 500) }));
+    retryLater(claim: ClaimedNotification, delayMs: number, error: string): boolean {
+      return recorded(() => postpone.run({ id: claim.id, lease: claim.lease, at: clock() + delayMs, error: reason(error) }));
+    },
+
+    /** This message can never be sent (the member may still be reachable): set aside for good. */
+    markRejected(claim: ClaimedNotification, error: string): boolean {
+      return recorded(() => giveUp.run({ id: claim.id, lease: claim.lease, error: reason(error) }));
     },
 
     /**
-     * The platform refuses direct messages to this member for good. The row becomes undeliverable
-     * and the member unreachable; returns true the first time, when the member should be told in
-     * the market's chat.
+     * The platform refuses direct messages to the claim's member. The member becomes unreachable
+     * and their rows wait (this one included); the first time, in the same transaction, a notice
+     * for the market's chat is queued: one per unreachable period, whatever happens to the post.
      */
-    markUnreachable(id: number, recipientId: number, error: string): boolean {
+    markUnreachable(claim: ClaimedNotification, error: string): boolean {
       return db.writeTransaction(() => {
-        giveUp.run({ id, error: error.slice(0, 500) });
-        return markUnreachable.run({ id: recipientId, now: clock() }).changes === 1;
+        const now = clock();
+        // The platform's answer is about the member, whoever holds the row by now.
+        if (markUnreachable.run({ id: claim.recipientId, now }).changes === 1) {
+          outboxQueue.enqueue(claim.marketId, claim.recipientId, `member:${claim.recipientId}:unreachable:${now}`, {
+            kind: NOTICE,
+            memberName: claim.recipientName,
+          });
+        }
+        return release.run({ id: claim.id, lease: claim.lease, error: reason(error) }).changes === 1;
       });
     },
 
-    /** The platform refuses this one message for good (the member may still be reachable). */
-    markRejected(id: number, error: string): void {
-      db.writeTransaction(() => giveUp.run({ id, error: error.slice(0, 500) }));
+    /**
+     * Rows that are due but not claimed yet wait `delayMs` more, without counting an attempt (the
+     * platform asked the bot to slow down). Rows held by a sender are left alone.
+     */
+    holdBack(ids: readonly number[], delayMs: number, error: string): number {
+      if (ids.length === 0) return 0;
+      return db.writeTransaction(() => {
+        const now = clock();
+        return orm
+          .update(outbox)
+          .set({ nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${now + delayMs})`, lastError: reason(error) })
+          .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending'), free(now)))
+          .run().changes;
+      });
     },
 
     /**
-     * The member opened a private chat with the bot: they are reachable again on every market of
-     * this platform, and what could not be delivered is queued again. Returns how many rows.
+     * The member opened a private chat with the bot (or, on Discord, used it again): if they were
+     * unreachable, they are reachable again on every market of this platform, their waiting rows
+     * are due now, and a notice about them not yet posted is dropped. Rows the platform rejected
+     * for good stay set aside. Returns how many rows are due again.
      */
     markReachable(platform: Platform, platformUserId: string): number {
       return db.writeTransaction(() => {
+        const now = clock();
         const ids = orm
           .select({ id: members.id })
           .from(members)
           .innerJoin(markets, eq(markets.id, members.marketId))
-          .where(and(eq(markets.platform, platform), eq(members.platformUserId, platformUserId)))
+          .where(and(eq(markets.platform, platform), eq(members.platformUserId, platformUserId), isNotNull(members.unreachableSince)))
           .all()
           .map((row) => row.id);
         if (ids.length === 0) return 0;
         orm.update(members).set({ unreachableSince: null }).where(inArray(members.id, ids)).run();
+        const waiting = and(eq(outbox.status, 'pending'), inArray(outbox.recipientId, ids));
+        orm
+          .update(outbox)
+          .set({ status: 'undeliverable', lastError: 'not posted: the member can receive direct messages again' })
+          .where(and(waiting, eq(outbox.kind, NOTICE), free(now)))
+          .run();
         return orm
           .update(outbox)
-          .set({ status: 'pending', nextAttemptAt: clock(), lastError: null })
-          .where(and(eq(outbox.status, 'undeliverable'), inArray(outbox.recipientId, ids)))
+          .set({ nextAttemptAt: sql`min(${outbox.nextAttemptAt}, ${now})` })
+          .where(and(waiting, ne(outbox.kind, NOTICE)))
           .run().changes;
       });
     },

@@ -1,6 +1,9 @@
 /**
  * Queues notifications in the outbox. Called inside the write transaction of the change being
  * reported, so the message exists exactly when the change does.
+ *
+ * Most rows are direct messages to their recipient. A {@link MarketNotice} is posted in the
+ * market's chat instead; its recipient is the member it is about.
  */
 import { sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
@@ -27,15 +30,31 @@ export type Notification =
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
   | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
 
+/**
+ * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in
+ * the transaction that marks the member unreachable, so it is neither lost nor said twice.
+ */
+export interface MarketNotice {
+  kind: 'unreachable_notice';
+  /** The member's name when they became unreachable. */
+  memberName: string;
+}
+
+/** What an outbox row holds. */
+export type OutboxMessage = Notification | MarketNotice;
+
+export const isMarketNotice = (message: OutboxMessage): message is MarketNotice => message.kind === 'unreachable_notice';
+
 export const notifiedItems = (amounts: ItemAmount[]): NotifiedItem[] =>
   amounts.map(({ item, quantity }) => ({ slug: item.slug, name: item.name, emoji: item.emoji, quantity }));
 
 export interface Outbox {
   /**
-   * Queues `notification` for one member. `eventKey` names the event; queuing the same key twice
-   * keeps the first, so a member is never told the same thing twice.
+   * Queues `notification` for one member (a market notice: about one member). `eventKey` names
+   * the event; queuing the same key twice keeps the first, so a member is never told the same
+   * thing twice.
    */
-  enqueue(marketId: number, recipientId: number, eventKey: string, notification: Notification): void;
+  enqueue(marketId: number, recipientId: number, eventKey: string, notification: OutboxMessage): void;
 }
 
 export function createOutbox({ db, clock }: CoreContext): Outbox {

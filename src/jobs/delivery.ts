@@ -1,22 +1,35 @@
 /**
  * Outbox delivery: each notification becomes a direct message through the adapter of the
- * recipient's platform. Transient failures are retried with exponential backoff (a 429's
- * retry-after is honoured); a member the platform will not let the bot write to is marked
- * unreachable (the row undeliverable until they are reachable again) and told once in the
- * market's chat; a message the platform rejects for good is marked undeliverable. Nothing is
- * deleted here.
+ * recipient's platform.
+ *
+ * - Each row is claimed (leased) right before it is sent and its outcome is recorded under that
+ *   claim, so two processes never send the same row at once (see `core/notifications.ts`). A row
+ *   is sent twice only when its sender died between sending and recording it, or its send outlasted
+ *   the lease; each platform client's request timeout keeps a send well inside the lease.
+ * - Transient failures (rate limit, server error, network, timeout) are retried with exponential
+ *   backoff, honouring a rate limit's retry-after. After a rate limit the rest of the pass leaves
+ *   that platform alone: its remaining rows wait out the same retry-after, without counting an
+ *   attempt.
+ * - A member the platform will not let the bot write to is marked unreachable: their rows wait
+ *   until they are reachable again, and a notice for the market's chat is queued with the mark
+ *   (one per unreachable period). The notice is an outbox row like the others, retried the same
+ *   way; a chat that refuses it (or a platform without one) sets it aside.
+ * - A message the platform rejects for good is set aside (`undeliverable`) and never sent again.
+ *
+ * Nothing is deleted here.
  */
 import { messagesFor } from '../../commands/messages/index.js';
 import type { ClaimedNotification } from '../core/notifications.js';
-import type { Notification } from '../core/outbox.js';
+import { isMarketNotice, type Notification } from '../core/outbox.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 
 /**
- * How a send went. `retry`: try again later (rate limit, server, network). `unreachable`: the
- * platform refuses direct messages to this member (blocked, never started, DMs closed, account
- * gone). `rejected`: this message can never be sent, though the member can be reached.
+ * How a send went. `retry`: try again later (server, network, timeout; with `retryAfterMs` when
+ * the platform said how long to wait: a rate limit). `unreachable`: the platform refuses direct
+ * messages to this member (blocked, never started, DMs closed, account gone). `rejected`: this
+ * message can never be sent, though the member can be reached.
  */
 export type DeliveryOutcome =
   | { ok: true }
@@ -26,7 +39,11 @@ export type DeliveryOutcome =
 
 const failedToSend = (error: unknown): DeliveryOutcome => ({ ok: false, kind: 'retry', error: String(error) });
 
-/** What a platform adapter gives the jobs: a way to write to a member and to a market's chat. */
+/**
+ * What a platform adapter gives the jobs: a way to write to a member and to a market's chat.
+ * Each send must end (succeed or fail) well within the outbox lease, {@link DEFAULT_LEASE_MS}:
+ * a send still running when the lease runs out may be repeated by another process.
+ */
 export interface PlatformDelivery {
   platform: Platform;
   sendDirect(platformUserId: string, text: string): Promise<DeliveryOutcome>;
@@ -36,6 +53,9 @@ export interface PlatformDelivery {
   startLink?: string | undefined;
 }
 
+/** How long a claim holds a row: far longer than one bounded send, short enough after a crash. */
+export const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_BATCH = 10;
 const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 3_600_000;
 
@@ -58,74 +78,82 @@ export interface DeliveryPass {
 }
 
 /**
- * Delivers until nothing due is left (or `stopped()` says to stop), one small leased batch at a
- * time: throughput is not capped by the batch, and a crash strands at most one batch for one lease.
+ * Delivers until nothing due is left (or `stopped()` says to stop), reading the due rows in small
+ * batches and claiming each just before sending it. A platform that answers with a rate limit gets
+ * nothing more in this drain.
  */
 export async function drainOutbox(options: Parameters<typeof deliverOutbox>[0] & { stopped?: () => boolean }): Promise<DeliveryPass> {
   const total: DeliveryPass = { sent: 0, retried: 0, unreachable: 0, rejected: 0 };
+  let deliveries = options.deliveries;
   for (;;) {
-    const pass = await deliverOutbox(options);
+    const pass = await deliverOutbox({ ...options, deliveries });
     total.sent += pass.sent;
     total.retried += pass.retried;
     total.unreachable += pass.unreachable;
     total.rejected += pass.rejected;
-    if (pass.claimed < (options.limit ?? DEFAULT_BATCH) || options.stopped?.()) return total;
+    deliveries = deliveries.filter((delivery) => !pass.rateLimited.includes(delivery.platform));
+    if (pass.due < (options.limit ?? DEFAULT_BATCH) || deliveries.length === 0 || options.stopped?.()) return total;
   }
 }
 
-const DEFAULT_BATCH = 10;
-
-/** One pass: claims what is due for the platforms at hand and tries to send each. */
+/**
+ * One pass over up to `limit` due rows of the platforms at hand. `due` is how many rows it found
+ * (some may have gone to another process); `rateLimited` the platforms that asked to slow down.
+ */
 export async function deliverOutbox(options: {
   core: TradeCore;
   deliveries: readonly PlatformDelivery[];
   log: Logger;
   limit?: number;
   leaseMs?: number;
-}): Promise<DeliveryPass & { claimed: number }> {
+}): Promise<DeliveryPass & { due: number; rateLimited: Platform[] }> {
   const { core, log } = options;
   const byPlatform = new Map(options.deliveries.map((delivery) => [delivery.platform, delivery]));
-  const claimed = core.claimNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? DEFAULT_BATCH, leaseMs: options.leaseMs ?? 30_000 });
-  const pass = { sent: 0, retried: 0, unreachable: 0, rejected: 0, claimed: claimed.length };
-  const refusedDirectMessages = new Set<number>();
-  for (const row of claimed) {
-    const delivery = byPlatform.get(row.platform);
-    if (!delivery) continue;
-    // Found unreachable earlier in this pass: leave the row waiting, as later passes would.
-    if (refusedDirectMessages.has(row.recipientId)) {
-      core.retryLater(row.id, 0, 'member cannot receive direct messages');
-      continue;
-    }
+  const due = core.dueNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? DEFAULT_BATCH });
+  const pass: DeliveryPass = { sent: 0, retried: 0, unreachable: 0, rejected: 0 };
+  const rateLimited = new Set<Platform>();
+  for (const [index, candidate] of due.entries()) {
+    const delivery = byPlatform.get(candidate.platform);
+    if (!delivery || rateLimited.has(candidate.platform)) continue;
+    // Claimed now, not with the batch: the lease only has to cover this one send.
+    const row = core.claimNotification(candidate.id, options.leaseMs ?? DEFAULT_LEASE_MS);
+    if (!row) continue; // another process took it, or its member became unreachable meanwhile
+    const notice = isMarketNotice(row.notification);
     const outcome = await sendOne(delivery, row).catch(failedToSend);
     const context = { market: row.marketId, member: row.recipientId, notification: row.id, kind: row.notification.kind, attempts: row.attempts };
+    let recorded: boolean;
     if (outcome.ok) {
-      core.markDelivered(row.id);
+      recorded = core.markDelivered(row);
       pass.sent += 1;
       log.info(context, 'notification delivered');
-    } else if (outcome.kind === 'rejected') {
-      core.markRejected(row.id, outcome.error);
+    } else if (outcome.kind === 'rejected' || (notice && outcome.kind === 'unreachable')) {
+      // For a notice, "unreachable" means the market's chat refuses the bot: as final as a rejection.
+      recorded = core.markRejected(row, outcome.error);
       pass.rejected += 1;
       log.error({ ...context, error: outcome.error }, 'the platform rejected this notification for good');
     } else if (outcome.kind === 'unreachable') {
+      recorded = core.markUnreachable(row, outcome.error);
       pass.unreachable += 1;
-      refusedDirectMessages.add(row.recipientId);
       log.warn({ ...context, error: outcome.error }, 'member cannot receive direct messages');
-      if (core.markUnreachable(row.id, row.recipientId, outcome.error)) {
-        const told = await delivery
-          .sendToMarket(row.marketPlatformId, messagesFor().unreachable(row.recipientName, delivery.startLink))
-          .catch(failedToSend);
-        if (!told.ok) log.warn({ ...context, error: told.error }, 'could not tell the member in the market chat');
-      }
     } else {
       const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(row.attempts));
-      core.retryLater(row.id, delay, outcome.error);
+      recorded = core.retryLater(row, delay, outcome.error);
       pass.retried += 1;
       log.warn({ ...context, error: outcome.error, retryInMs: delay }, 'notification delivery failed; will retry');
+      if (outcome.retryAfterMs !== undefined) {
+        // A rate limit: the rest of this platform's batch would run into it too.
+        rateLimited.add(row.platform);
+        const rest = due.slice(index + 1).filter((other) => other.platform === row.platform).map((other) => other.id);
+        core.holdBack(rest, outcome.retryAfterMs, `held back by a rate limit: ${outcome.error}`);
+      }
     }
+    if (!recorded) log.warn(context, 'the lease ran out before the outcome was recorded: another process may send this notification again');
   }
-  return pass;
+  return { ...pass, due: due.length, rateLimited: [...rateLimited] };
 }
 
 function sendOne(delivery: PlatformDelivery, row: ClaimedNotification): Promise<DeliveryOutcome> {
-  return delivery.sendDirect(row.recipientPlatformUserId, notificationText(row.notification));
+  const message = row.notification;
+  if (isMarketNotice(message)) return delivery.sendToMarket(row.marketPlatformId, messagesFor().unreachable(message.memberName, delivery.startLink));
+  return delivery.sendDirect(row.recipientPlatformUserId, notificationText(message));
 }

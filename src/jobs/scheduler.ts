@@ -7,7 +7,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import { drainOutbox, type PlatformDelivery } from './delivery.js';
+import { DEFAULT_LEASE_MS, drainOutbox, type PlatformDelivery } from './delivery.js';
 import { sweepExpiredOffers } from './expiry.js';
 import { runHousekeeping } from './housekeeping.js';
 
@@ -33,8 +33,9 @@ export interface JobsOptions {
   /** How long delivered notifications are kept. */
   retentionMs: number;
   /**
-   * Notifications claimed per delivery pass, and how long a claim holds. After a crash, rows the
-   * dead process held wait out the lease, so it is kept short: a pass sends `batch` messages.
+   * Due notifications read per delivery pass, and how long the claim on one row holds. Each row
+   * is claimed right before its send, so after a crash only the row in hand waits out the lease;
+   * the lease must stay well above the platform clients' request timeouts.
    */
   delivery?: { batch: number; leaseMs: number };
 }
@@ -54,7 +55,7 @@ export function startJobs(options: JobsOptions) {
         deliveries: options.deliveries,
         log: log.child({ job: 'delivery' }),
         limit: options.delivery?.batch ?? 10,
-        leaseMs: options.delivery?.leaseMs ?? 30_000,
+        leaseMs: options.delivery?.leaseMs ?? DEFAULT_LEASE_MS,
       }),
     housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
   };

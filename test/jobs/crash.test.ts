@@ -14,9 +14,9 @@
  * restart, and a graceful SIGTERM.
  *
  * Timing: the bot keeps Telegram's flood limits (one message a second and 20 a minute per group),
- * so commands are answered about once a second. A notification the killed process had claimed
- * stays leased to it for the outbox lease (60 s, `deliverOutbox`'s default) before the restarted
- * process may send it, so this test takes a little over a minute by construction.
+ * so commands are answered about once a second. The notification the killed process was sending
+ * stays leased to it for the outbox lease (30 s, `DEFAULT_LEASE_MS`) before the restarted process
+ * may send it, so this test takes well over half a minute by construction.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

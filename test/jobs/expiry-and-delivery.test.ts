@@ -19,7 +19,7 @@ let firstCall = 0;
 const dms = (userId: string | number) =>
   fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === Number(userId) && !c.error).map((c) => String(c.params.text));
 const deliver = async () => {
-  const { claimed: _claimed, ...pass } = await deliverOutbox({ core: t.core, deliveries: [telegram], log });
+  const { due: _due, rateLimited: _rateLimited, ...pass } = await deliverOutbox({ core: t.core, deliveries: [telegram], log });
   return pass;
 };
 const post = (hours: number, apples = 1) =>
@@ -107,16 +107,18 @@ describe('delivery faults', () => {
     post(2);
     t.clock.advance(2 * HOUR);
     await sweepExpiredOffers(t.core, log);
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1, rejected: 0 });
-    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 }); // the second waits: the member is unreachable
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 1, rejected: 0 }); // the second waits: the member is unreachable
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 }); // the notice, in the group
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(-1001)).toEqual([
       'Alice, I cannot send you private messages, so your trade notifications are waiting: open https://t.me/TradingPostBot?start=notifications and press Start to receive them.',
     ]);
-    expect(t.core.outboxCounts()).toEqual({ pending: 1, undeliverable: 1 });
+    expect(dms(501)).toEqual([]);
+    expect(t.core.outboxCounts()).toEqual({ pending: 2, delivered: 1 });
 
     // The member opens the private chat (the bot's /start handler calls markReachable).
     fake.sendText({ chat: { id: 501, type: 'private' }, from: { id: 501, first_name: 'Alice' }, text: 'hi' });
-    expect(t.core.markReachable('telegram', '501')).toBe(1);
+    expect(t.core.markReachable('telegram', '501')).toBe(2);
     expect(await deliver()).toEqual({ sent: 2, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toHaveLength(2);
     expect(dms(-1001)).toHaveLength(1);
