@@ -1,6 +1,7 @@
 /**
- * The container's HEALTHCHECK: healthy when the database answers and a bot process has written a
- * fresh heartbeat saying each of its platform connections is up. Exit 0 healthy, 1 not.
+ * The container's HEALTHCHECK: healthy when the database answers, a bot process on this host has
+ * written a fresh heartbeat, and every fresh heartbeat of this host says each of its platform
+ * connections is up (the bots' `isRunning()`). Exit 0 healthy, 1 not.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { hostname } from 'node:os';
@@ -9,22 +10,36 @@ import { loadDatabasePath, loadDotEnv } from '../config.js';
 /** A heartbeat is written every 15 s; three missed beats mean the process is stuck or gone. */
 const FRESH_MS = 45_000;
 
+function check(): { healthy: boolean; message: string } {
+  const db = new BetterSqlite3(loadDatabasePath(), { readonly: true, fileMustExist: true });
+  let rows: Array<{ process: string; platforms: string; updatedAt: number }>;
+  try {
+    db.pragma('busy_timeout = 2000');
+    rows = db.prepare<[], (typeof rows)[number]>('SELECT process, platforms, updated_at AS updatedAt FROM heartbeats').all();
+  } finally {
+    db.close();
+  }
+  // Only this host's processes (`hostname:pid`): several containers may share the database volume.
+  const mine = rows.filter((row) => row.process.startsWith(`${hostname()}:`));
+  const fresh = mine.filter((row) => row.updatedAt >= Date.now() - FRESH_MS);
+  const describe = (list: typeof rows) => list.map((row) => `${row.process} ${row.platforms}`).join('; ');
+  if (fresh.length === 0) {
+    const last = Math.max(...mine.map((row) => row.updatedAt));
+    const since = mine.length ? ` (the last was ${Math.round((Date.now() - last) / 1000)} s ago)` : '';
+    return { healthy: false, message: `no fresh heartbeat from a bot process on this host${since}` };
+  }
+  const down = fresh.filter((row) => !Object.values(JSON.parse(row.platforms) as Record<string, boolean>).every(Boolean));
+  if (down.length) return { healthy: false, message: `platform connection down: ${describe(down)}` };
+  return { healthy: true, message: `healthy: ${describe(fresh)}` };
+}
+
 loadDotEnv();
 try {
-  const db = new BetterSqlite3(loadDatabasePath(), { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 2000');
-  // Only this host's processes: several containers may share the database volume.
-  const beats = db
-    .prepare<[string, number], { process: string; platforms: string }>('SELECT process, platforms FROM heartbeats WHERE process LIKE ? AND updated_at >= ?')
-    .all(`${hostname()}:%`, Date.now() - FRESH_MS);
-  db.close();
-  const healthy = beats.filter((beat) => Object.values(JSON.parse(beat.platforms) as Record<string, boolean>).every(Boolean));
-  if (healthy.length === 0) {
-    console.error(beats.length ? `platform connection down: ${beats.map((b) => `${b.process} ${b.platforms}`).join('; ')}` : 'no fresh heartbeat from a bot process');
-    process.exit(1);
-  }
-  console.log(`healthy: ${healthy.map((beat) => `${beat.process} ${beat.platforms}`).join('; ')}`);
+  const { healthy, message } = check();
+  if (healthy) console.log(message);
+  else console.error(message);
+  process.exitCode = healthy ? 0 : 1;
 } catch (error) {
   console.error(`database check failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exitCode = 1;
 }

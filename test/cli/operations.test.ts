@@ -4,9 +4,11 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
 import { createTradeCore } from '../../src/core/trade-core.js';
+import { HEARTBEAT_EVERY_MS, processName, startHeartbeat } from '../../src/jobs/heartbeat.js';
+import { createLogger } from '../../src/logger.js';
 import { createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 
 const run = promisify(execFile);
@@ -43,23 +45,46 @@ describe('npm run backup', () => {
 });
 
 describe('health check', () => {
-  it('is healthy only with a fresh heartbeat whose platforms are all up', async () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('follows the real heartbeat writer: healthy while every platform is up, not when one goes down', async () => {
     t = createTestMarket();
     const env = { DATABASE_PATH: t.path };
     expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('no fresh heartbeat') });
-
     t.clock.set(Date.now());
     t.core.beat('elsewhere:1', { telegram: true }); // another container on the same volume
-    expect((await cli('healthcheck', [], env)).code).toBe(1);
-    t.core.beat(`${hostname()}:1`, { telegram: false });
-    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('platform connection down') });
+    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('no fresh heartbeat') });
 
-    t.core.beat(`${hostname()}:1`, { telegram: true, discord: true });
-    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`healthy: ${hostname()}:1`) });
+    // The writer main starts: a beat at once, then one every HEARTBEAT_EVERY_MS, each asking the bots.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const up = { telegram: true, discord: true };
+    const heartbeat = startHeartbeat({ core: t.core, log: createLogger('silent'), platformsUp: () => ({ ...up }) });
+    try {
+      expect(await cli('healthcheck', [], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`healthy: ${processName()}`) });
 
-    t.clock.set(Date.now() - 60_000);
-    t.core.beat(`${hostname()}:1`, { telegram: true });
-    expect((await cli('healthcheck', [], env)).code).toBe(1);
+      up.discord = false; // the gateway dropped: isRunning() turns false
+      vi.advanceTimersByTime(HEARTBEAT_EVERY_MS);
+      expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining(`platform connection down: ${processName()} {"telegram":true,"discord":false}`) });
+
+      up.discord = true;
+      vi.advanceTimersByTime(HEARTBEAT_EVERY_MS);
+      expect((await cli('healthcheck', [], env)).code).toBe(0);
+
+      // A second bot process on this host with its platform down makes the container unhealthy.
+      t.core.beat(`${hostname()}:1`, { telegram: false });
+      expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringContaining(`${hostname()}:1 {"telegram":false}`) });
+    } finally {
+      heartbeat.stop();
+    }
+  });
+
+  it('is unhealthy when the last heartbeat is stale, and when the database is missing', async () => {
+    t = createTestMarket();
+    const env = { DATABASE_PATH: t.path };
+    t.clock.set(Date.now() - 60_000); // a process that beat a minute ago and then hung or died
+    startHeartbeat({ core: t.core, log: createLogger('silent'), platformsUp: () => ({ telegram: true }) }).stop();
+    expect(await cli('healthcheck', [], env)).toMatchObject({ code: 1, stderr: expect.stringMatching(/no fresh heartbeat from a bot process on this host \(the last was \d+ s ago\)/) });
+
     expect(await cli('healthcheck', [], { DATABASE_PATH: join(t.dir, 'missing.db') })).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('database check failed'),
