@@ -27,16 +27,22 @@ export interface Database {
 }
 
 export interface OpenDatabaseOptions {
-  /** How long a writer waits for another process's lock before giving up, in ms. */
+  /**
+   * How long a writer waits for another process's lock before giving up, in ms. Writes here last
+   * milliseconds, so the default is generous yet short enough that a member's command, which
+   * blocks while it waits, still gets its answer inside Discord's 3-second window.
+   */
   busyTimeoutMs?: number;
 }
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 2_000;
 
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   applyMigrations(sqlite);
 

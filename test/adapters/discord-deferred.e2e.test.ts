@@ -48,12 +48,14 @@ describe('Discord bot, deferred answers', () => {
   it('defers ephemerally, then shows a public result publicly and removes the placeholder', async () => {
     const run = async (subcommand: string, options: Array<{ name: string; type: number; value: string }>, extra: { resolved?: Json } = {}) => {
       const { interactionId } = fake.slashCommand({ user: ada, name: 'admin', subcommand, options, permissions: PERMISSIONS.admin, ...extra });
-      const followUp = await fake.waitForResponse(interactionId, (r) => r.kind === 'followUp');
+      await fake.waitForResponse(interactionId, (r) => r.kind === 'delete');
+      const followUp = fake.responses(interactionId).find((r) => r.kind === 'followUp');
       return { interactionId, followUp };
     };
     const { interactionId, followUp } = await run('item-add', [{ name: 'name', type: 3, value: 'apple' }]);
-    expect(trail(fake.responses(interactionId))).toEqual(['callback:5:64', 'delete', 'followUp:0']);
-    expect(followUp.kind === 'followUp' && description(followUp.message)).toBe('Added "apple" to the catalog (written "apple" in commands).');
+    // The public answer comes before the placeholder goes: were it to fail, the placeholder could still tell the member.
+    expect(trail(fake.responses(interactionId))).toEqual(['callback:5:64', 'followUp:0', 'delete']);
+    expect(followUp?.kind === 'followUp' && description(followUp.message)).toBe('Added "apple" to the catalog (written "apple" in commands).');
     await run('item-add', [{ name: 'name', type: 3, value: 'orange' }]);
     await run('grant', [{ name: 'member', type: 6, value: alice.id }, { name: 'items', type: 3, value: '5 apple' }], { resolved: resolved(alice) });
     await run('grant', [{ name: 'member', type: 6, value: bobby.id }, { name: 'items', type: 3, value: '5 orange' }], { resolved: resolved(bobby) });
@@ -84,10 +86,10 @@ describe('Discord bot, deferred answers', () => {
     expect(edited?.components).toEqual([]);
   });
 
-  it('answers a refused press privately, leaving the card alone', async () => {
+  it('answers a refused press privately, and shows the card as it now is', async () => {
     const press = fake.pressButton({ user: bobby, message: card, customId: 'cancel 1' });
     const answer = await fake.waitForResponse(press.interactionId, (r) => r.kind === 'followUp');
-    expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'followUp:64']);
+    expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'edit', 'followUp:64']);
     expect(answer.kind === 'followUp' && description(answer.message)).toBe('Only the member who posted #1 can cancel it.');
   });
 });

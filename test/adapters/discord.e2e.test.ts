@@ -14,6 +14,7 @@ import {
   type Json,
 } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
+import { refreshCards } from '../../src/jobs/cards.js';
 
 const guild = { id: '100000000000000077', name: 'Fruit market' };
 const ada: FakeUserInput = { id: '300000000000000100', username: 'ada_admin', global_name: 'Ada' };
@@ -198,8 +199,8 @@ describe('Discord bot end to end', () => {
     expect(losers).toHaveLength(1);
     expect(winners[0]?.card).toMatchObject({ text: expect.stringMatching(/^Traded\nAccepted by (Carol|dave_d)$/), buttons: [] });
     expect(winners[0]?.answer?.ephemeral).toBe(true);
-    // The loser's press changes no card and is answered to them alone.
-    expect(losers[0]?.card).toBeUndefined();
+    // The loser is answered alone, and their card shows the trade as it now stands.
+    expect(losers[0]?.card).toMatchObject({ text: winners[0]?.card?.text, buttons: [] });
     expect(losers[0]?.answer).toMatchObject({ ephemeral: true });
     expect(store.core.audit().ok).toBe(true);
   });
@@ -207,7 +208,7 @@ describe('Discord bot end to end', () => {
   it('lets the owner cancel by button and get the items back; others may not', async () => {
     const { message } = await postCard(alice, [str('give', '3 apple'), str('want', '1 orange')]);
     const refused = await press(bobby, message, 'cancel 3');
-    expect(refused.card).toBeUndefined();
+    expect(refused.card).toMatchObject({ text: 'Open', buttons: ['Accept', 'Details', 'Cancel'] });
     expect(refused.answer).toMatchObject({ ephemeral: true, text: 'Only the member who posted #3 can cancel it.' });
 
     const done = await press(alice, message, 'cancel 3');
@@ -319,5 +320,43 @@ describe('Discord bot end to end', () => {
       failing.mockRestore();
     }
     expect(store.core.audit().ok).toBe(true);
+  });
+
+  describe('cards that follow their offers', () => {
+    const inChannel = (message: FakeMessage) => seen(fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === message.id) as unknown as Json);
+    const offerOf = (posted: { title: string | undefined }) => Number(/#(\d+)/.exec(posted.title ?? '')?.[1]);
+
+    it('updates the public card when the offer is accepted by slash command', async () => {
+      await admin('grant', [member('member', alice), str('items', '1 apple')], resolvedUsers(alice));
+      const { posted, message } = await postCard(alice, [str('give', '1 apple'), str('want', '1 orange')]);
+      expect((await slash(bobby, 'accept', [int('offer', offerOf(posted))])).text).toMatch(/^Done!/);
+      await vi.waitFor(() => expect(inChannel(message)).toMatchObject({ text: 'Traded\nAccepted by Bobby', buttons: [] }));
+    });
+
+    it('updates the public card when the offer is accepted from the private Details copy', async () => {
+      await admin('grant', [member('member', alice), str('items', '1 apple')], resolvedUsers(alice));
+      const { posted, message } = await postCard(alice, [str('give', '1 apple'), str('want', '1 orange')]);
+      const details = fake.pressButton({ user: bobby, message, customId: `offer ${offerOf(posted)}` });
+      await fake.waitForResponse(details.interactionId, finished);
+      const copy = fake.original(details.interactionId);
+      if (!copy) throw new Error('no Details copy');
+      const accepted = await press(bobby, copy, `accept ${offerOf(posted)}`);
+      expect(accepted.answer?.text).toMatch(/^Done!/);
+      await vi.waitFor(() => expect(inChannel(message)).toMatchObject({ text: 'Traded\nAccepted by Bobby', buttons: [] }));
+    });
+
+    it('shows an expiry on the card once the sweep has run, without anyone pressing it', async () => {
+      await admin('grant', [member('member', alice), str('items', '1 apple')], resolvedUsers(alice));
+      const { posted, message } = await postCard(alice, [str('give', '1 apple'), str('want', '1 orange')]);
+      // Time passes: the offer is due.
+      store.db.sqlite.prepare('UPDATE offers SET expires_at = ? WHERE id = ?').run(Date.now() - 1, offerOf(posted));
+      store.core.expireDueOffers();
+      // The card job's passes (the bot records the card just after its reply went out).
+      await vi.waitFor(async () => {
+        await refreshCards({ core: store.core, editor: discord.cardEditor, log: pino({ level: 'silent' }) });
+        expect(inChannel(message)).toMatchObject({ text: 'Expired', buttons: [] });
+      });
+      expect(store.core.staleCards('discord')).toEqual([]);
+    });
   });
 });

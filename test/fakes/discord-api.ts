@@ -198,6 +198,7 @@ const DISCORD_EPOCH = 1420070400000n;
 const HEARTBEAT_INTERVAL = 45_000;
 const MESSAGE_FLAG_EPHEMERAL = 64;
 const MESSAGE_FLAG_LOADING = 128;
+const INTERACTION_WINDOW_MS = 3_000;
 
 interface InteractionState {
   id: string;
@@ -208,6 +209,8 @@ interface InteractionState {
   user: Json;
   commandName: string | null;
   acknowledged: boolean;
+  /** When the interaction was dispatched: Discord refuses a first response after 3 s. */
+  dispatchedAt: number;
   original: FakeMessage | undefined;
   followUps: Map<string, FakeMessage>;
   responses: InteractionResponse[];
@@ -642,6 +645,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       user,
       commandName: extra.commandName ?? null,
       acknowledged: false,
+      dispatchedAt: Date.now(),
       original: extra.original,
       followUps: new Map(),
       responses: [],
@@ -915,6 +919,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         if (state.acknowledged) {
           throw new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
         }
+        // As Discord: an interaction not answered within 3 s is gone.
+        if (Date.now() - state.dispatchedAt > INTERACTION_WINDOW_MS) throw notFound('Unknown interaction', 10062);
         state.acknowledged = true;
         const b = asObject(body);
         const type = Number(b['type']);

@@ -13,7 +13,8 @@
  * command first and answer directly with the final reply, so its visibility is decided by the
  * result (a refusal to `/post` is ephemeral, the card it posts on success is public) and nothing
  * transient is ever shown. That is safe because everything between receiving an interaction and
- * its reply is local: the core is synchronous SQLite, admin rights come with the interaction
+ * its reply is local: the core is synchronous SQLite (a lock another process holds is waited for
+ * at most `DEFAULT_BUSY_TIMEOUT_MS`, 2 s, then the command fails with a sentence), admin rights come with the interaction
  * (`memberPermissions`), and members named in options arrive resolved. If a command is still
  * running after {@link DEFAULT_DEFER_AFTER_MS} (a command that awaits something slow), the answer
  * is deferred: ephemerally for a slash command (then `editReply`, or for a public result
@@ -54,11 +55,20 @@ import { messagesFor, type Messages } from '../../../commands/messages/index.js'
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
+import { cardOfferId, offerCard } from '../../../commands/render/offer-card.js';
+import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
 
+/** Buttons that act on an offer: a press refreshes its card whatever the answer. */
+const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
+/** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
+const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
+
 /** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
+/** The longest rate-limit wait a request sits out; a longer one fails, for its caller to retry. */
+export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
 export interface DiscordBotOptions {
   token: string;
@@ -150,9 +160,56 @@ export function createDiscordBot(options: DiscordBotOptions) {
   const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: options.apiUrl ? { api: options.apiUrl } : {},
+    rest: {
+      ...(options.apiUrl ? { api: options.apiUrl } : {}),
+      // discord.js would otherwise wait out any rate limit, however long, inside the call: a
+      // direct message could then outlast the outbox's lease. A long limit is thrown instead
+      // (a RateLimitError) and the outbox retries after it; requests time out at 15 s.
+      rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
+      timeout: 15_000,
+    },
     allowedMentions: { parse: [] },
   });
+
+  /** Remembers a public message that shows a live offer card, so it can follow its offer. */
+  function rememberCard(reply: Reply, message: { id: string; channelId: string } | null | undefined) {
+    const offerId = cardOfferId(reply);
+    if (offerId === undefined || !message || reply.visibility !== 'public') return;
+    core.recordCard(offerId, { platform: 'discord', chatId: message.channelId, messageId: message.id });
+  }
+
+  /** Edits a remembered card through its channel (the interaction that posted it may be long gone). */
+  const cardEditor: CardEditor = {
+    platform: 'discord',
+    async editCard(location, reply) {
+      try {
+        const channel = await client.channels.fetch(location.chatId);
+        if (!channel?.isTextBased()) return 'gone';
+        await channel.messages.edit(location.messageId, renderMessage(reply));
+        return 'shown';
+      } catch (error) {
+        // Deleted, or a channel the bot can no longer see.
+        if (error instanceof DiscordAPIError && CARD_GONE.includes(Number(error.code))) return 'gone';
+        throw error;
+      }
+    },
+  };
+
+  /** Brings the remembered cards of `offerId` up to date; `pressed` was already edited by the caller. */
+  const followOffer = (offerId: number, pressed?: { id: string; channelId: string }) =>
+    refreshCards({
+      core,
+      editor: cardEditor,
+      log,
+      offerId,
+      ...(pressed ? { editedAlready: { platform: 'discord' as const, chatId: pressed.channelId, messageId: pressed.id } } : {}),
+    });
+
+  /** The card of offer `offerId` as it now is, if there is such an offer. */
+  function currentCard(offerId: number, t: Messages): { offerId: number; reply: Reply } | undefined {
+    const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
+    return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
+  }
 
   /** The guild's market and the member acting in it, both created or refreshed on first use. */
   function enterMarket(interaction: ChatInputCommandInteraction<'cached' | 'raw'> | ButtonInteraction<'cached' | 'raw'>) {
@@ -219,15 +276,20 @@ export function createDiscordBot(options: DiscordBotOptions) {
     Object.assign(trace, { market: market.id, member: member.id });
     const ctx = commandContext(interaction, market, member, t);
     const result = await answer(received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
-      direct: (done) => interaction.reply(renderReply(done.reply)),
+      async direct(done) {
+        const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
+        rememberCard(done.reply, response.resource?.message);
+      },
       defer: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
       async late(done) {
         if (done.reply.visibility !== 'public') return interaction.editReply(renderMessage(done.reply));
-        await interaction.deleteReply();
-        return interaction.followUp(renderReply(done.reply));
+        // The public answer first: should it fail, the placeholder is still there to tell the member.
+        rememberCard(done.reply, await interaction.followUp(renderReply(done.reply)));
+        return interaction.deleteReply();
       },
     });
-    log.debug({ ...trace, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
+    if (result.card) await followOffer(result.card.offerId);
+    log.debug({ ...trace, offer: result.card?.offerId, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
   }
 
   async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
@@ -239,20 +301,27 @@ export function createDiscordBot(options: DiscordBotOptions) {
     Object.assign(trace, { market: market.id, member: member.id });
     const ctx = commandContext(interaction, market, member, t);
     // A press runs the command as if typed, so the core re-checks everything. A changed offer
-    // updates the card the button is on; what the command says goes to the presser alone.
+    // updates the card the button is on, and so does a refused press on an offer (the card then
+    // shows why); what the command says goes to the presser alone.
+    const offerId = Number(args[0]);
+    const cardOf = (done: CommandResult) => done.card ?? (OFFER_ACTIONS.has(name) ? currentCard(offerId, t) : undefined);
     const result = await answer(received, () => executeText(ctx, command, args.join(' ')), {
       async direct(done) {
-        if (!done.card) return interaction.reply(renderReply(done.reply, true));
-        await interaction.update(renderMessage(done.card.reply));
+        const card = cardOf(done);
+        if (!card) return interaction.reply(renderReply(done.reply, true));
+        await interaction.update(renderMessage(card.reply));
         return interaction.followUp(renderReply(done.reply, true));
       },
       defer: () => interaction.deferUpdate(),
       async late(done) {
-        if (done.card) await interaction.editReply(renderMessage(done.card.reply));
+        const card = cardOf(done);
+        if (card) await interaction.editReply(renderMessage(card.reply));
         return interaction.followUp(renderReply(done.reply, true));
       },
     });
-    log.debug({ ...trace, button: interaction.customId, tone: result.reply.tone }, 'button handled');
+    const card = cardOf(result);
+    if (card) await followOffer(card.offerId, interaction.message);
+    log.debug({ ...trace, offer: card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
   }
 
   async function handleAutocomplete(interaction: AutocompleteInteraction, t: Messages) {
@@ -300,11 +369,18 @@ export function createDiscordBot(options: DiscordBotOptions) {
   }
 
   const inFlight = new Set<Promise<void>>();
-  client.on(Events.InteractionCreate, (interaction) => {
+  const onInteraction = (interaction: Interaction) => {
     const handling = handleInteraction(interaction);
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
-  });
+  };
+  client.on(Events.InteractionCreate, onInteraction);
+  // discord.js keeps its "ready" state through a gateway outage; the shard events tell the truth.
+  let gatewayUp = false;
+  client.on(Events.ShardReady, () => (gatewayUp = true));
+  client.on(Events.ShardResume, () => (gatewayUp = true));
+  client.on(Events.ShardDisconnect, () => (gatewayUp = false));
+  client.on(Events.ShardReconnecting, () => (gatewayUp = false));
   // Without an `error` listener, an error the client emits would end the process.
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
@@ -325,10 +401,14 @@ export function createDiscordBot(options: DiscordBotOptions) {
     },
 
     /** Whether the gateway session is up, for the heartbeat. */
-    isRunning: () => client.isReady(),
+    isRunning: () => client.isReady() && gatewayUp,
 
-    /** Finishes the interactions in hand, then disconnects. */
+    /** Card edits, for the card job. */
+    cardEditor,
+
+    /** Stops taking interactions, finishes the ones in hand, then disconnects. */
     async stop(): Promise<void> {
+      client.off(Events.InteractionCreate, onInteraction);
       await Promise.allSettled([...inFlight]);
       await client.destroy();
     },
