@@ -47,17 +47,28 @@ export function createTelegramBot(options: TelegramBotOptions) {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: options.apiRoot ? { apiRoot: options.apiRoot } : {},
   });
-  bot.api.config.use(apiThrottler(options.throttle));
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
-  // grammY keeps polling (and retrying) through an outage, so "running" alone says nothing about
+  // Watches every attempt (installed before the retry plugin, it sits closest to the network).
+  // grammY keeps polling and retrying through an outage, so "running" alone says nothing about
   // the connection: the time of the last answered getUpdates does.
   const pollingTimeoutSeconds = options.pollingTimeoutSeconds ?? 30;
   let lastPolledAt = 0;
+  let lastOutageWarning = 0;
   bot.api.config.use(async (prev, method, payload, signal) => {
-    const result = await prev(method, payload, signal);
-    if (method === 'getUpdates' && result.ok) lastPolledAt = Date.now();
-    return result;
+    try {
+      const result = await prev(method, payload, signal);
+      if (method === 'getUpdates' && result.ok) lastPolledAt = Date.now();
+      return result;
+    } catch (error) {
+      // grammY retries getMe and getUpdates on its own, silently: say so, once a minute at most.
+      if ((method === 'getMe' || method === 'getUpdates') && Date.now() - lastOutageWarning > 60_000) {
+        lastOutageWarning = Date.now();
+        log.warn({ err: error, method, apiRoot: options.apiRoot ?? 'https://api.telegram.org' }, 'cannot reach Telegram; retrying');
+      }
+      throw error;
+    }
   });
+  bot.api.config.use(apiThrottler(options.throttle));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
@@ -331,14 +342,26 @@ export function createTelegramBot(options: TelegramBotOptions) {
   });
 
   let polling: Promise<void> | undefined;
+  // Aborts a start still waiting for Telegram (getMe is retried until it answers).
+  const starting = new AbortController();
   return {
     bot,
-    /** Initialises, publishes the command menu and starts long polling; resolves once polling runs. */
+    /**
+     * Initialises, publishes the command menu and starts long polling; resolves once polling runs,
+     * or at once if `stop()` is called meanwhile.
+     */
     async start(): Promise<void> {
       // grammY retries network errors here until Telegram answers; say what we are waiting for.
       log.info({ apiRoot: options.apiRoot ?? 'https://api.telegram.org' }, 'connecting to Telegram');
-      await bot.init();
+      try {
+        await bot.init(starting.signal as Parameters<typeof bot.init>[0]);
+      } catch (error) {
+        if (starting.signal.aborted) return; // stopped while waiting: nothing to start
+        throw error;
+      }
+      if (starting.signal.aborted) return;
       await publishCommandMenu(bot.api, commands, messagesFor('en'));
+      if (starting.signal.aborted) return;
       await new Promise<void>((resolve, reject) => {
         polling = bot
           .start({
@@ -355,6 +378,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     },
     /** Stops taking updates; resolves when the update in hand is finished. */
     async stop(): Promise<void> {
+      starting.abort();
       if (bot.isRunning()) await bot.stop();
       await polling;
     },
