@@ -185,17 +185,18 @@ export function createNotifications(ctx: CoreContext) {
     },
 
     /**
-     * Rows that are due but not claimed yet wait `delayMs` more, without counting an attempt (the
-     * platform asked the bot to slow down). Rows held by a sender are left alone.
+     * Every row for `platform` that nobody holds waits at least `delayMs` more, without counting
+     * an attempt: the platform asked the bot to slow down, and sending them would only run into
+     * the same limit. Returns how many rows.
      */
-    holdBack(ids: readonly number[], delayMs: number, error: string): number {
-      if (ids.length === 0) return 0;
+    holdBack(platform: Platform, delayMs: number, error: string): number {
       return db.writeTransaction(() => {
         const now = clock();
+        const ofPlatform = sql`${outbox.marketId} IN (SELECT ${markets.id} FROM ${markets} WHERE ${markets.platform} = ${platform})`;
         return orm
           .update(outbox)
           .set({ nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${now + delayMs})`, lastError: reason(error) })
-          .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending'), free(now)))
+          .where(and(eq(outbox.status, 'pending'), free(now), ofPlatform))
           .run().changes;
       });
     },

@@ -7,9 +7,9 @@
  *   is sent twice only when its sender died between sending and recording it, or its send outlasted
  *   the lease; each platform client's request timeout keeps a send well inside the lease.
  * - Transient failures (rate limit, server error, network, timeout) are retried with exponential
- *   backoff, honouring a rate limit's retry-after. After a rate limit the rest of the pass leaves
- *   that platform alone: its remaining rows wait out the same retry-after, without counting an
- *   attempt.
+ *   backoff, honouring a rate limit's retry-after. After a rate limit the drain leaves that
+ *   platform alone, and its other waiting rows wait out the same retry-after, without counting an
+ *   attempt (another process sending them would hit the same limit).
  * - A member the platform will not let the bot write to is marked unreachable: their rows wait
  *   until they are reachable again, and a notice for the market's chat is queued with the mark
  *   (one per unreachable period). The notice is an outbox row like the others, retried the same
@@ -112,7 +112,7 @@ export async function deliverOutbox(options: {
   const due = core.dueNotifications({ platforms: [...byPlatform.keys()], limit: options.limit ?? DEFAULT_BATCH });
   const pass: DeliveryPass = { sent: 0, retried: 0, unreachable: 0, rejected: 0 };
   const rateLimited = new Set<Platform>();
-  for (const [index, candidate] of due.entries()) {
+  for (const candidate of due) {
     const delivery = byPlatform.get(candidate.platform);
     if (!delivery || rateLimited.has(candidate.platform)) continue;
     // Claimed now, not with the batch: the lease only has to cover this one send.
@@ -141,10 +141,9 @@ export async function deliverOutbox(options: {
       pass.retried += 1;
       log.warn({ ...context, error: outcome.error, retryInMs: delay }, 'notification delivery failed; will retry');
       if (outcome.retryAfterMs !== undefined) {
-        // A rate limit: the rest of this platform's batch would run into it too.
+        // A rate limit: every other row for this platform would run into it too.
         rateLimited.add(row.platform);
-        const rest = due.slice(index + 1).filter((other) => other.platform === row.platform).map((other) => other.id);
-        core.holdBack(rest, outcome.retryAfterMs, `held back by a rate limit: ${outcome.error}`);
+        core.holdBack(row.platform, outcome.retryAfterMs, `held back by a rate limit: ${outcome.error}`);
       }
     }
     if (!recorded) log.warn(context, 'the lease ran out before the outcome was recorded: another process may send this notification again');
