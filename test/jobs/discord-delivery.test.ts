@@ -1,5 +1,6 @@
 // Notification delivery through the real discord.js client against the fake Discord: rate
 // limits, server errors and members who refuse DMs. Nothing lost, nothing sent twice.
+import { REST, Routes } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
@@ -20,10 +21,13 @@ let marketId: number;
 let nextUser = 1;
 let member: MemberRef;
 
-const deliver = async () => {
-  const { due: _due, rateLimited: _rateLimited, ...pass } = await deliverOutbox({ core: store.core, deliveries: [createDiscordDelivery(bot)], log });
+const deliver = async (delivery = createDiscordDelivery(bot)) => {
+  const { due: _due, rateLimited: _rateLimited, ...pass } = await deliverOutbox({ core: store.core, deliveries: [delivery], log });
   return pass;
 };
+const nothing = { sent: 0, retried: 0, unreachable: 0, rejected: 0 };
+const isUnreachable = () =>
+  (store.db.sqlite.prepare('SELECT unreachable_since IS NOT NULL AS unreachable FROM members WHERE id = ?').get(member.id) as { unreachable: number }).unreachable === 1;
 /** A fresh member with one expired offer, so one notification is waiting for them. */
 async function oneWaitingNotification() {
   member = store.core.ensureMember({ marketId, platformUserId: `70000000000000${String(nextUser++).padStart(4, '0')}`, displayName: 'Mia' });
@@ -101,5 +105,69 @@ describe('Discord delivery', () => {
     await fake.waitForResponse(interactionId);
     expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
     expect(dmTexts()).toEqual([expect.stringMatching(/^Your offer #\d+ expired\./)]);
+  });
+
+  it('sets aside a message Discord refuses for good (50035) and never sends it again; the member stays reachable', async () => {
+    await oneWaitingNotification();
+    fake.failNext({ method: 'POST', pathIncludes: '/messages' }, 1, {
+      status: 400,
+      body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
+    });
+    expect(await deliver()).toEqual({ ...nothing, rejected: 1 });
+    clock.advance(24 * HOUR);
+    expect(await deliver()).toEqual(nothing);
+    expect(dmTexts()).toEqual([]);
+    expect(isUnreachable()).toBe(false);
+  });
+
+  it('records a member with no server in common with the bot (50278) as unreachable', async () => {
+    await oneWaitingNotification();
+    fake.failNext({ method: 'POST', pathIncludes: '/messages' }, 1, {
+      status: 403,
+      body: { message: 'Cannot send messages to this user due to having no mutual guilds', code: 50278 },
+    });
+    expect(await deliver()).toEqual({ ...nothing, unreachable: 1 });
+    expect(isUnreachable()).toBe(true);
+    expect(await deliver()).toEqual({ ...nothing, rejected: 1 }); // the notice: a guild has no chat of the bot's
+    expect(dmTexts()).toEqual([]);
+  });
+
+  it('retries a Missing Access (50001) later instead of giving up on the member or the message', async () => {
+    await oneWaitingNotification();
+    fake.failNext({ method: 'POST', pathIncludes: '/messages' }, 1, { status: 403, body: { message: 'Missing Access', code: 50001 } });
+    expect(await deliver()).toEqual({ ...nothing, retried: 1 });
+    expect(isUnreachable()).toBe(false);
+    clock.advance(5_000);
+    expect(await deliver()).toEqual({ ...nothing, sent: 1 });
+    expect(dmTexts()).toHaveLength(1);
+  });
+
+  it('a rate limit the client refuses to wait out is retried after its retry-after, and holds back the rest', async () => {
+    // A REST client that rejects long rate limits instead of waiting (as the bot's is configured).
+    const rest = new REST({ api: fake.api, rejectOnRateLimit: (limit) => limit.retryAfter > 10_000 }).setToken(fake.token);
+    const delivery = createDiscordDelivery({
+      async sendDirectMessage(userId, reply) {
+        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+        await rest.post(Routes.channelMessages(channel.id), { body: { content: reply.text } });
+      },
+    });
+    await oneWaitingNotification();
+    const first = member;
+    await oneWaitingNotification();
+    fake.failNext({ method: 'POST', pathIncludes: '/messages' }, 1, {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 30, global: false },
+      headers: { 'retry-after': '30', 'x-ratelimit-scope': 'user' },
+    });
+    const requests = () => fake.requests.filter((request) => request.method === 'POST' && request.path.includes('/messages')).length;
+    const before = requests();
+    expect(await deliver(delivery)).toEqual({ ...nothing, retried: 1 });
+    expect(requests() - before).toBe(1);
+    clock.advance(29_000);
+    expect(await deliver(delivery)).toEqual(nothing);
+    clock.advance(2_000);
+    expect(await deliver(delivery)).toEqual({ ...nothing, sent: 2 });
+    expect(fake.dms(first.platformUserId)).toHaveLength(1);
+    expect(dmTexts()).toHaveLength(1);
   });
 });
