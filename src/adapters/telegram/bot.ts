@@ -160,7 +160,11 @@ export function createTelegramBot(options: TelegramBotOptions) {
     // Opening the private chat is what lets the bot write to a member: deliver what was waiting.
     if (ctx.chat?.type === 'private' && ctx.from) core.markReachable('telegram', String(ctx.from.id));
     const offerId = /^offer_(\d+)$/.exec(ctx.match.trim())?.[1];
-    if (!offerId || !ctx.from) return void (await deliver(ctx, { title: t.help.title, text: `${t.help.intro}\n\n${t.useInGroup}`, visibility: 'personal', tone: 'info' }, t));
+    if (!offerId || !ctx.from) {
+      // Someone who trades nowhere yet learns where to start; the others get the greeting alone.
+      const newcomer = !ctx.from || core.marketsOf('telegram', String(ctx.from.id)).length === 0;
+      return void (await deliver(ctx, { title: t.help.title, text: newcomer ? `${t.help.intro}\n\n${t.useInGroup}` : t.help.intro, visibility: 'personal', tone: 'info' }, t));
+    }
     if (!enterOffersMarket(ctx.from, Number(offerId))) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
     const details = findCommand('offer');
     if (details) await runAndDeliver(ctx, details, offerId, t);
