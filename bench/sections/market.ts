@@ -13,7 +13,9 @@
  *   built file (a sweep is destructive), median of {@link SWEEP_COPIES} per layout. For the
  *   scattered sweep the clustered offers are expired first, untimed, so 1,000 fewer are active;
  * - market listing (with `listing`): `core.listMarketOffers` page 1 / page 5, with and without an
- *   item filter, median and p99 over {@link LISTING_CALLS} calls each;
+ *   item filter, median and p99 over {@link LISTING_CALLS} calls each; then again (`+closed`) on
+ *   a copy to which `size` more offers were posted and cancelled through the core, newer than
+ *   every active one: a listing must cost the same with a long closed history behind it;
  * - the conservation audit once over the whole file (with `audit`), last.
  *
  * Peak RSS is recorded after each phase, so the runner can tell which phase set it.
@@ -30,10 +32,12 @@ import {
   rssKB,
   seedMarket,
   tempDir,
+  unwrap,
 } from '../fixtures.js';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { DEFAULT_EXPIRY_BATCH } from '../../src/core/close-offer.js';
 import type { TradeCore } from '../../src/core/trade-core.js';
+import type { MemberRef } from '../../src/core/types.js';
 import { offers } from '../../src/db/schema.js';
 import { latency, median, type Latency } from '../stats.js';
 
@@ -55,6 +59,8 @@ export const LISTING_CASES: ListingCase[] = [
   { label: 'item page 1', options: { item: 'Apple', page: 1 } },
   { label: 'item page 5', options: { item: 'Apple', page: 5 } },
 ];
+/** The same cases over a market with a closed history; labels short enough for the report's column. */
+const CLOSED_HISTORY_LABELS = ['page 1 +closed', 'page 5 +closed', 'item p1 +closed', 'item p5 +closed'];
 
 export interface MarketResult {
   size: number;
@@ -120,14 +126,12 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
     process.stderr.write(`  built ${options.size} offers in ${(buildMs / 1000).toFixed(1)} s\n`);
     mark('build');
 
-    let listing: MarketResult['listing'] = null;
-    if (options.listing) {
-      // Nothing is due yet: every posted offer is listed.
-      bench.clock.set(postedUntil + MINUTE);
-      listing = LISTING_CASES.map(({ label, options: listOptions }) => {
+    const measureListing = (core: TradeCore, labels: readonly string[]) =>
+      LISTING_CASES.map(({ options: listOptions }, index) => {
+        const label = labels[index] ?? `case ${index}`;
         gc?.();
         const call = () => {
-          const result = bench.core.listMarketOffers(market.marketId, listOptions);
+          const result = core.listMarketOffers(market.marketId, listOptions);
           if (!result.ok || result.value.entries.length !== 10) throw new Error(`listing ${label} returned ${JSON.stringify(result).slice(0, 200)}`);
         };
         for (let i = 0; i < LISTING_WARMUP; i += 1) call();
@@ -139,6 +143,12 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
         }
         return { label, ...latency(samples) };
       });
+
+    let listing: MarketResult['listing'] = null;
+    if (options.listing) {
+      // Nothing is due yet: every posted offer is listed.
+      bench.clock.set(postedUntil + MINUTE);
+      listing = measureListing(bench.core, LISTING_CASES.map((c) => c.label));
       mark('listing');
     }
 
@@ -209,6 +219,33 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
       sweeps.push({ layout, active, ms: times, medianMs: median(times), batches: last.batches, expired: last.expired, pagesWritten: checkpoint?.log ?? -1 });
     }
     mark('sweep');
+
+    if (listing) {
+      // The same market with a closed history as large as its live offers, on a copy of the
+      // built file. The closed offers are the newest, so a listing that walked closed rows would
+      // meet all of them before the first live one. They are cancelled (the cheapest ending, to
+      // keep the section within its time limit): for the listing every ending is alike.
+      const historyPath = tmp.file('history.db');
+      copyDatabase(path, historyPath);
+      const history = openCore(historyPath, benchClock(postedUntil));
+      const historyStart = performance.now();
+      const closedIds = postOffers(history, market, { count: options.size, seed: 5678, hours: () => 24, stepMs: 10, perTransaction: options.perTransaction });
+      for (let start = 0; start < closedIds.length; start += options.perTransaction) {
+        history.db.writeTransaction(() => {
+          for (let i = start; i < Math.min(closedIds.length, start + options.perTransaction); i += 1) {
+            const owner = market.owners[i % market.owners.length] as MemberRef; // postOffers' round-robin
+            unwrap(history.core.cancelOffer({ marketId: market.marketId, offerId: closedIds[i] as number, memberId: owner.id }));
+          }
+        });
+      }
+      history.clock.advance(MINUTE);
+      if (history.clock() >= postedFrom + HOUR) throw new Error('building the closed history took so long that offers expired during it');
+      process.stderr.write(`  posted and closed ${closedIds.length} more offers in ${((performance.now() - historyStart) / 1000).toFixed(1)} s\n`);
+      listing.push(...measureListing(history.core, CLOSED_HISTORY_LABELS));
+      history.db.close();
+      tmp.remove(historyPath);
+      mark('closed-history listing');
+    }
 
     let audit: MarketResult['audit'] = null;
     if (options.audit) {
