@@ -42,7 +42,7 @@ const itemEdit = defineCommand({
   name: 'item-edit',
   audience: 'admin',
   options: {
-    item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM' }),
+    item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'item' }),
     name: textOption('name', { required: false, maxLength: MAX_ITEM_NAME, placeholder: 'NAME' }),
     emoji: emojiOption,
     description: descriptionOption,

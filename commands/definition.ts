@@ -14,8 +14,26 @@ import type { Messages } from './messages/index.js';
 
 export type OptionKind = 'text' | 'integer' | 'items' | 'member' | 'offer' | 'trade' | 'choice';
 
-/** Where an adapter with autocomplete (Discord) finds suggestions for an option. */
-export type AutocompleteSource = 'catalog' | 'inventory' | 'own-offers' | 'market-offers';
+/**
+ * Where an adapter with autocomplete (Discord) finds suggestions for an option:
+ * - `catalog`: an ITEMS list, its last entry completed from the market's catalog;
+ * - `item`: one catalog item, by name;
+ * - `inventory`: an ITEMS list, its last entry completed from what the member holds;
+ * - `own-offers`: the member's open offers;
+ * - `market-offers`: the market's open offers;
+ * - `acceptable-offers`: open offers the member may accept (not their own; public or directed at them);
+ * - `offers-for-me`: open offers directed at the member;
+ * - `unrated-trades`: the member's completed trades they have not rated yet.
+ */
+export type AutocompleteSource =
+  | 'catalog'
+  | 'item'
+  | 'inventory'
+  | 'own-offers'
+  | 'market-offers'
+  | 'acceptable-offers'
+  | 'offers-for-me'
+  | 'unrated-trades';
 
 /**
  * How an option is written in a text command (Telegram): `positional` options are read in order

@@ -8,7 +8,7 @@ export default defineCommand({
   name: 'market',
   audience: 'everyone',
   options: {
-    item: textOption('item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM' }),
+    item: textOption('item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM', autocomplete: 'item' }),
     page: integerOption('page', { required: false, min: 1, max: 1000 }),
   },
   run(ctx, args) {

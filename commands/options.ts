@@ -75,13 +75,14 @@ export function integerOption<R extends boolean = true>(
 
 export function textOption<R extends boolean = true>(
   name: string,
-  options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string },
+  options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string; autocomplete?: AutocompleteSource },
 ): CommandOption<string, NoInfer<R>> {
   const spec: OptionSpec = {
     ...specOf(name, 'text', options, { form: 'keyword', placeholder: options.placeholder ?? 'TEXT' }),
     maxLength: options.maxLength,
   };
   if (options.trailing) spec.trailing = true;
+  if (options.autocomplete) spec.autocomplete = options.autocomplete;
   return build<string, R>(spec, (value, ctx) => {
     const text = String(value).trim();
     return text.length > options.maxLength ? refuse(ctx, { problem: 'too_long', max: options.maxLength }) : text;

@@ -8,7 +8,7 @@ export default defineCommand({
   name: 'rate',
   audience: 'everyone',
   options: {
-    trade: numberReferenceOption('trade', { kind: 'trade' }),
+    trade: numberReferenceOption('trade', { kind: 'trade', autocomplete: 'unrated-trades' }),
     stars: integerOption('stars', { min: 1, max: 5, form: 'positional', placeholder: '1-5' }),
     comment: textOption('comment', { required: false, form: 'rest', maxLength: MAX_COMMENT_LENGTH }),
   },

@@ -53,8 +53,12 @@ describe('slash commands generated from the catalog', () => {
     expect(post.find((option) => option.name === 'to')).toMatchObject({ type: 6, required: false });
     expect(post.find((option) => option.name === 'note')).toMatchObject({ type: 3, max_length: 200 });
     expect(optionsOf(byName('cancel'))[0]).toMatchObject({ name: 'offer', type: 4, min_value: 1, autocomplete: true });
-    expect(optionsOf(byName('rate'))[0]).toMatchObject({ name: 'trade', type: 4, min_value: 1 });
-    expect(optionsOf(byName('rate'))[0]?.autocomplete).toBeUndefined();
+    expect(optionsOf(byName('rate'))[0]).toMatchObject({ name: 'trade', type: 4, min_value: 1, autocomplete: true });
+    expect(optionsOf(byName('rate')).find((option) => option.name === 'stars')?.autocomplete).toBeUndefined();
+    // Every offer number a member types is completed: to accept, decline, cancel, view or remove.
+    for (const name of ['accept', 'decline', 'cancel', 'offer']) expect(optionsOf(byName(name))[0], name).toMatchObject({ name: 'offer', type: 4, autocomplete: true });
+    // A catalog item name, typed alone, is completed too.
+    expect(optionsOf(byName('market')).find((option) => option.name === 'item')).toMatchObject({ type: 3, required: false, max_length: 60, autocomplete: true });
     const trades = optionsOf(byName('trades'))[0];
     expect(trades).toMatchObject({ name: 'filter', type: 3, required: false });
     expect(trades?.['choices']).toEqual(expect.arrayContaining([{ name: 'active', value: 'active' }, { name: 'inactive', value: 'inactive' }]));
@@ -71,6 +75,11 @@ describe('slash commands generated from the catalog', () => {
       { name: 'member', description: 'Who receives them', type: 6, required: true },
       { name: 'items', description: 'What to give, like "5 apple"', type: 3, required: true, max_length: 500, autocomplete: true },
     ]);
+    const itemEdit = optionsOf(admin).find((sub) => sub.name === 'item-edit');
+    expect(itemEdit?.options?.find((option) => option.name === 'item')).toMatchObject({ type: 3, required: true, autocomplete: true });
+    expect(itemEdit?.options?.find((option) => option.name === 'name')?.autocomplete).toBeUndefined();
+    const removeOffer = optionsOf(admin).find((sub) => sub.name === 'remove-offer');
+    expect(removeOffer?.options?.[0]).toMatchObject({ name: 'offer', type: 4, autocomplete: true });
     for (const command of generated.filter((c) => c.name !== 'admin')) expect(command.default_member_permissions).toBeUndefined();
   });
 });
