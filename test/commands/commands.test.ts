@@ -90,6 +90,34 @@ describe('commands from text', () => {
     expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, grant, revoke, remove-offer, ban, unban.');
   });
 
+  it('directs an offer at the author replied to when `to` stands alone, and only then', async () => {
+    const carol = { kind: 'user' as const, platformUserId: 'carol-1', displayName: 'Carol', username: null };
+    const directed = await run('alice', '/post give 1 apple want 1 orange to note for you', { replyTo: carol });
+    expect(directed.reply.fields).toEqual(expect.arrayContaining([{ name: 'Only for', value: 'Carol' }, { name: 'Note', value: 'for you' }]));
+    // An explicit name wins over the reply.
+    const named = await run('alice', '/post give 1 apple want 1 orange to @bob', { replyTo: carol });
+    expect(named.reply.fields).toContainEqual({ name: 'Only for', value: 'bob' });
+    // Replying without `to` posts for everyone.
+    const open = await run('alice', '/post give 1 apple want 1 orange', { replyTo: carol });
+    expect(open.reply.fields?.map((field) => field.name)).not.toContain('Only for');
+    // `to` alone with no reply names nobody: refused, nothing posted.
+    const before = t.core.listMyOffers(t.member('alice').id).length;
+    const refused = await run('alice', '/post give 1 apple want 1 orange to');
+    expect(refused.reply).toMatchObject({ text: messagesFor('en').argument('to', { problem: 'not_a_member' }), tone: 'error' });
+    expect(t.core.listMyOffers(t.member('alice').id)).toHaveLength(before);
+  });
+
+  it('puts a text mention’s words back where the option is not a member', async () => {
+    const dave = { kind: 'user' as const, platformUserId: 'dave-1', displayName: 'Dave Jones', shown: 'my neighbour' };
+    const bob = { kind: 'user' as const, platformUserId: 'bob', displayName: 'bob' };
+    const posted = await run('alice', '/post give 1 apple want 1 orange to @@1 note for @@0 and @@1, not @@7', { mentions: [dave, bob] });
+    expect(posted.reply.fields).toEqual(expect.arrayContaining([{ name: 'Only for', value: 'bob' }, { name: 'Note', value: 'for my neighbour and bob, not @@7' }]));
+    // Without the words it showed, the mention reads as the member's name.
+    const { shown: _shown, ...unnamed } = dave;
+    const again = await run('alice', '/post give 1 apple want 1 orange note ask @@0', { mentions: [unnamed] });
+    expect(again.reply.fields).toContainEqual({ name: 'Note', value: 'ask Dave Jones' });
+  });
+
   it('answers private matters privately', async () => {
     await run('alice', '/post give 4 apple want 1 orange');
     const { reply } = await run('alice', '/inventory');
