@@ -9,9 +9,10 @@
  * holder did. The token is unique per row: a new claim comes after the old lease ran out, so its
  * deadline is later (only a wall clock set back by more than a lease could repeat one).
  *
- * What this gives: a row is sent by one holder at a time. It can be sent twice only if its
- * holder sent it and did not record it within the lease: the process died in between, or the
- * send took longer than the lease (the platform clients' timeouts are set well below it).
+ * What this gives: a row is sent by one holder at a time, as long as a send ends within the
+ * lease (the platform clients' timeouts are set well below it). It is sent again only after its
+ * holder failed to record a send the platform had taken: the process died in between, or the
+ * request failed after the platform had it and was recorded as a retry.
  *
  * A member the platform refuses to let the bot write to is marked unreachable; their rows stay
  * pending, held back until they are reachable again, and one market notice (an outbox row of its

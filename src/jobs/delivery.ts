@@ -3,9 +3,11 @@
  * recipient's platform.
  *
  * - Each row is claimed (leased) right before it is sent and its outcome is recorded under that
- *   claim, so two processes never send the same row at once (see `core/notifications.ts`). A row
- *   is sent twice only when its sender died between sending and recording it, or its send outlasted
- *   the lease; each platform client's request timeout keeps a send well inside the lease.
+ *   claim (see `core/notifications.ts`), so two processes never send the same row, provided a send
+ *   ends within the lease: each platform client's request timeout keeps it well inside. A member
+ *   can get a message twice only when the platform took it but the sender could not record that:
+ *   the process died between the send and the record, or the request failed after the platform
+ *   had it (a timeout, a dropped connection), which is retried.
  * - Transient failures (rate limit, server error, network, timeout) are retried with exponential
  *   backoff, honouring a rate limit's retry-after. After a rate limit the drain leaves that
  *   platform alone, and its other waiting rows wait out the same retry-after, without counting an
