@@ -30,6 +30,10 @@ VOLUME ["/data"]
 # Healthy when the database answers and a bot process reports its platform connections up.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["node", "dist/src/cli/healthcheck.js"]
-# Migrations are applied when the bot opens the database. SIGTERM from `docker stop` is a
-# graceful shutdown.
+# Migrations are applied when the bot opens the database. `docker stop` sends SIGTERM and kills
+# 10 s later; the bot stops taking updates, finishes what is in flight and exits 0, or exits 1
+# after SHUTDOWN_TIMEOUT_SECONDS (8) saying what was left.
+# There is no src/ here: operator commands run the compiled code, as the README shows, e.g.
+#   docker exec trading-post node dist/src/cli/backup.js /data/backups/trade-2026-11-21.db
+#   docker exec trading-post node dist/src/cli/audit.js
 CMD ["node", "dist/src/main.js"]
