@@ -21,10 +21,18 @@ export function runWrite<T>(db: Database, work: () => T): Result<T> {
   }
 }
 
-/** Like {@link runWrite} for reads that may refuse: no transaction, same result shape. */
-export function runRead<T>(work: () => T): Result<T> {
+/**
+ * Runs `work` in one read (DEFERRED) transaction, so its several statements see one moment of the
+ * database even while other processes write; in WAL mode it never blocks a writer.
+ */
+export function readTransaction<T>(db: Database, work: () => T): T {
+  return db.sqlite.transaction(work).deferred();
+}
+
+/** Like {@link runWrite} for reads that may refuse: one read transaction, same result shape. */
+export function runRead<T>(db: Database, work: () => T): Result<T> {
   try {
-    return ok(work());
+    return ok(readTransaction(db, work));
   } catch (error) {
     if (error instanceof Refusal) return fail(error.error);
     throw error;

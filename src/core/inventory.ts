@@ -4,7 +4,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { inventories, items, offerLines, offers } from '../db/schema.js';
 import type { CatalogApi } from './catalog.js';
-import { runWrite, type CoreContext } from './context.js';
+import { readTransaction, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result, type Shortage } from './errors.js';
 import type { Movements } from './movements.js';
 import { requireMemberOf, type Readers } from './readers.js';
@@ -53,11 +53,15 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
     .prepare();
 
   return {
-    /** The member's holdings, with what sits in escrow shown apart. */
+    /**
+     * The member's holdings, with what sits in escrow shown apart. Both are read in one
+     * transaction: an offer closing in between would otherwise show its items twice or not at all.
+     */
     getInventory(memberId: number): Inventory {
-      const holdings = holdingsOf.all({ memberId }).map(({ quantity, ...item }) => ({ item, quantity }));
+      const [holdingRows, escrowRows] = readTransaction(db, () => [holdingsOf.all({ memberId }), escrowOf.all({ memberId })] as const);
+      const holdings = holdingRows.map(({ quantity, ...item }) => ({ item, quantity }));
       const escrow: Inventory['escrow'] = [];
-      for (const { offerId, quantity, ...item } of escrowOf.all({ memberId })) {
+      for (const { offerId, quantity, ...item } of escrowRows) {
         const last = escrow.at(-1);
         if (last?.offerId === offerId) last.items.push({ item, quantity });
         else escrow.push({ offerId, items: [{ item, quantity }] });

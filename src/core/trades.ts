@@ -3,7 +3,7 @@
  */
 import { and, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
-import { runRead, runWrite, type CoreContext } from './context.js';
+import { readTransaction, runRead, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Outbox } from './outbox.js';
 import { requireMemberOf, type Readers } from './readers.js';
@@ -98,7 +98,7 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
   return {
     /** One trade, for its parties only. */
     getTrade(marketId: number, tradeId: number, memberId: number): Result<TradeView> {
-      return runRead(() => {
+      return runRead(db, () => {
         const row = requireTrade(marketId, tradeId);
         if (row.ownerId !== memberId && row.takerId !== memberId) throw new Refusal({ code: 'not_trade_party', tradeId });
         return view(row);
@@ -158,16 +158,21 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
       });
     },
 
-    /** Reputation: completed trades and the stars others gave. */
+    /**
+     * Reputation: completed trades and the stars others gave. Read in one transaction, so a rating
+     * landing in between cannot make the count and the average disagree.
+     */
     getProfile(memberId: number): Profile | undefined {
-      const member = readers.member(memberId);
-      if (!member) return undefined;
-      const completed = completedCount.get({ memberId })?.n ?? 0;
-      const a = ratingsAsOwner.get({ memberId });
-      const b = ratingsAsTaker.get({ memberId });
-      const ratingCount = (a?.n ?? 0) + (b?.n ?? 0);
-      const sum = Number(a?.sum ?? 0) + Number(b?.sum ?? 0);
-      return { member, tradesCompleted: completed, averageRating: ratingCount ? sum / ratingCount : null, ratingCount };
+      return readTransaction(db, () => {
+        const member = readers.member(memberId);
+        if (!member) return undefined;
+        const completed = completedCount.get({ memberId })?.n ?? 0;
+        const a = ratingsAsOwner.get({ memberId });
+        const b = ratingsAsTaker.get({ memberId });
+        const ratingCount = (a?.n ?? 0) + (b?.n ?? 0);
+        const sum = Number(a?.sum ?? 0) + Number(b?.sum ?? 0);
+        return { member, tradesCompleted: completed, averageRating: ratingCount ? sum / ratingCount : null, ratingCount };
+      });
     },
   };
 }
