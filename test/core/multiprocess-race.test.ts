@@ -8,7 +8,7 @@
  * them together through a file barrier, and checks the outcome in the database.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ const OWNERS = 3;
 const TAKERS = 5;
 /** Per process: start-up, barrier and 60 accepts. Generous for a loaded two-core machine. */
 const WORKER_TIMEOUT_MS = 25_000;
+/**
+ * The whole test: preparing the file, then the workers, each killed by {@link WORKER_TIMEOUT_MS}
+ * after its spawn, so a stuck run fails with the workers' output instead of the runner's timeout.
+ */
+const TEST_TIMEOUT_MS = WORKER_TIMEOUT_MS + 35_000;
 
 interface Spec {
   give: Array<[Name, number]>;
@@ -153,7 +158,10 @@ describe('accepting the same offers from several OS processes at once', () => {
     let finished: WorkerRun[];
     try {
       await waitUntilReady(workers, (k) => existsSync(`${barrier}.ready.${k}`));
-      writeFileSync(goFile, String(Date.now() + 50));
+      // Written aside and renamed into place: a worker polling for the go file must never see it
+      // empty (it would read start time 0 and leave the barrier early).
+      writeFileSync(`${goFile}.tmp`, String(Date.now() + 50));
+      renameSync(`${goFile}.tmp`, goFile);
       finished = await Promise.all(workers.map((worker) => worker.done));
     } finally {
       for (const worker of workers) worker.kill();
@@ -233,5 +241,5 @@ describe('accepting the same offers from several OS processes at once', () => {
       `race: wins per taker ${summaries.map((s) => `${s.takerId}:${s.won.length}`).join(' ')}; ` +
         `all ${TAKERS} processes were accepting together for ${overlap} ms`,
     );
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -92,7 +92,8 @@ function main() {
     sleep(1);
   }
   const startAt = Number(readFileSync(goPath, 'utf8'));
-  if (!Number.isFinite(startAt)) die(`go file ${goPath} does not hold a start time`);
+  // An empty file reads as 0: refuse it loudly rather than leave the barrier early.
+  if (!Number.isFinite(startAt) || startAt <= 0) die(`go file ${goPath} does not hold a start time`);
   if (startAt - Date.now() > 3) sleep(startAt - Date.now() - 3);
   while (Date.now() < startAt) {
     // spin the last few milliseconds so every process leaves the barrier together
