@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Sqlite from 'better-sqlite3';
-import { openDatabase } from '../../src/db/connection.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../../src/db/connection.js';
 import { applyMigrations, MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 
@@ -26,7 +26,7 @@ describe('openDatabase', () => {
     expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(DEFAULT_BUSY_TIMEOUT_MS);
     const tables = db.sqlite.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['inventories', 'items', 'ledger', 'markets', 'members', 'offer_lines', 'offers', 'outbox', 'trades']));
     db.close();
