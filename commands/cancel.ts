@@ -12,8 +12,10 @@ export default defineCommand({
     const cancelled = ctx.core.cancelOffer({ marketId: ctx.market.id, offerId: args.offer, memberId: ctx.member.id });
     if (!cancelled.ok) return coreRefusal(ctx, cancelled.error);
     const { offer, returned } = cancelled.value;
+    // Past its expiry the core closes the offer as expired, not cancelled: say so.
+    const text = offer.status === 'expired' ? ctx.t.cancelledExpired(offer.id, returned) : ctx.t.cancelled(offer.id, returned);
     return {
-      reply: personalReply(ctx.t.cancelled(offer.id, returned)),
+      reply: personalReply(text),
       card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
     };
   },

@@ -62,6 +62,18 @@ const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
   }
 };
 
+/** Why someone other than the member a directed offer was made to cannot decline it. */
+const notTheTarget = (offerId: number, offer: 'public' | 'own' | 'directed_elsewhere'): string => {
+  switch (offer) {
+    case 'own':
+      return `#${offerId} is your own offer; to withdraw it, use /cancel ${offerId}.`;
+    case 'public':
+      return `Offer #${offerId} is open to everyone, so there is nothing to decline: if you do not want it, just leave it.`;
+    case 'directed_elsewhere':
+      return `Offer #${offerId} was made to another member, so only they can decline it. See the open offers with /market.`;
+  }
+};
+
 export const en = {
   locale: 'en',
 
@@ -77,7 +89,7 @@ export const en = {
           ? 'Name at least one item, like "5 apple".'
           : `Say what you ${error.side}, like "${error.side} 5 apple".`;
       case 'invalid_quantity':
-        return `${error.quantity} ${error.name} is not possible: quantities are whole numbers from 1 to 1,000,000.`;
+        return `${error.quantity} ${error.name} is not possible: write a whole number from 1 to 1,000,000.`;
       case 'unknown_item':
         return error.suggestions.length > 0
           ? `There is no item called "${error.name}" here. Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
@@ -85,39 +97,47 @@ export const en = {
       case 'item_on_both_sides':
         return `${error.item.name} is on both sides of the offer; give it or want it, not both.`;
       case 'too_many_items':
-        return `An offer can list at most ${error.max} different items per side.`;
+        return `At most ${error.max} different items fit in one list; split the rest into another offer.`;
       case 'invalid_hours':
-        return `An offer can stay open from ${error.min} to ${error.max} hours; ${error.hours} is outside that.`;
+        return `Choose hours from ${error.min} to ${error.max}; ${error.hours} is outside that.`;
       case 'text_too_long':
-        return `The ${error.field} can be at most ${error.max} characters.`;
+        return `Shorten the ${error.field} to at most ${error.max} characters.`;
       case 'offer_not_found':
         return `There is no offer #${error.offerId} in this market. See the open offers with /market.`;
       case 'offer_not_active':
-        return `Offer #${error.offerId} is no longer available (it is ${error.status}).`;
+        return `Offer #${error.offerId} is no longer available (it is ${error.status}). See the open offers with /market.`;
       case 'offer_expired':
-        return `Offer #${error.offerId} has expired.`;
+        return `Offer #${error.offerId} has expired; its owner gets the items back. See the open offers with /market.`;
       case 'own_offer':
         return `#${error.offerId} is your own offer; to take it back, use /cancel ${error.offerId}.`;
       case 'not_offer_owner':
-        return `Only the member who posted #${error.offerId} can cancel it.`;
+        return `Only the member who posted #${error.offerId} can cancel it; see your own offers with /myoffers.`;
+      case 'not_the_target':
+        return notTheTarget(error.offerId, error.offer);
+      case 'reason_required':
+        return `Say why you remove offer #${error.offerId}: its owner is told the reason, like "/admin remove-offer ${error.offerId} duplicate listing".`;
+      case 'invalid_page':
+        return `Pages are whole numbers from 1, like "/market page 2".`;
+      case 'item_name_keyword':
+        return `"${error.name}" cannot be an item name: "${error.word}" is a command word, so /post would read it as one. Join the words with dashes instead, like "${error.name.split(/\s+/).join('-')}".`;
       case 'not_open_to_you':
-        return `Offer #${error.offerId} is meant for another member.`;
+        return `Offer #${error.offerId} is meant for another member. See the open offers with /market.`;
       case 'target_is_self':
         return 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.';
       case 'banned':
         return `You are banned from trading in this market${error.reason ? ` (${error.reason})` : ''}. Ask an admin if you think this is a mistake.`;
       case 'member_banned':
-        return `${error.memberName} is banned from trading in this market.`;
+        return `${error.memberName} is banned from trading in this market; offer it to someone else, or leave out "to" to offer it to everyone.`;
       case 'trade_not_found':
         return `There is no trade #${error.tradeId} in this market. See yours with /trades.`;
       case 'not_trade_party':
-        return `You were not part of trade #${error.tradeId}.`;
+        return `You were not part of trade #${error.tradeId}. See your own trades with /trades.`;
       case 'trade_not_completed':
         return `Trade #${error.tradeId} is not completed yet (it is ${error.status}); rate it once it is.`;
       case 'already_rated':
-        return `You have already rated trade #${error.tradeId}.`;
+        return `You have already rated trade #${error.tradeId}; each side rates once. See your other trades with /trades.`;
       case 'stars_out_of_range':
-        return `Ratings are whole stars from 1 to 5; ${error.stars} is not one of them.`;
+        return `Give a whole number of stars from 1 to 5; ${error.stars} is not one of them.`;
       case 'invalid_item_name':
         return `"${error.name}" cannot be an item name: start with a letter or an emoji, then use letters, digits, spaces, dashes or apostrophes.`;
       case 'item_exists':
@@ -125,9 +145,9 @@ export const en = {
       case 'item_not_found':
         return error.suggestions.length > 0
           ? `There is no item "${error.name}". Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
-          : `There is no item "${error.name}" in the catalog.`;
+          : `There is no item "${error.name}" in the catalog. See the catalog with /help.`;
       case 'not_banned':
-        return `${error.memberName} is not banned.`;
+        return `${error.memberName} is not banned, so there is nothing to lift.`;
     }
   },
 
@@ -327,6 +347,9 @@ export const en = {
   accepted: (offerId: number, received: Amounts, gave: Amounts, ownerName: string) =>
     `Done! You traded with ${ownerName} (#${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
   cancelled: (offerId: number, returned: Amounts) => `Offer #${offerId} is cancelled; ${itemList(returned)} went back to your inventory.`,
+  /** A cancel that found the offer past its expiry: it is closed as expired instead. */
+  cancelledExpired: (offerId: number, returned: Amounts) =>
+    `Offer #${offerId} had already expired, so there was nothing to cancel; ${itemList(returned)} went back to your inventory.`,
   declined: (offerId: number) => `You declined offer #${offerId}; its owner has their items back.`,
 
   market: {

@@ -4,7 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { items } from '../db/schema.js';
-import { invalidNameCharacter } from './item-names.js';
+import { invalidNameCharacter, keywordInName } from './item-names.js';
 import type { CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { runWrite } from './context.js';
@@ -80,6 +80,8 @@ export function createCatalog({ db, clock }: CoreContext) {
     if (!slug || invalidNameCharacter(trimmed) !== undefined || !/\p{L}/u.test(slug)) {
       throw new Refusal({ code: 'invalid_item_name', name: trimmed });
     }
+    const keyword = keywordInName(trimmed);
+    if (keyword !== undefined) throw new Refusal({ code: 'item_name_keyword', name: trimmed, word: keyword });
     return { name: trimmed, slug };
   };
   const validateDescription = (description: string | null | undefined) => {

@@ -73,26 +73,40 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
   const requireActive = (row: OfferRow) => {
     if (row.status !== 'active') throw new Refusal({ code: 'offer_not_active', offerId: row.id, status: row.status });
   };
+  /** Closes an offer as the sweep would: expired, refunded, the owner told it expired. */
+  const expire = (row: OfferRow) =>
+    closeWithRefund(row, 'expired', null, null, (returned) => ({ kind: 'offer_expired', offerId: row.id, returned }));
 
   return {
-    /** The owner withdraws an active offer (even one past its expiry) and gets the escrow back. */
+    /**
+     * The owner withdraws an active offer and gets the escrow back. An offer already past its
+     * expiry ended by time, not by the owner: the sweep just had not reached it. It is closed as
+     * expired then (same refund and message as the sweep), and the result's status says so.
+     */
     cancelOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
       return runWrite(db, () => {
         const row = requireOffer(readers, input.marketId, input.offerId);
         requireMemberOf(readers, input.marketId, input.memberId);
         if (row.ownerId !== input.memberId) throw new Refusal({ code: 'not_offer_owner', offerId: row.id });
         requireActive(row);
+        if (row.expiresAt <= clock()) return expire(row);
         return closeWithRefund(row, 'cancelled', input.memberId, null, (returned) => ({ kind: 'offer_cancelled', offerId: row.id, returned }));
       });
     },
 
-    /** The target of a directed offer turns it down; the owner gets the escrow back and is told. */
+    /**
+     * The target of a directed offer turns it down; the owner gets the escrow back and is told.
+     * An offer past its expiry is refused as expired and left to the sweep, as accepting does.
+     */
     declineOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
       return runWrite(db, () => {
         const row = requireOffer(readers, input.marketId, input.offerId);
         const member = readers.member(input.memberId);
         refuseIfBanned(member, input.marketId);
-        if (row.targetId !== member.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
+        if (row.targetId !== member.id) {
+          const offer = row.ownerId === member.id ? 'own' : row.targetId === null ? 'public' : 'directed_elsewhere';
+          throw new Refusal({ code: 'not_the_target', offerId: row.id, offer });
+        }
         requireOpen(row, clock());
         return closeWithRefund(row, 'declined', member.id, null, (returned) => ({
           kind: 'offer_declined',
@@ -103,14 +117,19 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
       });
     },
 
-    /** Admin: takes an offer off the market with a reason the owner is told. */
+    /**
+     * Admin: takes an offer off the market with a reason the owner is told (required: the owner
+     * must learn why). An offer past its expiry is refused as expired and left to the sweep: it is
+     * off the market already, and its owner is told it expired rather than that it was removed.
+     */
     removeOffer(input: { marketId: number; offerId: number; adminId: number; reason: string }): Result<ClosedOffer> {
       return runWrite(db, () => {
         const reason = input.reason.trim();
         if (reason.length > MAX_REASON_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'reason', max: MAX_REASON_LENGTH });
         const row = requireOffer(readers, input.marketId, input.offerId);
         requireMemberOf(readers, input.marketId, input.adminId);
-        requireActive(row);
+        requireOpen(row, clock());
+        if (!reason) throw new Refusal({ code: 'reason_required', offerId: row.id });
         return closeWithRefund(row, 'removed', input.adminId, reason, (returned) => ({
           kind: 'offer_removed',
           offerId: row.id,
@@ -128,9 +147,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     expireDueOffers(limit = DEFAULT_EXPIRY_BATCH): { expired: ClosedOffer[]; more: boolean } {
       return db.writeTransaction(() => {
         const due = dueOffers.all({ now: clock(), limit });
-        const expired = due.map((row) =>
-          closeWithRefund(row, 'expired', null, null, (returned) => ({ kind: 'offer_expired', offerId: row.id, returned })),
-        );
+        const expired = due.map(expire);
         return { expired, more: due.length === limit };
       });
     },

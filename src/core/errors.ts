@@ -30,6 +30,13 @@ export type TradeError =
   | { code: 'own_offer'; offerId: number }
   | { code: 'not_offer_owner'; offerId: number }
   | { code: 'not_open_to_you'; offerId: number }
+  /**
+   * Declining is for the member a directed offer was made to. `offer` says what the offer is to
+   * the one who tried: open to everyone, their own, or made to someone else.
+   */
+  | { code: 'not_the_target'; offerId: number; offer: 'public' | 'own' | 'directed_elsewhere' }
+  | { code: 'reason_required'; offerId: number }
+  | { code: 'invalid_page'; page: number }
   | { code: 'target_is_self' }
   | { code: 'banned'; reason: string | null }
   | { code: 'member_banned'; memberName: string }
@@ -39,6 +46,8 @@ export type TradeError =
   | { code: 'already_rated'; tradeId: number }
   | { code: 'stars_out_of_range'; stars: number }
   | { code: 'invalid_item_name'; name: string }
+  /** The name holds a word the text commands read as a keyword (`to` in "Ticket to Ride"). */
+  | { code: 'item_name_keyword'; name: string; word: string }
   | { code: 'item_exists'; slug: string }
   | { code: 'item_not_found'; name: string; suggestions: string[] }
   | { code: 'not_banned'; memberName: string };

@@ -1,6 +1,7 @@
 /**
  * What an item name may be made of. The catalog refuses any other name and the ITEMS parser
  * refuses any other text, from this one rule, so every name in a catalog can be typed back.
+ * The catalog also refuses the words that text commands read as keywords (below).
  */
 
 /** First character of a name: a letter of any script, or an emoji. */
@@ -12,4 +13,19 @@ const NAME_CHAR =
 /** The first character that cannot be in an item name, or undefined when `name` is fine. */
 export function invalidNameCharacter(name: string): string | undefined {
   return NAME_START.test(name) ? [...name].find((c) => !NAME_CHAR.test(c)) : [...name][0];
+}
+
+/**
+ * Words that start a keyword option in a text command (Telegram): `give`, `want`, `hours`, `to`,
+ * `note` of /post, `page` of /market, `name`, `emoji`, `description` of /admin item-add and
+ * item-edit. A name with one of them as a whole word cannot be typed back: in
+ * `/post give 1 apple want 1 Ticket to Ride` the `to` starts a member option. The commands'
+ * keyword options are checked against this list by a test, since the core may not import them.
+ */
+export const COMMAND_KEYWORDS = ['give', 'want', 'hours', 'to', 'note', 'page', 'name', 'emoji', 'description'] as const;
+
+/** The first word of `name` that a text command would read as a keyword, lower-cased; undefined if none. */
+export function keywordInName(name: string): string | undefined {
+  const words = name.toLowerCase().split(/\s+/);
+  return words.find((word) => (COMMAND_KEYWORDS as readonly string[]).includes(word));
 }

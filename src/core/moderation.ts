@@ -8,7 +8,7 @@ import type { CloseOfferApi, ClosedOffer } from './close-offer.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { MAX_REASON_LENGTH } from './close-offer.js';
-import type { Readers } from './readers.js';
+import { requireMemberOf, type Readers } from './readers.js';
 
 const p = sql.placeholder;
 
@@ -35,6 +35,9 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
         if (reason && reason.length > MAX_REASON_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'reason', max: MAX_REASON_LENGTH });
         const member = readers.member(input.memberId);
         if (!member || member.marketId !== input.marketId) throw new Error('banned member is not in this market');
+        // Authority over a market is checked by the command layer; an admin of another market
+        // acting here is a caller's bug, as for grants.
+        requireMemberOf(readers, input.marketId, input.adminId);
         setBan.run({ id: member.id, now: clock(), reason });
         const removed = openOffersOf
           .all({ ownerId: member.id })

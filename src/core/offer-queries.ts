@@ -71,9 +71,11 @@ export function createOfferQueries(ctx: CoreContext, deps: { catalog: CatalogApi
     /**
      * A page (from 1) of the market's open offers, newest first, optionally only those that give
      * or want one item. Never shows an offer past its expiry, even before the sweep closed it.
+     * Refuses a page that is not a whole number from 1 (SQLite would throw on NaN or Infinity).
      */
     listMarketOffers(marketId: number, options: { item?: string | undefined; page?: number | undefined } = {}): Result<Page<OfferView>> {
-      const page = Math.max(1, Math.floor(options.page ?? 1));
+      const page = options.page ?? 1;
+      if (!Number.isSafeInteger(page) || page < 1) return fail({ code: 'invalid_page', page });
       const window = { marketId, now: clock(), limit: MARKET_PAGE_SIZE + 1, offset: (page - 1) * MARKET_PAGE_SIZE };
       let rows;
       if (options.item) {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeText, findCommand, type CommandContext, type CommandResult } from '../../commands/index.js';
 import { messagesFor } from '../../commands/messages/index.js';
-import { createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
+import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 
 let t: TestMarket;
 let admins: Set<string>;
@@ -128,6 +128,54 @@ describe('commands from text', () => {
     ]);
     expect((await run('alice', '/profile')).reply.visibility).toBe('private');
     expect((await run('alice', '/trades')).reply).toMatchObject({ visibility: 'private', text: 'You have no trades here yet.' });
+  });
+});
+
+describe('refusals say what to do', () => {
+  const text = async (name: string, line: string) => (await run(name, line)).reply.text;
+
+  it('tells who may decline: the member the offer was made to', async () => {
+    await run('alice', '/post give 1 apple want 1 orange');
+    await run('alice', '/post give 1 apple want 1 orange to @bob');
+    expect(await text('bob', '/decline 1')).toBe('Offer #1 is open to everyone, so there is nothing to decline: if you do not want it, just leave it.');
+    expect(await text('alice', '/decline 1')).toBe('#1 is your own offer; to withdraw it, use /cancel 1.');
+    expect(await text('carol', '/decline 2')).toBe('Offer #2 was made to another member, so only they can decline it. See the open offers with /market.');
+    expect(await text('bob', '/decline 2')).toBe('You declined offer #2; its owner has their items back.');
+  });
+
+  it('points to the next step when an offer or trade is gone, or already rated', async () => {
+    await run('alice', '/post give 1 apple want 1 orange');
+    await run('bob', '/accept 1');
+    expect(await text('carol', '/accept 1')).toBe('Offer #1 is no longer available (it is completed). See the open offers with /market.');
+    await run('bob', '/rate 1 5');
+    expect(await text('bob', '/rate 1 4')).toBe('You have already rated trade #1; each side rates once. See your other trades with /trades.');
+    await run('alice', '/post give 1 apple want 1 orange hours 1');
+    t.clock.advance(HOUR);
+    expect(await text('bob', '/accept 2')).toBe('Offer #2 has expired; its owner gets the items back. See the open offers with /market.');
+  });
+
+  it('tells the owner who cancels an offer past its expiry that it had expired and the items are back', async () => {
+    await run('alice', '/post give 4 apple want 1 orange hours 1');
+    t.clock.advance(HOUR);
+    expect(await text('alice', '/cancel 1')).toBe('Offer #1 had already expired, so there was nothing to cancel; 4 apple went back to your inventory.');
+    expect(t.core.getOffer(t.market.id, 1)?.status).toBe('expired');
+  });
+
+  it('asks an admin for the reason of a removal, which the owner is told', async () => {
+    await run('alice', '/post give 1 apple want 1 orange');
+    expect(await text('admin', '/admin remove-offer 1')).toBe(
+      'Say why you remove offer #1: its owner is told the reason, like "/admin remove-offer 1 duplicate listing".',
+    );
+    expect(await text('admin', '/admin remove-offer 1 duplicate listing')).toBe('Offer #1 is removed and alice has their items back.');
+  });
+
+  it('refuses an item name /post could not read back, and the dashed name it suggests works', async () => {
+    expect(await text('admin', '/admin item-add Ticket to Ride')).toBe(
+      '"Ticket to Ride" cannot be an item name: "to" is a command word, so /post would read it as one. Join the words with dashes instead, like "Ticket-to-Ride".',
+    );
+    await run('admin', '/admin item-add Ticket-to-Ride');
+    const posted = await run('alice', '/post give 1 apple want 1 Ticket-to-Ride');
+    expect(posted.reply.fields).toContainEqual({ name: 'Wants', value: '1 Ticket-to-Ride' });
   });
 });
 

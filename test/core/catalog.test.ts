@@ -1,6 +1,9 @@
 // The item catalog, grants and revokes, and the inventory view.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
+import { commands } from '../../commands/index.js';
+import { isGroup } from '../../commands/definition.js';
+import { COMMAND_KEYWORDS } from '../../src/core/item-names.js';
 
 let t: TestMarket;
 beforeEach(() => {
@@ -26,6 +29,28 @@ describe('catalog', () => {
     }
     expect(t.core.addItem(t.market.id, { name: 'a'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'text_too_long', field: 'name' } });
     expect(t.core.listItems(t.market.id)).toEqual([]);
+  });
+
+  it('refuses a name with a word the text commands read as a keyword, naming the word', () => {
+    expect(t.core.addItem(t.market.id, { name: 'Ticket to Ride' })).toEqual({ ok: false, error: { code: 'item_name_keyword', name: 'Ticket to Ride', word: 'to' } });
+    expect(t.core.addItem(t.market.id, { name: 'Page  Turner' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'page' } });
+    expect(t.core.addItem(t.market.id, { name: 'WANT list' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'want' } });
+    expect(t.core.listItems(t.market.id)).toEqual([]);
+    // The word inside a longer word, or joined by dashes, is no keyword.
+    for (const name of ['Ticket-to-Ride', 'Tomato', 'Wanted Poster', 'Notebook']) unwrap(t.core.addItem(t.market.id, { name }));
+    expect(t.core.editItem(t.market.id, 'tomato', { name: 'Tomato to go' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'to' } });
+    expect(t.core.findItem(t.market.id, 'tomato')?.name).toBe('Tomato');
+  });
+
+  it('knows every keyword of the text commands (the core cannot import them)', () => {
+    const keywords = new Set<string>();
+    for (const command of commands) {
+      for (const definition of isGroup(command) ? command.subcommands : [command]) {
+        for (const option of Object.values(definition.options)) if (option.spec.form === 'keyword') keywords.add(option.spec.name);
+      }
+    }
+    expect(keywords.size).toBeGreaterThan(0);
+    expect([...keywords].filter((word) => !(COMMAND_KEYWORDS as readonly string[]).includes(word))).toEqual([]);
   });
 
   it('edits an item in place: holdings follow the renamed item', () => {

@@ -439,7 +439,10 @@ function step(h: Harness, action: Action): void {
       const closed = expectOutcome(result, reasons, what);
       if (closed && offer) {
         expectReturned(offer, closed.returned);
-        refund(offer, 'cancelled');
+        // Past its expiry the offer had ended by time: it closes as expired, not cancelled.
+        const ending = offer.expiresAt <= now ? 'expired' : 'cancelled';
+        expect(closed.offer.status, `${what}: status of the cancelled offer`).toBe(ending);
+        refund(offer, ending);
       }
       break;
     }
@@ -450,7 +453,7 @@ function step(h: Harness, action: Action): void {
       if (model.banned[action.member]) reasons.push('banned');
       if (!offer) reasons.push('offer_not_found');
       else {
-        if (offer.target !== action.member) reasons.push('not_open_to_you');
+        if (offer.target !== action.member) reasons.push('not_the_target');
         if (offer.status !== 'active') reasons.push('offer_not_active');
         else if (offer.expiresAt <= now) reasons.push('offer_expired');
       }
@@ -468,6 +471,7 @@ function step(h: Harness, action: Action): void {
       const reasons: TradeErrorCode[] = [];
       if (!offer) reasons.push('offer_not_found');
       else if (offer.status !== 'active') reasons.push('offer_not_active');
+      else if (offer.expiresAt <= now) reasons.push('offer_expired');
       const result = core.removeOffer({ marketId: market.id, offerId: offer?.id ?? MISSING_OFFER, adminId: h.adminId, reason: 'spam' });
       const closed = expectOutcome(result, reasons, what);
       if (closed && offer) {

@@ -174,12 +174,15 @@ describe('closing without a swap', () => {
 
   it('decline: only the target of a directed offer; the owner is told who declined', () => {
     const offer = unwrap(post(alice, [['apple', 2]], [['orange', 1]], { targetId: bob.id }));
-    expect(t.core.declineOffer({ marketId: t.market.id, offerId: offer.id, memberId: carol.id })).toEqual({
-      ok: false,
-      error: { code: 'not_open_to_you', offerId: offer.id },
-    });
+    const decline = (offerId: number, member: MemberRef) => t.core.declineOffer({ marketId: t.market.id, offerId, memberId: member.id });
+    expect(decline(offer.id, carol)).toEqual({ ok: false, error: { code: 'not_the_target', offerId: offer.id, offer: 'directed_elsewhere' } });
+    expect(decline(offer.id, alice)).toEqual({ ok: false, error: { code: 'not_the_target', offerId: offer.id, offer: 'own' } });
+    const open = unwrap(post(alice, [['apple', 1]], [['orange', 1]]));
+    expect(decline(open.id, bob)).toEqual({ ok: false, error: { code: 'not_the_target', offerId: open.id, offer: 'public' } });
+    expect(decline(open.id, alice)).toEqual({ ok: false, error: { code: 'not_the_target', offerId: open.id, offer: 'own' } });
+    expect(t.core.getOffer(t.market.id, offer.id)?.status).toBe('active');
     unwrap(t.core.declineOffer({ marketId: t.market.id, offerId: offer.id, memberId: bob.id }));
-    expect(holdings(alice)).toEqual({ apple: 10, pear: 2 });
+    expect(holdings(alice)).toEqual({ apple: 9, pear: 2 }); // the public offer still holds one
     expect(outboxFor(alice)).toEqual([expect.objectContaining({ kind: 'offer_declined', targetName: 'bob' })]);
   });
 
@@ -189,6 +192,27 @@ describe('closing without a swap', () => {
     expect(closed).toMatchObject({ status: 'removed', closeReason: 'duplicate listing' });
     expect(outboxFor(alice)).toEqual([expect.objectContaining({ kind: 'offer_removed', reason: 'duplicate listing' })]);
     expect(holdings(alice)).toEqual({ apple: 10, pear: 2 });
+  });
+
+  it('remove: refuses an empty reason, since the owner must be told why', () => {
+    const offer = unwrap(post(alice, [['apple', 2]], [['orange', 1]]));
+    for (const reason of ['', '   ']) {
+      expect(t.core.removeOffer({ marketId: t.market.id, offerId: offer.id, adminId: admin.id, reason })).toEqual({
+        ok: false,
+        error: { code: 'reason_required', offerId: offer.id },
+      });
+    }
+    expect(t.core.getOffer(t.market.id, offer.id)?.status).toBe('active');
+    expect(outboxFor(alice)).toEqual([]);
+  });
+
+  it('ban: refuses an admin of another market (a caller’s bug) and changes nothing', () => {
+    const offer = unwrap(post(alice, [['apple', 2]], [['orange', 1]]));
+    const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-200' });
+    const outsider = t.core.ensureMember({ marketId: other.id, platformUserId: '77', displayName: 'outsider' });
+    expect(() => t.core.banMember({ marketId: t.market.id, adminId: outsider.id, memberId: alice.id, reason: 'spam' })).toThrow(/does not belong to market/);
+    expect(t.core.getMember(alice.id)?.bannedAt).toBeNull();
+    expect(t.core.getOffer(t.market.id, offer.id)?.status).toBe('active');
   });
 
   it('ban: the member’s open offers are removed and refunded', () => {
@@ -216,6 +240,32 @@ describe('expiry', () => {
     expect(holdings(alice)).toEqual({ apple: 10, pear: 1 });
     expect(outboxFor(alice)).toEqual([{ kind: 'offer_expired', offerId: short.id, returned: [expect.objectContaining({ slug: 'apple', quantity: 3 })] }]);
     expect(t.core.getOffer(t.market.id, long.id)?.status).toBe('active');
+  });
+
+  it('an offer past its expiry that the sweep has not reached: cancelling expires it, decline and remove refuse', () => {
+    const mine = unwrap(post(alice, [['apple', 3]], [['orange', 1]], { hours: 1 }));
+    const directed = unwrap(post(alice, [['pear', 1]], [['orange', 1]], { hours: 1, targetId: bob.id }));
+    t.clock.advance(HOUR);
+
+    expect(t.core.declineOffer({ marketId: t.market.id, offerId: directed.id, memberId: bob.id })).toEqual({
+      ok: false,
+      error: { code: 'offer_expired', offerId: directed.id },
+    });
+    expect(t.core.removeOffer({ marketId: t.market.id, offerId: directed.id, adminId: admin.id, reason: 'spam' })).toEqual({
+      ok: false,
+      error: { code: 'offer_expired', offerId: directed.id },
+    });
+
+    const { offer, returned } = unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: mine.id, memberId: alice.id }));
+    expect(offer.status).toBe('expired');
+    expect(returned).toEqual([{ item: expect.objectContaining({ slug: 'apple' }), quantity: 3 }]);
+    expect(t.core.getOffer(t.market.id, mine.id)?.status).toBe('expired');
+    expect(holdings(alice)).toEqual({ apple: 10, pear: 1 });
+    expect(outboxFor(alice)).toEqual([{ kind: 'offer_expired', offerId: mine.id, returned: [expect.objectContaining({ slug: 'apple', quantity: 3 })] }]);
+
+    // The sweep then finds only the directed offer, and expires it as usual.
+    expect(t.core.expireDueOffers().expired.map((e) => e.offer.id)).toEqual([directed.id]);
+    expect(holdings(alice)).toEqual({ apple: 10, pear: 2 });
   });
 
   it('catches up in bounded batches after a long stop', () => {
@@ -275,6 +325,12 @@ describe('listing', () => {
     // What the listing walks: the lines still marked open are exactly those of the live offer.
     const openLines = t.db.sqlite.prepare<[], { offerId: number }>('SELECT DISTINCT offer_id AS offerId FROM offer_lines WHERE open = 1').all();
     expect(openLines.map((row) => row.offerId)).toEqual([live]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses page %s with a value, not an exception', (page) => {
+    unwrap(post(alice, [['apple', 1]], [['orange', 1]]));
+    expect(t.core.listMarketOffers(t.market.id, { page })).toEqual({ ok: false, error: { code: 'invalid_page', page } });
+    expect(t.core.listMarketOffers(t.market.id, { item: 'apple', page })).toEqual({ ok: false, error: { code: 'invalid_page', page } });
   });
 
   it('lists a member’s own offers by status', () => {
