@@ -90,6 +90,6 @@ describe('Discord bot, deferred answers', () => {
     const press = fake.pressButton({ user: bobby, message: card, customId: 'cancel 1' });
     const answer = await fake.waitForResponse(press.interactionId, (r) => r.kind === 'followUp');
     expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'edit', 'followUp:64']);
-    expect(answer.kind === 'followUp' && description(answer.message)).toBe('Only the member who posted #1 can cancel it.');
+    expect(answer.kind === 'followUp' && description(answer.message)).toBe('Only the member who posted #1 can cancel it; see your own offers with /myoffers.');
   });
 });

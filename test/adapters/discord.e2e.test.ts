@@ -194,7 +194,7 @@ describe('Discord bot end to end', () => {
     const outcomes = [pressed(first.interactionId), pressed(second.interactionId)];
 
     const winners = outcomes.filter((o) => o.answer?.text?.startsWith('Done!'));
-    const losers = outcomes.filter((o) => o.answer?.text === 'Offer #2 is no longer available (it is completed).');
+    const losers = outcomes.filter((o) => o.answer?.text === 'Offer #2 is no longer available (it is completed). See the open offers with /market.');
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
     expect(winners[0]?.card).toMatchObject({ text: expect.stringMatching(/^Traded\nAccepted by (Carol|dave_d)$/), buttons: [] });
@@ -209,7 +209,7 @@ describe('Discord bot end to end', () => {
     const { message } = await postCard(alice, [str('give', '3 apple'), str('want', '1 orange')]);
     const refused = await press(bobby, message, 'cancel 3');
     expect(refused.card).toMatchObject({ text: 'Open', buttons: ['Accept', 'Details', 'Cancel'] });
-    expect(refused.answer).toMatchObject({ ephemeral: true, text: 'Only the member who posted #3 can cancel it.' });
+    expect(refused.answer).toMatchObject({ ephemeral: true, text: 'Only the member who posted #3 can cancel it; see your own offers with /myoffers.' });
 
     const done = await press(alice, message, 'cancel 3');
     expect(done.card).toMatchObject({ title: 'Offer #3', text: 'Cancelled by its owner', buttons: [] });
@@ -231,7 +231,7 @@ describe('Discord bot end to end', () => {
     const rated = await slash(bobby, 'rate', [int('trade', 1), int('stars', 5), str('comment', 'smooth trade')]);
     expect(rated).toMatchObject({ ephemeral: true, text: 'You gave Alice ★★★★★ for trade #1. Thank you!' });
     expect((await slash(alice, 'rate', [int('trade', 1), int('stars', 4)])).text).toBe('You gave Bobby ★★★★☆ for trade #1. Thank you!');
-    expect(await slash(bobby, 'rate', [int('trade', 1), int('stars', 1)])).toMatchObject({ ephemeral: true, text: 'You have already rated trade #1.' });
+    expect(await slash(bobby, 'rate', [int('trade', 1), int('stars', 1)])).toMatchObject({ ephemeral: true, text: 'You have already rated trade #1; each side rates once. See your other trades with /trades.' });
     expect((await slash(alice, 'profile')).fields['Rating']).toBe('5.0 / 5 from 1 rating');
     const other = await slash(alice, 'profile', [member('member', bobby)], { resolved: resolvedUsers(bobby) });
     expect(other).toMatchObject({ ephemeral: true, title: 'Bobby', fields: { Rating: '4.0 / 5 from 1 rating' } });
@@ -239,15 +239,15 @@ describe('Discord bot end to end', () => {
 
   it.each([
     ['post', [str('give', '100 apple'), str('want', '1 orange')], 'You need 100 more apple (you have 0).'],
-    ['post', [str('give', '1 apple')], 'Missing "want". Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
+    ['post', [str('give', '1 apple')], 'Missing "want". Usage: /post give: want: [hours:] [to:] [note:]'],
     ['post', [str('give', '1 banana'), str('want', '1 orange')], 'There is no item called "banana" here. See the catalog with /help or ask an admin to add it.'],
     ['post', [str('give', '1 apple'), str('want', '1 orange'), int('hours', 0)], '"hours" must be a whole number from 1 to 720.'],
     ['post', [str('give', '1 apple'), str('want', '1 orange'), member('to', erin)], 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.'],
     ['post', [str('give', '0 apple'), str('want', '1 orange')], '"0 apple": the quantity must be at least 1.'],
     ['accept', [int('offer', 99)], 'There is no offer #99 in this market. See the open offers with /market.'],
-    ['accept', [int('offer', 1)], 'Offer #1 is no longer available (it is completed).'],
-    ['cancel', [int('offer', 2)], 'Only the member who posted #2 can cancel it.'],
-    ['rate', [int('trade', 2), int('stars', 5)], 'You were not part of trade #2.'],
+    ['accept', [int('offer', 1)], 'Offer #1 is no longer available (it is completed). See the open offers with /market.'],
+    ['cancel', [int('offer', 2)], 'Only the member who posted #2 can cancel it; see your own offers with /myoffers.'],
+    ['rate', [int('trade', 2), int('stars', 5)], 'You were not part of trade #2. See your own trades with /trades.'],
     ['rate', [int('trade', 1), int('stars', 6)], '"stars" must be a whole number from 1 to 5.'],
   ] as Array<[string, CommandOptionInput[], string]>)('answers /%s %j with one sentence only the member sees', async (name, options, sentence) => {
     const answer = await slash(erin, name, options, { resolved: resolvedUsers(erin) });

@@ -137,7 +137,7 @@ describe('Telegram bot end to end', () => {
     expect(answers.map((c) => c.params.callback_query_id).sort()).toEqual([first.callback_query.id, second.callback_query.id].sort());
     const texts_ = answers.map((c) => String(c.params.text));
     expect(texts_.filter((t) => t.startsWith('Done!'))).toHaveLength(1);
-    expect(texts_.filter((t) => t === 'Offer #2 is no longer available (it is completed).')).toHaveLength(1);
+    expect(texts_.filter((t) => t === 'Offer #2 is no longer available (it is completed). See the open offers with /market.')).toHaveLength(1);
     expect(answers.find((c) => String(c.params.text).startsWith('Offer #2'))?.params.show_alert).toBe(true);
     expect(store.core.audit().ok).toBe(true);
   });
@@ -146,7 +146,7 @@ describe('Telegram bot end to end', () => {
     await say(alice, '/post give 3 apple want 1 orange');
     const card = lastCard();
     const refused = await press(bobby, card, 'cancel 3');
-    expect(refused.find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ text: 'Only the member who posted #3 can cancel it.', show_alert: true });
+    expect(refused.find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ text: 'Only the member who posted #3 can cancel it; see your own offers with /myoffers.', show_alert: true });
     const done = await press(alice, card, 'cancel 3');
     expect(done.find((c) => c.method === 'answerCallbackQuery')?.params.text).toBe('Offer #3 is cancelled; 3 🍎 apple went back to your inventory.');
     expect(fake.message(group.id, card.message_id)?.text).toContain('Cancelled by its owner');
@@ -156,7 +156,7 @@ describe('Telegram bot end to end', () => {
   it('takes both ratings once and refuses a second', async () => {
     expect(texts((await say(bobby, '/rate 1 5 smooth trade')).calls)).toEqual(['You gave Alice ★★★★★ for trade #1. Thank you!']);
     expect(texts((await say(alice, '/rate 1 4')).calls)).toEqual(['You gave Bobby ★★★★☆ for trade #1. Thank you!']);
-    expect(texts((await say(bobby, '/rate 1 1')).calls)).toEqual(['You have already rated trade #1.']);
+    expect(texts((await say(bobby, '/rate 1 1')).calls)).toEqual(['You have already rated trade #1; each side rates once. See your other trades with /trades.']);
     expect(await privateAnswer(alice, '/profile')).toContain('Rating: 5.0 / 5 from 1 rating');
   });
 
@@ -166,9 +166,9 @@ describe('Telegram bot end to end', () => {
     ['/post give 1 banana want 1 orange', 'There is no item called "banana" here. See the catalog with /help or ask an admin to add it.'],
     ['/post give 1 apple want 1 orange hours 0', '"hours" must be a whole number from 1 to 720.'],
     ['/accept 99', 'There is no offer #99 in this market. See the open offers with /market.'],
-    ['/accept 1', 'Offer #1 is no longer available (it is completed).'],
-    ['/cancel 2', 'Only the member who posted #2 can cancel it.'],
-    ['/rate 2 5', 'You were not part of trade #2.'],
+    ['/accept 1', 'Offer #1 is no longer available (it is completed). See the open offers with /market.'],
+    ['/cancel 2', 'Only the member who posted #2 can cancel it; see your own offers with /myoffers.'],
+    ['/rate 2 5', 'You were not part of trade #2. See your own trades with /trades.'],
     ['/rate 1 6', '"stars" must be a whole number from 1 to 5.'],
   ])('answers %s with one sentence', async (line, sentence) => {
     const { calls } = await say(dave, line);

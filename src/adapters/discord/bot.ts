@@ -231,6 +231,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
       core,
       t,
       platform: 'discord',
+      log,
       market,
       member,
       // Read at the moment of the action from the permissions Discord sent with this interaction

@@ -91,6 +91,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       core,
       t,
       platform: 'telegram',
+      log,
       market,
       member,
       // Asked at the moment of the action: rights change without the bot being told.
