@@ -68,7 +68,7 @@ const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCod
 /** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
 /** The longest rate-limit wait a request sits out; a longer one fails, for its caller to retry. */
-export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+export const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 export interface DiscordBotOptions {
   token: string;
@@ -162,11 +162,13 @@ export function createDiscordBot(options: DiscordBotOptions) {
     intents: [GatewayIntentBits.Guilds],
     rest: {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
-      // discord.js would otherwise wait out any rate limit, however long, inside the call: a
-      // direct message could then outlast the outbox's lease. A long limit is thrown instead
-      // (a RateLimitError) and the outbox retries after it; requests time out at 15 s.
+      // Every request must end well inside the outbox's 30 s lease, or another process could send
+      // the same direct message: discord.js would otherwise wait out any rate limit and retry a
+      // timeout or 5xx three times. A long limit is thrown (a RateLimitError) and the outbox
+      // retries after it; a first DM is two requests, so at worst 2 × (8 s + 5 s).
       rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
-      timeout: 15_000,
+      timeout: 8_000,
+      retries: 0,
     },
     allowedMentions: { parse: [] },
   });
