@@ -1,6 +1,6 @@
 /**
- * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery and
- * housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
+ * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery, offer card
+ * updates and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
  * runs in flight, so shutdown never cuts a job in half.
  */
 import cron, { type ScheduledTask } from 'node-cron';
@@ -8,6 +8,7 @@ import type { TradeCore } from '../core/trade-core.js';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_LEASE_MS, drainOutbox, type PlatformDelivery } from './delivery.js';
+import { refreshCards, type CardEditor } from './cards.js';
 import { sweepExpiredOffers } from './expiry.js';
 import { runHousekeeping } from './housekeeping.js';
 
@@ -38,7 +39,12 @@ export interface JobsOptions {
    * the lease must stay well above the platform clients' request timeouts.
    */
   delivery?: { batch: number; leaseMs: number };
+  /** Card edits of the platforms at hand: stale offer cards are brought up to date on the delivery schedule. */
+  cardEditors?: readonly CardEditor[];
 }
+
+/** The jobs; `cards` runs on the delivery schedule (both are "tell the chats what changed"). */
+type JobName = keyof JobSchedules | 'cards';
 
 export function startJobs(options: JobsOptions) {
   const { core, log } = options;
@@ -46,7 +52,7 @@ export function startJobs(options: JobsOptions) {
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
 
-  const jobs: Record<keyof JobSchedules, () => Promise<unknown>> = {
+  const jobs: Record<JobName, () => Promise<unknown>> = {
     expiry: () => sweepExpiredOffers(core, log.child({ job: 'expiry' })),
     delivery: () =>
       drainOutbox({
@@ -57,11 +63,14 @@ export function startJobs(options: JobsOptions) {
         limit: options.delivery?.batch ?? 10,
         leaseMs: options.delivery?.leaseMs ?? DEFAULT_LEASE_MS,
       }),
+    cards: async () => {
+      for (const editor of options.cardEditors ?? []) await refreshCards({ core, editor, log: log.child({ job: 'cards' }) });
+    },
     housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
   };
 
   /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */
-  const run = (name: keyof JobSchedules) => {
+  const run = (name: JobName) => {
     const running = jobs[name]()
       .catch((error: unknown) => log.error({ err: error, job: name }, 'job failed'))
       .finally(() => inFlight.delete(running));
@@ -69,12 +78,13 @@ export function startJobs(options: JobsOptions) {
     return running;
   };
 
-  const tasks: ScheduledTask[] = (Object.keys(jobs) as Array<keyof JobSchedules>).map((name) =>
-    cron.schedule(schedules[name], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
+  const tasks: ScheduledTask[] = (Object.keys(jobs) as JobName[]).map((name) =>
+    cron.schedule(schedules[name === 'cards' ? 'delivery' : name], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
   );
   // A bot that was stopped catches up at once instead of waiting for the first tick.
   void run('expiry');
   void run('delivery');
+  void run('cards');
   log.info({ schedules }, 'jobs scheduled');
 
   return {

@@ -6,7 +6,7 @@ import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram
 import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
-import { refreshCards } from '../../src/jobs/cards.js';
+import { startJobs } from '../../src/jobs/scheduler.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
 const admin: FakeUser = { id: 100, first_name: 'Ada', username: 'ada_admin' };
@@ -323,8 +323,14 @@ describe('Telegram bot end to end', () => {
     await say(alice, '/post give 1 apple want 1 orange hours 1');
     const card = lastCard();
     clock.advance(2 * HOUR);
-    store.core.expireDueOffers();
-    await refreshCards({ core: store.core, editor: telegram.cardEditor, log: pino({ level: 'silent' }) });
+    // The scheduled jobs, as `npm start` runs them: the expiry sweep, then the card job.
+    const jobs = startJobs({ db: store.db, core: store.core, log: pino({ level: 'silent' }), deliveries: [], cardEditors: [telegram.cardEditor], retentionMs: HOUR });
+    try {
+      await jobs.run('expiry');
+      await jobs.run('cards');
+    } finally {
+      await jobs.stop();
+    }
     const shown = fake.message(group.id, card.message_id);
     expect(shown?.text).toContain('Expired');
     expect(shown?.reply_markup).toBeUndefined();
