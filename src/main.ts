@@ -10,6 +10,7 @@ import { createTelegramDelivery } from './adapters/telegram/delivery.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createTradeCore } from './core/trade-core.js';
 import { openDatabase } from './db/connection.js';
+import type { CardEditor } from './jobs/cards.js';
 import type { PlatformDelivery } from './jobs/delivery.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
 import { startJobs, type Jobs } from './jobs/scheduler.js';
@@ -52,6 +53,7 @@ async function main() {
 
   const platforms: Platform[] = [];
   const deliveries: PlatformDelivery[] = [];
+  const cardEditors: CardEditor[] = [];
   let jobs: Jobs | undefined;
   let heartbeat: { stop: () => void } | undefined;
 
@@ -105,6 +107,7 @@ async function main() {
     if (stopping) return;
     platform.started = true;
     deliveries.push(createTelegramDelivery({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botUsername: telegram.bot.botInfo.username }));
+    cardEditors.push(telegram.cardEditor);
   }
   if (config.discord) {
     const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
@@ -114,6 +117,7 @@ async function main() {
     if (stopping) return;
     platform.started = true;
     deliveries.push(createDiscordDelivery(discord));
+    cardEditors.push(discord.cardEditor);
   }
 
   jobs = config.jobs.enabled
@@ -122,6 +126,7 @@ async function main() {
         core,
         log: log.child({ component: 'jobs' }),
         deliveries,
+        cardEditors,
         retentionMs: config.jobs.retentionMs,
         schedules: { expiry: config.jobs.expiry, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping },
       })
