@@ -6,7 +6,8 @@
  *   BEGIN IMMEDIATE
  *   offer row; taker member; offer lines joined to items; owner member (the core reads it in
  *   `offerView`, and the taker's notification needs the owner's name); taker holding per wanted item;
- *   guarded UPDATE offers -> completed;
+ *   guarded UPDATE offers -> completed (the offer_cards trigger fires here, as in the core);
+ *   UPDATE offer_lines -> not open;
  *   per wanted item: guarded debit of the taker, upsert credit of the owner, ledger row (swap);
  *   per given item: guarded decrement of offer_lines.held, upsert credit of the taker, ledger row (release);
  *   trade insert (RETURNING id); two outbox inserts with JSON payloads
@@ -59,6 +60,7 @@ export function createRawAccept(sqlite: BetterSqlite3.Database, clock: () => num
   const completeOffer = sqlite.prepare<[number, number, number]>(
     `UPDATE offers SET status = 'completed', closed_at = ?, accepted_by_id = ? WHERE id = ? AND status = 'active'`,
   );
+  const closeLines = sqlite.prepare<[number]>(`UPDATE offer_lines SET open = 0 WHERE offer_id = ?`);
   const debit = sqlite.prepare<[number, number, number, number]>(
     `UPDATE inventories SET quantity = quantity - ? WHERE member_id = ? AND item_id = ? AND quantity >= ?`,
   );
@@ -108,6 +110,7 @@ export function createRawAccept(sqlite: BetterSqlite3.Database, clock: () => num
     }
 
     if (completeOffer.run(now, taker.id, row.id).changes !== 1) throw new Error('offer changed');
+    closeLines.run(row.id);
     for (const line of want) {
       if (debit.run(line.quantity, taker.id, line.id, line.quantity).changes !== 1) throw new Error('swap guard failed');
       credit.run(row.owner_id, line.id, line.quantity);
