@@ -450,8 +450,10 @@ export const en = {
       `You cancelled offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
     offer_declined: (n: { offerId: number; targetName: string; returned: Amounts }) =>
       `${n.targetName} declined your offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
-    offer_removed: (n: { offerId: number; reason: string; returned: Amounts }) =>
-      `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
+    offer_removed: (n: { offerId: number; reason: string; returned: Amounts; banned?: boolean }) =>
+      n.banned
+        ? `An admin banned you from this market, so your offer #${n.offerId} was taken down. ${itemList(n.returned)} went back to your inventory.`
+        : `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
     offer_directed: (n: { offerId: number; ownerName: string; give: Amounts; want: Amounts }) =>
       `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (#${n.offerId}). Accept with /accept ${n.offerId} or decline with /decline ${n.offerId}.`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>

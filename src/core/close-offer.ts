@@ -153,8 +153,8 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     },
 
     /** Used by moderation: closes one active offer as removed, inside the caller's transaction. */
-    closeAsRemoved(row: OfferRow, adminId: number, reason: string): ClosedOffer {
-      return closeWithRefund(row, 'removed', adminId, reason, (returned) => ({ kind: 'offer_removed', offerId: row.id, reason, returned }));
+    closeAsRemoved(row: OfferRow, adminId: number, reason: string, because: { banned?: boolean } = {}): ClosedOffer {
+      return closeWithRefund(row, 'removed', adminId, reason, (returned) => ({ kind: 'offer_removed', offerId: row.id, reason, returned, ...because }));
     },
   };
 }

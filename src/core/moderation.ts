@@ -41,7 +41,7 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
         setBan.run({ id: member.id, now: clock(), reason });
         const removed = openOffersOf
           .all({ ownerId: member.id })
-          .map((row) => closeOffer.closeAsRemoved(row, input.adminId, reason ?? 'owner banned'));
+          .map((row) => closeOffer.closeAsRemoved(row, input.adminId, reason ?? 'owner banned', { banned: true }));
         return { removed };
       });
     },

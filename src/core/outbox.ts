@@ -26,7 +26,7 @@ export type Notification =
   | { kind: 'offer_expired'; offerId: number; returned: NotifiedItem[] }
   | { kind: 'offer_cancelled'; offerId: number; returned: NotifiedItem[] }
   | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
-  | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[] }
+  | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
   | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
 

@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 import type { MemberRef } from '../../src/core/types.js';
+import type { Notification } from '../../src/core/outbox.js';
+import { notificationText } from '../../src/jobs/delivery.js';
 
 let t: TestMarket;
 let admin: MemberRef, alice: MemberRef, bob: MemberRef, carol: MemberRef;
@@ -155,6 +157,16 @@ describe('accepting', () => {
 });
 
 describe('closing without a swap', () => {
+  it('ban: the banned owner’s offers are taken down and refunded, and the owner is told it was the ban', () => {
+    const offer = unwrap(post(bob, [['orange', 2]], [['apple', 1]]));
+    const { removed } = unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: bob.id, reason: null }));
+    expect(removed.map((closed) => closed.offer.id)).toEqual([offer.id]);
+    expect(holdings(bob)).toEqual({ orange: 10 });
+    const told = outboxFor(bob).at(-1) as Notification;
+    expect(told).toMatchObject({ kind: 'offer_removed', offerId: offer.id, banned: true });
+    expect(notificationText(told)).toBe(`An admin banned you from this market, so your offer #${offer.id} was taken down. 2 orange went back to your inventory.`);
+  });
+
   it('cancel: only the owner, escrow back, a notification listing what returned', () => {
     const offer = unwrap(post(alice, [['apple', 4]], [['orange', 1]]));
     expect(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: bob.id })).toEqual({
