@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { startFakeTelegram, type FakeChat, type FakeTelegram } from '../fakes/telegram-api.js';
 import { killStartedProcesses, startBot, waitUntil } from '../support/bot-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'trading-post-start-'));
@@ -20,7 +20,7 @@ describe('npm start', () => {
   it('expires an overdue offer, edits its card in the group and tells the owner in private', async () => {
     fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
     const api = fake;
-    const group = { id: -1001, type: 'supergroup' as const, title: 'Market' };
+    const group: FakeChat = { id: -1001, type: 'supergroup', title: 'Market' };
     const ann = { id: 7, first_name: 'Ann', username: 'ann' };
     api.setChatMemberStatus(group.id, ann.id, 'creator');
     const databasePath = join(dir, 'trade.db');
@@ -33,7 +33,7 @@ describe('npm start', () => {
     });
     const watch = { watch: [bot], describe: () => bot.describe() };
     await waitUntil('the bot to poll', () => api.pollCount > 0, { timeoutMs: 30_000, ...watch });
-    const say = async (chat: typeof group | { id: number; type: 'private'; first_name: string }, text: string) => {
+    const say = async (chat: FakeChat, text: string) => {
       const update = api.sendText({ chat, from: ann, text });
       await api.waitFor((call) => call.method === 'sendMessage' && Number(call.params.reply_parameters?.message_id) === update.message.message_id, 10_000);
     };
@@ -46,7 +46,7 @@ describe('npm start', () => {
     if (!card) throw new Error(`no offer card in the group\n${bot.describe()}`);
     expect(card.text).not.toContain('Expired');
     // Ann opens the private chat, so the bot may write to her.
-    api.sendText({ chat: { id: ann.id, type: 'private', first_name: 'Ann' }, from: ann, text: '/start' });
+    api.sendText({ chat: { id: ann.id, type: 'private' }, from: ann, text: '/start' });
 
     // An hour passes, as far as the offer can tell.
     const db = new BetterSqlite3(databasePath);
