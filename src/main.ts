@@ -99,27 +99,9 @@ async function main() {
   process.on('SIGINT', (signal) => void shutdown(signal));
   process.on('SIGTERM', (signal) => void shutdown(signal));
 
-  if (config.telegram) {
-    const telegram = createTelegramBot({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, core, log: log.child({ platform: 'telegram' }) });
-    const platform: Platform = { name: 'telegram', started: false, isRunning: () => telegram.isRunning(), stop: () => telegram.stop() };
-    platforms.push(platform);
-    await telegram.start();
-    if (stopping) return;
-    platform.started = true;
-    deliveries.push(createTelegramDelivery({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, botUsername: telegram.bot.botInfo.username }));
-    cardEditors.push(telegram.cardEditor);
-  }
-  if (config.discord) {
-    const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
-    const platform: Platform = { name: 'discord', started: false, isRunning: () => discord.isRunning(), stop: () => discord.stop() };
-    platforms.push(platform);
-    await discord.start();
-    if (stopping) return;
-    platform.started = true;
-    deliveries.push(createDiscordDelivery(discord));
-    cardEditors.push(discord.cardEditor);
-  }
-
+  // The jobs and the heartbeat come first: a platform that cannot connect yet (its API is retried
+  // without end) must not hold back the expiry sweep or the other platform. The jobs read
+  // `deliveries` and `cardEditors` on every run, so each platform joins them once it is up.
   jobs = config.jobs.enabled
     ? startJobs({
         db,
@@ -136,6 +118,36 @@ async function main() {
     log,
     platformsUp: () => Object.fromEntries(platforms.map((platform) => [platform.name, platform.isRunning()])),
   });
+
+  const starts: Array<Promise<void>> = [];
+  if (config.telegram) {
+    const settings = config.telegram;
+    const telegram = createTelegramBot({ token: settings.token, apiRoot: settings.apiRoot, core, log: log.child({ platform: 'telegram' }) });
+    const platform: Platform = { name: 'telegram', started: false, isRunning: () => telegram.isRunning(), stop: () => telegram.stop() };
+    platforms.push(platform);
+    starts.push(
+      telegram.start().then(() => {
+        if (stopping) return;
+        platform.started = true;
+        deliveries.push(createTelegramDelivery({ token: settings.token, apiRoot: settings.apiRoot, botUsername: telegram.bot.botInfo.username }));
+        cardEditors.push(telegram.cardEditor);
+      }),
+    );
+  }
+  if (config.discord) {
+    const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
+    const platform: Platform = { name: 'discord', started: false, isRunning: () => discord.isRunning(), stop: () => discord.stop() };
+    platforms.push(platform);
+    starts.push(
+      discord.start().then(() => {
+        if (stopping) return;
+        platform.started = true;
+        deliveries.push(createDiscordDelivery(discord));
+        cardEditors.push(discord.cardEditor);
+      }),
+    );
+  }
+  await Promise.all(starts);
 }
 
 main().catch((error: unknown) => {

@@ -372,7 +372,11 @@ export function createTelegramBot(options: TelegramBotOptions) {
           .start({
             allowed_updates: ['message', 'callback_query'],
             timeout: pollingTimeoutSeconds,
-            onStart: () => resolve(),
+            onStart: () => {
+              // getMe and deleteWebhook just answered: the connection is up before the first poll returns.
+              lastPolledAt = Date.now();
+              resolve();
+            },
           })
           .catch((error: unknown) => {
             log.error({ err: error }, 'telegram polling stopped');
