@@ -1,4 +1,5 @@
 /** The card of one offer: what it gives and wants, its state, and the buttons that act on it. */
+import type { TradeCore } from '../../src/core/trade-core.js';
 import type { Clock, OfferView } from '../../src/core/types.js';
 import type { Reply, ReplyButton } from '../definition.js';
 import { itemList, type Messages } from '../messages/index.js';
@@ -34,6 +35,15 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
 }
 
 const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
+
+/** Whether `command` acts on an offer: a press of its button shows the offer's card as it now is, whatever the answer. */
+export const actsOnOffer = (command: string) => OFFER_ACTIONS.has(command);
+
+/** The card of offer `offerId` as it now is, if there is such an offer. */
+export function currentCard(core: TradeCore, t: Messages, offerId: number): { offerId: number; reply: Reply } | undefined {
+  const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
+  return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
+}
 
 /**
  * The offer a message shows the live card of, read from its buttons: a message whose buttons act

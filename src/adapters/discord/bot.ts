@@ -55,13 +55,11 @@ import { messagesFor, type Messages } from '../../../commands/messages/index.js'
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
-import { cardOfferId, offerCard } from '../../../commands/render/offer-card.js';
+import { actsOnOffer, cardOfferId, currentCard } from '../../../commands/render/offer-card.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
 
-/** Buttons that act on an offer: a press refreshes its card whatever the answer. */
-const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
 /** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
 const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
 
@@ -207,11 +205,6 @@ export function createDiscordBot(options: DiscordBotOptions) {
       ...(pressed ? { editedAlready: { platform: 'discord' as const, chatId: pressed.channelId, messageId: pressed.id } } : {}),
     });
 
-  /** The card of offer `offerId` as it now is, if there is such an offer. */
-  function currentCard(offerId: number, t: Messages): { offerId: number; reply: Reply } | undefined {
-    const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
-    return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
-  }
 
   /** The guild's market and the member acting in it, both created or refreshed on first use. */
   function enterMarket(interaction: ChatInputCommandInteraction<'cached' | 'raw'> | ButtonInteraction<'cached' | 'raw'>) {
@@ -307,7 +300,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
     // updates the card the button is on, and so does a refused press on an offer (the card then
     // shows why); what the command says goes to the presser alone.
     const offerId = Number(args[0]);
-    const cardOf = (done: CommandResult) => done.card ?? (OFFER_ACTIONS.has(name) ? currentCard(offerId, t) : undefined);
+    const cardOf = (done: CommandResult) => done.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined);
     const result = await answer(received, () => executeText(ctx, command, args.join(' ')), {
       async direct(done) {
         const card = cardOf(done);

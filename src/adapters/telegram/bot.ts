@@ -12,7 +12,7 @@ import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
 import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
-import { cardOfferId, offerCard } from '../../../commands/render/offer-card.js';
+import { actsOnOffer, cardOfferId, currentCard } from '../../../commands/render/offer-card.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
@@ -38,8 +38,6 @@ export interface TelegramBotOptions {
 
 const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
-/** Buttons that act on an offer: a press refreshes its card whatever the answer. */
-const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
 
 export function createTelegramBot(options: TelegramBotOptions) {
   const { core, log } = options;
@@ -304,7 +302,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     await ctx.answerCallbackQuery(answersInChat ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
     // A changed offer changes its card; a refused press shows the card as it now is, so a stale
     // card fixes itself on the first press.
-    const card = result.card ?? (OFFER_ACTIONS.has(name) ? currentCard(offerId, t) : undefined);
+    const card = result.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined);
     if (card) {
       await editPressedCard(message, card);
       await followOffer(card.offerId, message);
@@ -312,11 +310,6 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (answersInChat) await deliver(ctx, result.reply, t);
   });
 
-  /** The card of offer `offerId` as it now is, if there is such an offer. */
-  function currentCard(offerId: number, t: Messages): { offerId: number; reply: Reply } | undefined {
-    const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
-    return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
-  }
 
   async function editPressedCard(message: Message, card: { offerId: number; reply: Reply }) {
     try {
