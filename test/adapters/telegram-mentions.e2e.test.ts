@@ -8,8 +8,9 @@ import { messagesFor } from '../../commands/messages/index.js';
 import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
 import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
 import { deliverOutbox } from '../../src/jobs/delivery.js';
-import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
+import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
+import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
 
 const en = messagesFor('en');
 const group: FakeChat = { id: -1004321, type: 'supergroup', title: 'Fruit market' };
@@ -23,27 +24,11 @@ let fake: FakeTelegram;
 let store: FreshCore;
 let telegram: TelegramBot;
 
-/** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
-async function say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: MessageEntity[] } = {}) {
-  const before = fake.calls.length;
-  const update = fake.sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
-  await fake.waitForHandled(update);
-  return { update, calls: fake.calls.slice(before) };
-}
-async function press(from: FakeUser, message: Message, data: string) {
-  const before = fake.calls.length;
-  await fake.waitForHandled(fake.pressButton({ message, from, data }));
-  return fake.calls.slice(before).find((c) => c.method === 'answerCallbackQuery')?.params as { text?: string; show_alert?: boolean } | undefined;
-}
-const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-/** What members saw: the bot's messages to a chat, as displayed. */
-const texts = (calls: FakeCall[], chatId = group.id) =>
-  calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => plain(String(c.params.text)));
-const lastCard = (): Message => {
-  const card = [...fake.messages(group.id)].reverse().find((m) => m.reply_markup);
-  if (!card) throw new Error('no card in the group');
-  return card;
-};
+const group_ = telegramGroup(() => fake, group);
+const { say, texts, lastCard } = group_;
+/** Presses a button; returns the answer to the press. */
+const press = async (from: FakeUser, message: Message, data: string) =>
+  (await group_.press(from, message, data)).find((c) => c.method === 'answerCallbackQuery')?.params as { text?: string; show_alert?: boolean } | undefined;
 const offerNumber = (card: Message) => Number(/Offer #(\d+)/.exec(card.text ?? '')?.[1]);
 const current = (card: Message) => fake.message(group.id, card.message_id)?.text ?? '';
 
@@ -81,7 +66,7 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'silent' }),
-    throttle: { global: { reservoir: 1000, reservoirRefreshAmount: 1000, reservoirRefreshInterval: 1000 }, group: { maxConcurrent: 10 }, out: { maxConcurrent: 10 } },
+    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');

@@ -3,9 +3,10 @@ import type { Message } from 'grammy/types';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
-import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
+import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
+import { LOOSE_THROTTLE, plain, telegramGroup } from '../support/telegram-group.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
@@ -23,28 +24,7 @@ const clock = testClock();
 /** Waits until the bot has handled `update`: grammY confirms an update once its handlers finished. */
 const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => fake.waitForHandled(update);
 
-/** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
-async function say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: Message['entities'] } = {}) {
-  const before = fake.calls.length;
-  const update = fake.sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
-  await handled(update);
-  return { update, calls: fake.calls.slice(before) };
-}
-async function press(from: FakeUser, message: Message, data: string, stale = false) {
-  const before = fake.calls.length;
-  const update = fake.pressButton({ message, from, data, stale });
-  await handled(update);
-  return fake.calls.slice(before);
-}
-const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-/** What members saw: the bot's messages to a chat, as displayed (HTML rendered to text). */
-const texts = (calls: FakeCall[], chatId = group.id) =>
-  calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => plain(String(c.params.text)));
-const lastCard = (): Message => {
-  const card = [...fake.messages(group.id)].reverse().find((m) => m.reply_markup);
-  if (!card) throw new Error('no card in the group');
-  return card;
-};
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
 async function privateAnswer(from: FakeUser, text: string) {
   const { calls } = await say(from, text);
   return texts(calls, from.id).map(plain).join('\n');
@@ -59,7 +39,7 @@ beforeAll(async () => {
     core: store.core,
     log: pino({ level: 'silent' }),
     // The fake has no flood limits; keep the throttler in the pipeline with generous ones.
-    throttle: { global: { reservoir: 1000, reservoirRefreshAmount: 1000, reservoirRefreshInterval: 1000 }, group: { maxConcurrent: 10 }, out: { maxConcurrent: 10 } },
+    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');

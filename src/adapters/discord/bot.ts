@@ -300,7 +300,9 @@ export function createDiscordBot(options: DiscordBotOptions) {
     // updates the card the button is on, and so does a refused press on an offer (the card then
     // shows why); what the command says goes to the presser alone.
     const offerId = Number(args[0]);
-    const cardOf = (done: CommandResult) => done.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined);
+    // Read once: the answer and the follow-up below show the same card.
+    let shown: CommandResult['card'];
+    const cardOf = (done: CommandResult) => (shown ??= done.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined));
     const result = await answer(received, () => executeText(ctx, command, args.join(' ')), {
       async direct(done) {
         const card = cardOf(done);

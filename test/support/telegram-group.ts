@@ -1,0 +1,44 @@
+/**
+ * A group chat played against the fake Bot API, for end-to-end tests of the real grammY bot:
+ * members say things and press buttons, and the tests read what the bot sent as members see it.
+ */
+import type { Message, MessageEntity } from 'grammy/types';
+import type { FakeCall, FakeChat, FakeTelegram, FakeUser } from '../fakes/telegram-api.js';
+
+/** The fake has no flood limits: keep the throttler in the pipeline, with generous ones. */
+export const LOOSE_THROTTLE = {
+  global: { reservoir: 1000, reservoirRefreshAmount: 1000, reservoirRefreshInterval: 1000 },
+  group: { maxConcurrent: 10 },
+  out: { maxConcurrent: 10 },
+};
+
+/** A message's HTML as displayed. */
+export const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** `fake` is read at each call, so the helpers can be made before the fake is started. */
+export function telegramGroup(fake: () => FakeTelegram, group: FakeChat) {
+  return {
+    /** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
+    async say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: MessageEntity[] } = {}) {
+      const before = fake().calls.length;
+      const update = fake().sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
+      await fake().waitForHandled(update);
+      return { update, calls: fake().calls.slice(before) };
+    },
+    /** Presses a button and waits until the bot has handled it; returns the calls it made meanwhile. */
+    async press(from: FakeUser, message: Message, data: string, stale = false) {
+      const before = fake().calls.length;
+      await fake().waitForHandled(fake().pressButton({ message, from, data, stale }));
+      return fake().calls.slice(before);
+    },
+    /** What members saw: the bot's messages to a chat, as displayed. */
+    texts: (calls: FakeCall[], chatId = group.id) =>
+      calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => plain(String(c.params.text))),
+    /** The newest message in the group with buttons: the last offer card posted. */
+    lastCard(): Message {
+      const card = [...fake().messages(group.id)].reverse().find((m) => m.reply_markup);
+      if (!card) throw new Error('no card in the group');
+      return card;
+    },
+  };
+}
