@@ -7,6 +7,7 @@ import { coreRefusal, publicReply } from './render/replies.js';
 export default defineCommand({
   name: 'accept',
   audience: 'everyone',
+  pressable: true,
   options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'acceptable-offers' }) },
   run(ctx, args) {
     const accepted = ctx.core.acceptOffer({ marketId: ctx.market.id, offerId: args.offer, takerId: ctx.member.id });

@@ -7,6 +7,7 @@ import { coreRefusal, personalReply } from './render/replies.js';
 export default defineCommand({
   name: 'cancel',
   audience: 'everyone',
+  pressable: true,
   options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'own-offers' }) },
   run(ctx, args) {
     const cancelled = ctx.core.cancelOffer({ marketId: ctx.market.id, offerId: args.offer, memberId: ctx.member.id });

@@ -7,6 +7,7 @@ import { coreRefusal, personalReply } from './render/replies.js';
 export default defineCommand({
   name: 'decline',
   audience: 'everyone',
+  pressable: true,
   options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'offers-for-me' }) },
   run(ctx, args) {
     const declined = ctx.core.declineOffer({ marketId: ctx.market.id, offerId: args.offer, memberId: ctx.member.id });

@@ -153,6 +153,12 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
   /** `admin` commands are checked against the platform's admin rights before they run. */
   audience: 'everyone' | 'admin';
   options: O;
+  /**
+   * Whether a button may run this command. A press carries its payload back from the member's
+   * client, so only these commands are taken from a button, with exactly their options in order
+   * (numbers or choices: nothing a button could not carry).
+   */
+  pressable?: boolean;
   run(ctx: CommandContext, args: ArgsOf<O>): CommandResult | Promise<CommandResult>;
 }
 

@@ -407,6 +407,14 @@ export const en = {
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,
   useInGroup: 'Use me in a group first: there, every command works on that group\'s market.',
 
+  /** A button press that cannot be taken as it came: the payload is untrusted, whatever the client. */
+  press: {
+    unknown: 'This button no longer works; type the command instead (/help lists them).',
+    notThisMessage: 'That button does not belong to this message; use the buttons on the card itself, or type the command.',
+    noMarket: 'I cannot tell which group this button belongs to any more; use the command in the group.',
+    notMember: 'You are not a member of the group this card belongs to, so you cannot act on it.',
+  },
+
   /** Telegram-only sentences: private-chat markets and buttons. */
   telegram: {
     marketsDescription: 'Pick the market your private commands act on',
@@ -414,7 +422,6 @@ export const en = {
     current: '(current)',
     switchHint: 'Switch with /markets NUMBER; commands here then act on that market.',
     switched: (title: string) => `Commands here now act on "${title}".`,
-    staleButton: 'This button no longer works; send the command again.',
     offerElsewhere: (offerId: number) => `Offer #${offerId} is not in a group you trade in; open it from its group's card.`,
     anonymous: 'You are posting as the group (anonymous admin), so I cannot tell who you are: turn off "Remain anonymous" in your admin rights to trade or administer here.',
     unknownCommand: 'I do not know that command. Send /help to see what I can do.',
@@ -430,7 +437,6 @@ export const en = {
   discord: {
     adminOnly: 'Only members with the Manage Server permission can do that.',
     guildOnly: 'I work inside a server: use my commands in a channel of the server whose market you mean.',
-    staleButton: 'This button no longer works; use the slash command instead.',
     unknownCommand: 'I do not know this command any more; Discord may take a moment to show the current list.',
     /** An offer in an autocomplete list: `#12 5 apple for 3 orange`. */
     offerChoice: (id: number, give: string, want: string) => `#${id} ${give} for ${want}`,

@@ -1,6 +1,7 @@
 /** The card of one offer: what it gives and wants, its state, and the buttons that act on it. */
 import type { TradeCore } from '../../src/core/trade-core.js';
-import type { Clock, OfferView } from '../../src/core/types.js';
+import type { CardRecord } from '../../src/core/offer-cards.js';
+import type { Clock, Market, OfferView } from '../../src/core/types.js';
 import type { Reply, ReplyButton } from '../definition.js';
 import { itemList, type Messages } from '../messages/index.js';
 
@@ -36,12 +37,18 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
 
 const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
 
-/** Whether `command` acts on an offer: a press of its button shows the offer's card as it now is, whatever the answer. */
-export const actsOnOffer = (command: string) => OFFER_ACTIONS.has(command);
-
-/** The card of offer `offerId` as it now is, if there is such an offer. */
-export function currentCard(core: TradeCore, t: Messages, offerId: number): { offerId: number; reply: Reply } | undefined {
-  const offer = Number.isInteger(offerId) ? core.findOffer(offerId) : undefined;
+/**
+ * The card a pressed message may show after the press: the record it was sent for, re-read within
+ * its own market. Whatever a press names, a message never shows anything else.
+ */
+export function pressedCard(
+  core: TradeCore,
+  t: Messages,
+  press: { command: string; market: Market; shows: CardRecord | undefined },
+): { offerId: number; reply: Reply } | undefined {
+  // Details only opens the offer: the card it was pressed on stays as it is.
+  if (!OFFER_ACTIONS.has(press.command)) return undefined;
+  const offer = press.shows && core.getOffer(press.market.id, press.shows.offerId);
   return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
 }
 

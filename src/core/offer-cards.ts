@@ -18,6 +18,12 @@ export interface CardLocation {
   messageId: string;
 }
 
+/** What a remembered message shows: the offer, and the market the offer (and so the message) belongs to. */
+export interface CardRecord {
+  offerId: number;
+  marketId: number;
+}
+
 export interface StaleCard extends CardLocation {
   id: number;
   offerId: number;
@@ -79,11 +85,26 @@ export function createOfferCards({ db }: CoreContext) {
     )
     .prepare();
   const forget = orm.delete(offerCards).where(eq(offerCards.id, p('id'))).prepare();
+  const recordAt = orm
+    .select({ offerId: offerCards.offerId, marketId: offers.marketId })
+    .from(offerCards)
+    .innerJoin(offers, eq(offers.id, offerCards.offerId))
+    .where(and(eq(offerCards.platform, sql`${p('platform')}`), eq(offerCards.chatId, p('chatId')), eq(offerCards.messageId, p('messageId'))))
+    .prepare();
 
   return {
     /** Remembers that `location` shows the card of `offerId` (as it is now). */
     recordCard(offerId: number, location: CardLocation): void {
       db.writeTransaction(() => record.run({ offerId, ...location }));
+    },
+
+    /**
+     * The offer a message was sent to show, as the bot recorded it when it sent the message, with
+     * that offer's market: the only record a press on the message may act on or show. Nothing for
+     * a message the bot never recorded, or whose card already shows an ending.
+     */
+    cardAt(location: CardLocation): CardRecord | undefined {
+      return recordAt.get({ platform: location.platform, chatId: location.chatId, messageId: location.messageId });
     },
 
     /** Cards of `platform` showing an outdated state, oldest first; of one offer if `offerId` is given. */

@@ -86,10 +86,11 @@ describe('Discord bot, deferred answers', () => {
     expect(edited?.components).toEqual([]);
   });
 
-  it('answers a refused press privately, and shows the card as it now is', async () => {
+  it('answers a refused press privately, leaving a card that already shows its ending as it is', async () => {
     const press = fake.pressButton({ user: bobby, message: card, customId: 'cancel 1' });
     const answer = await fake.waitForResponse(press.interactionId, (r) => r.kind === 'followUp');
-    expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'edit', 'followUp:64']);
+    expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'followUp:64']);
+    expect(description(fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === card.id))).toBe('Traded\nAccepted by Bobby');
     expect(answer.kind === 'followUp' && description(answer.message)).toBe('Only the member who posted #1 can cancel it; see your own offers with /myoffers.');
   });
 });

@@ -300,7 +300,7 @@ describe('Discord bot end to end', () => {
   it('answers presses of unknown buttons and commands used outside a server with a sentence', async () => {
     const { message } = await postCard(bobby, [str('give', '1 orange'), str('want', '1 apple')]);
     const stale = await press(alice, message, 'frobnicate 5');
-    expect(stale.answer).toMatchObject({ ephemeral: true, text: 'This button no longer works; use the slash command instead.' });
+    expect(stale.answer).toMatchObject({ ephemeral: true, text: 'This button no longer works; type the command instead (/help lists them).' });
     const inDm = await slash(alice, 'inventory', [], { guildId: null });
     expect(inDm).toMatchObject({ ephemeral: true, text: 'I work inside a server: use my commands in a channel of the server whose market you mean.' });
   });

@@ -37,6 +37,8 @@ export interface FakeCall {
   at: number;
   /** Present when the fake answered with an error. */
   error?: { error_code: number; description: string };
+  /** What the fake answered, when the call succeeded (a sent message, say). */
+  result?: any;
 }
 
 /** An error the fake answers with (see `failNext`). */
@@ -276,19 +278,23 @@ export class FakeTelegram {
   /**
    * Pushes a callback query: `from` pressed the inline button with callback data `data` on the
    * bot's `message`. The query carries the message as it is now (after edits). Throws if the
-   * message has no such button, unless `stale` (a client showing an outdated keyboard).
+   * message has no such button, unless `stale` (a client showing an outdated keyboard) or `forged`
+   * (a modified client sending data of its own). An `expired` query can no longer be answered, as
+   * when it is too old or was answered before a restart replayed it.
    */
   pressButton(input: {
     message: Message;
     from: FakeUser;
     data: string;
     stale?: boolean;
+    forged?: boolean;
+    expired?: boolean;
   }): Update & { callback_query: CallbackQuery } {
     const chatId = input.message.chat.id;
     const current = this.message(chatId, input.message.message_id) ?? clone(input.message);
     const markup = current.reply_markup;
     const datas = markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : undefined)) ?? [];
-    if (!input.stale && !datas.includes(input.data)) {
+    if (!input.stale && !input.forged && !datas.includes(input.data)) {
       throw new Error(
         `pressButton: message ${current.message_id} in chat ${chatId} has no button with callback_data ${JSON.stringify(input.data)}; ` +
           `buttons: ${JSON.stringify(datas)}`,
@@ -301,7 +307,9 @@ export class FakeTelegram {
       chat_instance: String(Math.abs(chatId) * 31 + 7),
       data: input.data,
     };
-    return this.pushUpdate({ callback_query }) as Update & { callback_query: CallbackQuery };
+    const update = this.pushUpdate({ callback_query }) as Update & { callback_query: CallbackQuery };
+    if (input.expired) this.openQueries.delete(callback_query.id);
+    return update;
   }
 
   /** Makes a chat known (so the bot can send to it before any update came from it). */
@@ -418,6 +426,7 @@ export class FakeTelegram {
   private answer(res: http.ServerResponse, method: string, params: Params, error?: ApiError, result?: unknown): void {
     const call: FakeCall = { method, params, at: Date.now() };
     if (error) call.error = { error_code: error.error_code, description: error.description };
+    else call.result = result;
     if (method.toLowerCase() !== 'getupdates') {
       this.calls.push(call);
       for (const waiter of [...this.waiters]) {

@@ -55,13 +55,17 @@ import { messagesFor, type Messages } from '../../../commands/messages/index.js'
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
-import { actsOnOffer, cardOfferId, currentCard } from '../../../commands/render/offer-card.js';
+import { planPress } from '../../../commands/press.js';
+import { cardOfferId, pressedCard } from '../../../commands/render/offer-card.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
 
 /** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
 const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
+
+/** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
+const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
 
 /** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
@@ -289,36 +293,45 @@ export function createDiscordBot(options: DiscordBotOptions) {
   }
 
   async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
-    const [name = '', ...args] = interaction.customId.split(' ');
-    const command = findCommand(name);
-    if (!command) return void (await interaction.reply(renderReply(note(t.discord.staleButton))));
+    // A press in a DM carries no server: nothing the bot recorded says which market it acts on.
     if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
     const { market, member } = enterMarket(interaction);
     Object.assign(trace, { market: market.id, member: member.id });
+    // The custom id is the client's to send: checked strictly, and it never picks the market.
+    const plan = await planPress({
+      core,
+      t,
+      payload: interaction.customId,
+      message: { platform: 'discord', chatId: interaction.message.channelId, messageId: interaction.message.id },
+      chatMarket: market,
+      presserId: interaction.user.id,
+      // A press inside the server comes from one of its members: Discord vouches for that.
+      isMember: async () => true,
+    });
+    if (!plan.ok) return void (await interaction.reply(renderReply(note(plan.refusal))));
     const ctx = commandContext(interaction, market, member, t);
-    // A press runs the command as if typed, so the core re-checks everything. A changed offer
-    // updates the card the button is on, and so does a refused press on an offer (the card then
-    // shows why); what the command says goes to the presser alone.
-    const offerId = Number(args[0]);
-    // Read once: the answer and the follow-up below show the same card.
+    // A press runs the command as if typed, so the core re-checks everything. The pressed message
+    // then shows its own record as it now is (a refused press too: the card shows why), never
+    // anything else; what the command says goes to the presser alone. Read once: the answer and
+    // the follow-up below show the same card.
     let shown: CommandResult['card'];
-    const cardOf = (done: CommandResult) => (shown ??= done.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined));
-    const result = await answer(received, () => executeText(ctx, command, args.join(' ')), {
+    const pressed = () => (shown ??= pressedCard(core, t, { command: plan.call.command.name, market, shows: plan.shows }));
+    const result = await answer(received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
       async direct(done) {
-        const card = cardOf(done);
+        const card = pressed();
         if (!card) return interaction.reply(renderReply(done.reply, true));
         await interaction.update(renderMessage(card.reply));
         return interaction.followUp(renderReply(done.reply, true));
       },
       defer: () => interaction.deferUpdate(),
       async late(done) {
-        const card = cardOf(done);
+        const card = pressed();
         if (card) await interaction.editReply(renderMessage(card.reply));
         return interaction.followUp(renderReply(done.reply, true));
       },
     });
-    const card = cardOf(result);
-    if (card) await followOffer(card.offerId, interaction.message);
+    const card = pressed();
+    if (result.card) await followOffer(result.card.offerId, card?.offerId === result.card.offerId ? interaction.message : undefined);
     log.debug({ ...trace, offer: card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
   }
 
@@ -356,6 +369,10 @@ export function createDiscordBot(options: DiscordBotOptions) {
       else if (interaction.isButton()) await handleButton(interaction, t, trace, received);
       else if (interaction.isAutocomplete()) await handleAutocomplete(interaction, t);
     } catch (error) {
+      if (error instanceof DiscordAPIError && GONE_INTERACTION.includes(Number(error.code))) {
+        // Answered already (delivered twice) or past its 15 minutes: nothing can be said through it.
+        return void log.debug({ ...trace, code: error.code }, 'interaction can no longer be answered');
+      }
       const what = interaction.isCommand() || interaction.isAutocomplete() ? { command: interaction.commandName } : interaction.isButton() ? { button: interaction.customId } : {};
       log.error({ err: error, ...trace, ...what }, 'discord interaction failed');
       try {

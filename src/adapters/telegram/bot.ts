@@ -12,7 +12,8 @@ import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
 import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
-import { actsOnOffer, cardOfferId, currentCard } from '../../../commands/render/offer-card.js';
+import { planPress } from '../../../commands/press.js';
+import { cardOfferId, pressedCard } from '../../../commands/render/offer-card.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
@@ -38,6 +39,9 @@ export interface TelegramBotOptions {
 
 const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
+const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member']);
+/** What Telegram answers to a callback answer that comes too late, or twice (a press replayed after a restart). */
+const STALE_QUERY = /query is too old|query ID is invalid/i;
 
 export function createTelegramBot(options: TelegramBotOptions) {
   const { core, log } = options;
@@ -70,18 +74,56 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
-  /** The market and member an update acts on, or the sentence to answer when there is none. */
-  function scopeOf(chat: Chat, user: User, t: Messages): { market: Market; member: MemberRef } | { refusal: string } {
+  /** The market of a group chat, created on first use. */
+  const groupMarket = (chat: Chat) => core.ensureMarket({ platform: 'telegram', platformMarketId: String(chat.id), title: chat.title ?? null });
+
+  /**
+   * The market and member an update acts on, or the sentence to answer when there is none: the
+   * group it comes from, or in a private chat `known` (a press on a message recorded for a
+   * market) or else the member's current market.
+   */
+  function scopeOf(chat: Chat, user: User, t: Messages, known?: Market): { market: Market; member: MemberRef } | { refusal: string } {
     let market: Market | undefined;
     if (isGroup(chat)) {
-      market = core.ensureMarket({ platform: 'telegram', platformMarketId: String(chat.id), title: chat.title });
+      market = groupMarket(chat);
       if (core.currentMarket('telegram', String(user.id))?.id !== market.id) core.setCurrentMarket('telegram', String(user.id), market.id);
     } else {
-      market = core.currentMarket('telegram', String(user.id));
+      const current = core.currentMarket('telegram', String(user.id));
+      market = known ?? current;
       if (!market) return { refusal: t.useInGroup };
+      // A card pressed in private acts where it belongs, and so do the commands typed after it.
+      if (market.id !== current?.id) core.setCurrentMarket('telegram', String(user.id), market.id);
     }
     const member = core.ensureMember({ marketId: market.id, platformUserId: String(user.id), displayName: displayName(user), username: user.username ?? null });
     return { market, member };
+  }
+
+  /**
+   * Whether Telegram counts `userId` among the members of `market`'s group now. A group the bot
+   * was removed from, or cannot see, counts as not theirs.
+   */
+  async function isGroupMember(market: Market, userId: number): Promise<boolean> {
+    if (market.platform !== 'telegram') return false;
+    try {
+      const member = await bot.api.getChatMember(Number(market.platformMarketId), userId);
+      return MEMBER_STATUSES.has(member.status) || (member.status === 'restricted' && member.is_member);
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Answers a button press. A query Telegram no longer takes answers for (too old, or already
+   * answered before a restart replayed the press) is nothing the member can be told about.
+   */
+  async function answerPress(ctx: Context, answer: Parameters<Context['answerCallbackQuery']>[0] = {}): Promise<void> {
+    try {
+      await ctx.answerCallbackQuery(answer);
+    } catch (error) {
+      if (!(error instanceof GrammyError && STALE_QUERY.test(error.description))) throw error;
+      log.debug({ update: ctx.update.update_id, description: error.description }, 'press answered too late; Telegram no longer takes its answer');
+    }
   }
 
   function commandContext(market: Market, member: MemberRef, user: User, t: Messages): CommandContext {
@@ -154,6 +196,18 @@ export function createTelegramBot(options: TelegramBotOptions) {
       ...(pressed ? { editedAlready: { platform: 'telegram' as const, chatId: String(pressed.chat.id), messageId: String(pressed.message_id) } } : {}),
     });
 
+  // A group that becomes a supergroup gets a new chat id; its market moves with it.
+  bot.on('message:migrate_to_chat_id', (ctx) => {
+    const moved = core.moveMarket('telegram', String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
+    log.info({ from: ctx.chat.id, to: ctx.message.migrate_to_chat_id, market: moved?.id }, 'group upgraded to a supergroup; market moved');
+  });
+
+  // A channel post, or a message Telegram names no sender for, has no member to act for.
+  bot.use(async (ctx, next) => {
+    if (ctx.from) return next();
+    log.debug({ update: ctx.update.update_id, chat: ctx.chat?.id }, 'update without a sender; ignored');
+  });
+
   bot.command('start', async (ctx) => {
     const t = messagesFor(ctx.from?.language_code);
     // Opening the private chat is what lets the bot write to a member: deliver what was waiting.
@@ -164,7 +218,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       const newcomer = !ctx.from || core.marketsOf('telegram', String(ctx.from.id)).length === 0;
       return void (await deliver(ctx, { title: t.help.title, text: newcomer ? `${t.help.intro}\n\n${t.useInGroup}` : t.help.intro, visibility: 'personal', tone: 'info' }, t));
     }
-    if (!enterOffersMarket(ctx.from, Number(offerId))) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
+    if (!(await enterOffersMarket(ctx.from, Number(offerId)))) return void (await deliver(ctx, { text: t.telegram.offerElsewhere(Number(offerId)), visibility: 'personal', tone: 'error' }, t));
     const details = findCommand('offer');
     if (details) await runAndDeliver(ctx, details, offerId, t);
   });
@@ -189,15 +243,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
   });
 
   /**
-   * Makes an offer's market the member's current one, if it is a Telegram group they already trade
-   * in: a link or a private-chat button then acts where the offer is. Offer numbers are easy to
-   * guess, and opening one must not make anyone a member of a market.
+   * Makes an offer's market the member's current one, if it is a Telegram group they trade in and
+   * still belong to: an offer's link then opens where the offer is. Offer numbers are easy to
+   * guess (a link's payload is the member's to write), and opening one must not make anyone a
+   * member of a market.
    */
-  function enterOffersMarket(user: User, offerId: number): boolean {
+  async function enterOffersMarket(user: User, offerId: number): Promise<boolean> {
     const offer = core.findOffer(offerId);
-    const inMarket = offer && core.getMarket(offer.marketId)?.platform === 'telegram' && core.findMember(offer.marketId, String(user.id));
-    if (!offer || !inMarket) return false;
-    core.setCurrentMarket('telegram', String(user.id), offer.marketId);
+    const market = offer && core.getMarket(offer.marketId);
+    const inMarket = market && core.findMember(market.id, String(user.id)) && (await isGroupMember(market, user.id));
+    if (!market || !inMarket) return false;
+    core.setCurrentMarket('telegram', String(user.id), market.id);
     return true;
   }
 
@@ -215,6 +271,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     args: string,
     t: Messages,
     extras: Parameters<typeof executeText>[3] = {},
+    known?: Market,
   ): Promise<{ result: CommandResult; market: Market } | { refusal: string } | undefined> {
     const chat = ctx.chat;
     const user = ctx.from;
@@ -223,7 +280,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       log.warn({ update: ctx.update.update_id, chat: chat.id, user: user.id }, 'update already handled before a restart; skipped');
       return undefined;
     }
-    const scope = scopeOf(chat, user, t);
+    const scope = scopeOf(chat, user, t, known);
     if ('refusal' in scope) return scope;
     const result = await executeText(commandContext(scope.market, scope.member, user, t), command, args, extras);
     log.info(
@@ -254,12 +311,6 @@ export function createTelegramBot(options: TelegramBotOptions) {
     }
   }
 
-  // A group that becomes a supergroup gets a new chat id; its market moves with it.
-  bot.on('message:migrate_to_chat_id', (ctx) => {
-    const moved = core.moveMarket('telegram', String(ctx.chat.id), String(ctx.message.migrate_to_chat_id));
-    log.info({ from: ctx.chat.id, to: ctx.message.migrate_to_chat_id, market: moved?.id }, 'group upgraded to a supergroup; market moved');
-  });
-
   bot.on('message:text', async (ctx, next) => {
     const text = readCommandText(ctx.message);
     const command = text && findCommand(text.name);
@@ -275,41 +326,46 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   bot.on('callback_query:data', async (ctx) => {
     const t = messagesFor(ctx.from.language_code);
-    const [name = '', ...args] = ctx.callbackQuery.data.split(' ');
     const message = ctx.callbackQuery.message;
-    const command = findCommand(name);
-    if (!command || !message || !ctx.chat) return void (await ctx.answerCallbackQuery({ text: t.telegram.staleButton, show_alert: true }));
-    const offerId = Number(args[0]);
-    if (isGroup(ctx.chat)) {
+    // A press on an inline-mode message comes without its message: no button of ours is there.
+    if (!message) return void (await answerPress(ctx, { text: t.press.unknown, show_alert: true }));
+    const plan = await planPress({
+      core,
+      t,
+      payload: ctx.callbackQuery.data,
+      message: { platform: 'telegram', chatId: String(message.chat.id), messageId: String(message.message_id) },
+      chatMarket: isGroup(message.chat) ? groupMarket(message.chat) : undefined,
+      presserId: String(ctx.from.id),
+      isMember: (market) => isGroupMember(market, ctx.from.id),
+    });
+    // A refusal answers in the press's own popup: the group's message budget is not spent on it.
+    if (!plan.ok) return void (await answerPress(ctx, { text: plan.refusal, show_alert: true }));
+    const { call, market } = plan;
+
+    if (isGroup(message.chat) && call.command.name === 'offer') {
       // Details from a group open the offer in the private chat, where the answer belongs. The
       // presser becomes a member of the group's market first, so the link opens for them.
-      if (name === 'offer') {
-        scopeOf(ctx.chat, ctx.from, t);
-        return void (await ctx.answerCallbackQuery({ url: deepLink(`offer_${offerId}`) }));
-      }
-    } else {
-      // A card in the private chat acts on its offer's market, whichever market is current.
-      enterOffersMarket(ctx.from, offerId);
+      scopeOf(message.chat, ctx.from, t);
+      const offerId = plan.shows?.offerId ?? Number(call.args[0]);
+      if (!core.getOffer(market.id, offerId)) return void (await answerPress(ctx, { text: t.error({ code: 'offer_not_found', offerId }), show_alert: true }));
+      return void (await answerPress(ctx, { url: deepLink(`offer_${offerId}`) }));
     }
 
-    const outcome = await runCommand(ctx, command, args.join(' '), t);
-    if (!outcome) return void (await ctx.answerCallbackQuery());
-    if ('refusal' in outcome) return void (await ctx.answerCallbackQuery({ text: outcome.refusal, show_alert: true }));
+    const outcome = await runCommand(ctx, call.command, call.args.join(' '), t, {}, market);
+    if (!outcome) return void (await answerPress(ctx));
+    if ('refusal' in outcome) return void (await answerPress(ctx, { text: outcome.refusal, show_alert: true }));
     const { result } = outcome;
     const answersInChat = Boolean(result.reply.buttons?.length) || (!result.card && result.reply.visibility !== 'personal');
     // Answer the press first: Telegram waits only briefly for it, and a card edit may queue
     // behind the group's flood limit.
-    await ctx.answerCallbackQuery(answersInChat ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
-    // A changed offer changes its card; a refused press shows the card as it now is, so a stale
-    // card fixes itself on the first press.
-    const card = result.card ?? (actsOnOffer(name) ? currentCard(core, t, offerId) : undefined);
-    if (card) {
-      await editPressedCard(message, card);
-      await followOffer(card.offerId, message);
-    }
+    await answerPress(ctx, answersInChat ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
+    // The pressed message shows its own record as it now is, whatever the answer: a stale card
+    // fixes itself on the first press. It never shows anything else.
+    const card = pressedCard(core, t, { command: call.command.name, market, shows: plan.shows });
+    if (card) await editPressedCard(message, card);
     if (answersInChat) await deliver(ctx, result.reply, t);
+    if (result.card) await followOffer(result.card.offerId, card?.offerId === result.card.offerId ? message : undefined);
   });
-
 
   async function editPressedCard(message: Message, card: { offerId: number; reply: Reply }) {
     try {
@@ -332,7 +388,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     log.error({ err: error, update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'telegram update failed');
     const t = messagesFor(ctx.from?.language_code);
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.internalError, show_alert: true });
+      if (ctx.callbackQuery) await answerPress(ctx, { text: t.internalError, show_alert: true });
       else if (ctx.chat) await ctx.reply(t.internalError);
     } catch (replyError) {
       log.warn({ err: replyError }, 'could not tell the member about the failure');

@@ -1,0 +1,109 @@
+/**
+ * A button press, checked before anything runs. The payload comes back from the member's client
+ * (Telegram callback data, a Discord custom id), and a modified client can send anything: so the
+ * payload is parsed strictly, it never picks the market (that comes from where the message lives,
+ * or, in a private chat, from what the bot recorded when it sent the message), and it may act only
+ * on the record the pressed message was sent to show. Both adapters go through here.
+ */
+import type { CardLocation, CardRecord } from '../src/core/offer-cards.js';
+import type { TradeCore } from '../src/core/trade-core.js';
+import type { Market } from '../src/core/types.js';
+import { isGroup, type CommandDefinition, type OptionSpec } from './definition.js';
+import { findCommand } from './index.js';
+import type { Messages } from './messages/index.js';
+
+/** Telegram's limit for callback data; every button of ours is far shorter. */
+export const MAX_PAYLOAD_LENGTH = 64;
+
+/** A payload as the bot writes it: `accept 12`. */
+export interface ButtonCall {
+  command: CommandDefinition;
+  args: string[];
+}
+
+/** A number as a button writes it: no sign, no leading zero, no spaces, ten digits at most. */
+const CANONICAL_NUMBER = /^[1-9][0-9]{0,9}$/;
+
+function canonical(spec: OptionSpec, value: string): boolean {
+  switch (spec.kind) {
+    case 'offer':
+    case 'trade':
+    case 'integer':
+      return CANONICAL_NUMBER.test(value);
+    case 'choice':
+      return spec.choices?.includes(value) ?? false;
+    default:
+      // Items, members and free text never travel in a button.
+      return false;
+  }
+}
+
+/**
+ * Reads a payload the way the bot writes one: a pressable command's exact name, then exactly its
+ * options in order, single spaces between. Anything else is not a button of ours.
+ */
+export function parseButtonPayload(payload: string): ButtonCall | undefined {
+  if (payload.length > MAX_PAYLOAD_LENGTH) return undefined;
+  const [name = '', ...args] = payload.split(' ');
+  const command = findCommand(name);
+  if (!command || isGroup(command) || command.name !== name || !command.pressable) return undefined;
+  const options = Object.values(command.options);
+  if (args.length !== options.length) return undefined;
+  return options.every((option, i) => canonical(option.spec, args[i] ?? '')) ? { command, args } : undefined;
+}
+
+/** The offer a call names, if its command takes one. */
+function offerNamed(call: ButtonCall): number | undefined {
+  const index = Object.values(call.command.options).findIndex((option) => option.spec.kind === 'offer');
+  return index < 0 ? undefined : Number(call.args[index]);
+}
+
+export type PressPlan =
+  | { ok: false; refusal: string }
+  | {
+      ok: true;
+      /** Where the command runs: never chosen by the payload. */
+      market: Market;
+      call: ButtonCall;
+      /** The record the pressed message shows, if the bot recorded one: the only one it may show after the press. */
+      shows: CardRecord | undefined;
+    };
+
+export interface PressInput {
+  core: TradeCore;
+  t: Messages;
+  /** The payload as the platform delivered it: untrusted. */
+  payload: string;
+  /** The message the button sits on. */
+  message: CardLocation;
+  /** The market of the group or server the message lives in; none for a private chat or a DM. */
+  chatMarket: Market | undefined;
+  /** The presser's platform account. */
+  presserId: string;
+  /**
+   * Asks the platform, at this moment, whether the presser still belongs to `market`'s group or
+   * server: asked for a press outside it (a private chat), where the platform has not vouched.
+   */
+  isMember(market: Market): Promise<boolean>;
+}
+
+/** Decides whether a press may run, where, and what the pressed message may show afterwards. */
+export async function planPress(input: PressInput): Promise<PressPlan> {
+  const { core, t } = input;
+  const refuse = (refusal: string): PressPlan => ({ ok: false, refusal });
+  const call = parseButtonPayload(input.payload);
+  if (!call) return refuse(t.press.unknown);
+
+  const shows = core.cardAt(input.message);
+  if (shows && offerNamed(call) !== shows.offerId) return refuse(t.press.notThisMessage);
+
+  if (input.chatMarket) {
+    if (shows && shows.marketId !== input.chatMarket.id) return refuse(t.press.notThisMessage);
+    return { ok: true, market: input.chatMarket, call, shows };
+  }
+  // A private chat belongs to no market: only the bot's own record of the message can say which.
+  const market = shows && core.getMarket(shows.marketId);
+  if (!market) return refuse(t.press.noMarket);
+  if (!core.findMember(market.id, input.presserId) || !(await input.isMember(market))) return refuse(t.press.notMember);
+  return { ok: true, market, call, shows };
+}
