@@ -18,6 +18,7 @@ const bram: FakeUserInput = { id: '300000000000000204', username: 'bram', global
 let fake: FakeDiscord;
 let store: FreshCore;
 let discord: DiscordBot;
+const logged: Array<{ level: number; msg: string }> = [];
 
 const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
 const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
@@ -63,7 +64,8 @@ let rivetCard: FakeMessage;
 beforeAll(async () => {
   fake = await startFakeDiscord({ guilds: [quinces, rivets] });
   store = freshCore();
-  discord = createDiscordBot({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.api, core: store.core, log: pino({ level: 'silent' }) });
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  discord = createDiscordBot({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.api, core: store.core, log });
   await discord.start();
   await admin(quinces.id, 'item-add', [str('name', 'quince')]);
   await admin(quinces.id, 'item-add', [str('name', 'pear')]);
@@ -112,6 +114,15 @@ describe('Discord presses with forged custom ids', () => {
     expect(String(embedOf(answer)['description'])).toContain(sentence);
     expect(fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === quinceCard.id)).toEqual(shown);
     expect(tradeState(store.db)).toEqual(before);
+  });
+
+  it('logs at debug an interaction Discord no longer takes answers for, and says no "Something went wrong" through it', async () => {
+    const since = logged.length;
+    fake.failNext({ method: 'POST', pathIncludes: '/callback' }, 1, { status: 400, body: { code: 40060, message: 'Interaction has already been acknowledged.' } });
+    const { interactionId } = fake.pressButton({ user: mallory, message: quinceCard, customId: `accept ${rivetOffer()}` });
+    await vi.waitFor(() => expect(logged.slice(since).some((line) => line.msg === 'interaction can no longer be answered')).toBe(true));
+    expect(fake.responses(interactionId)).toEqual([]);
+    expect(logged.slice(since).filter((line) => line.level >= 40)).toEqual([]);
   });
 
   it('still takes real presses in both servers, each acting in its own', async () => {
