@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../src/db/connection.js';
+import { openDatabase, type Database, type DatabaseWithDriver } from '../src/db/connection.js';
 import { createTradeCore, type TradeCore } from '../src/core/trade-core.js';
 import type { Result } from '../src/core/errors.js';
 import type { CatalogItem, ItemRequest, MemberRef } from '../src/core/types.js';
@@ -58,7 +58,7 @@ export function tempDir(label: string): TempDir {
 
 export interface BenchCore {
   path: string;
-  db: Database;
+  db: DatabaseWithDriver;
   core: TradeCore;
   clock: BenchClock;
 }
@@ -71,7 +71,7 @@ export function openCore(path: string, clock = benchClock()): BenchCore {
 
 /** Folds the WAL into the main file and closes, so the file can be copied as a whole. */
 export function checkpointAndClose(db: Database): void {
-  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  db.checkpoint('TRUNCATE');
   db.close();
 }
 
@@ -191,7 +191,7 @@ export function shuffled<T>(values: readonly T[], seed: number): T[] {
 export const CONTENT_TABLES = ['offers', 'offer_lines', 'inventories', 'ledger', 'trades', 'outbox'] as const;
 
 /** A hash of every row of `table` in primary-key order: equal hashes mean equal contents. */
-export function tableDigest(db: Database, table: string): string {
+export function tableDigest(db: DatabaseWithDriver, table: string): string {
   const hash = createHash('sha256');
   const order = table === 'inventories' ? 'member_id, item_id' : table === 'offer_lines' ? 'offer_id, side, item_id' : 'id';
   for (const row of db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).raw().iterate()) hash.update(JSON.stringify(row));

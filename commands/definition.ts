@@ -7,8 +7,7 @@
  */
 import type { z } from 'zod';
 import type { TradeCore } from '../src/core/trade-core.js';
-import type { Market, MemberRef } from '../src/core/types.js';
-import type { Platform } from '../src/db/schema.js';
+import type { Market, MemberRef, Platform } from '../src/core/types.js';
 import type { Logger } from '../src/logger.js';
 import type { Messages } from './messages/index.js';
 

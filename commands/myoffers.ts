@@ -1,5 +1,5 @@
 /** `/myoffers [STATUS]`: the member's own offers. */
-import { OFFER_STATUSES } from '../src/db/schema.js';
+import { OFFER_STATUSES } from '../src/core/types.js';
 import { defineCommand } from './definition.js';
 import { itemList } from './messages/index.js';
 import { choiceOption } from './options.js';

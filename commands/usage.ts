@@ -3,7 +3,7 @@
  * (`/post give ITEMS want ITEMS [hours N]`), a slash command with its option names on Discord
  * (`/post give: want: [hours:]`). Optional parts are in brackets on both.
  */
-import type { Platform } from '../src/db/schema.js';
+import type { Platform } from '../src/core/types.js';
 import type { CommandDefinition, OptionSpec } from './definition.js';
 
 const optional = (written: string, spec: OptionSpec) => (spec.required ? written : `[${written}]`);

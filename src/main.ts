@@ -104,7 +104,6 @@ async function main() {
   // `deliveries` and `cardEditors` on every run, so each platform joins them once it is up.
   jobs = config.jobs.enabled
     ? startJobs({
-        db,
         core,
         log: log.child({ component: 'jobs' }),
         deliveries,

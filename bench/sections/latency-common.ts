@@ -7,7 +7,7 @@
  */
 import type { TradeCore } from '../../src/core/trade-core.js';
 import type { MemberRef } from '../../src/core/types.js';
-import type { Database } from '../../src/db/connection.js';
+import type { DatabaseWithDriver } from '../../src/db/connection.js';
 import { latency, median, type Latency } from '../stats.js';
 import { unwrap } from '../fixtures.js';
 
@@ -105,13 +105,13 @@ export interface OpenOffer {
 }
 
 /** The market's open offers, oldest first (read between rounds, not timed). */
-export function openOffers(db: Database, marketId: number): OpenOffer[] {
+export function openOffers(db: DatabaseWithDriver, marketId: number): OpenOffer[] {
   return db.sqlite
     .prepare("SELECT id, owner_id AS ownerId FROM offers WHERE market_id = ? AND status = 'active' AND target_id IS NULL ORDER BY id")
     .all(marketId) as OpenOffer[];
 }
 
-export function countRows(db: Database, sql: string, ...params: unknown[]): number {
+export function countRows(db: DatabaseWithDriver, sql: string, ...params: unknown[]): number {
   return (db.sqlite.prepare(sql).get(...params) as { n: number }).n;
 }
 

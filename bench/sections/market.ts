@@ -187,7 +187,7 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
       if (layout === 'scattered') {
         // The clustered set goes first, untimed; the WAL is folded back so both start clean.
         if (sweep(swept.core).expired !== DUE) throw new Error('clustered pre-sweep expired the wrong number of offers');
-        swept.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        swept.db.checkpoint('TRUNCATE');
         clock.set(sweepAt.scattered);
       }
       const done = () => {
@@ -214,9 +214,9 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
       const { swept, done } = prepareCopy(layout, 'pages');
       swept.db.sqlite.pragma('wal_autocheckpoint = 0');
       sweep(swept.core);
-      const [checkpoint] = swept.db.sqlite.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+      const checkpoint = swept.db.checkpoint('PASSIVE');
       done();
-      sweeps.push({ layout, active, ms: times, medianMs: median(times), batches: last.batches, expired: last.expired, pagesWritten: checkpoint?.log ?? -1 });
+      sweeps.push({ layout, active, ms: times, medianMs: median(times), batches: last.batches, expired: last.expired, pagesWritten: checkpoint.log });
     }
     mark('sweep');
 

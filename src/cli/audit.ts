@@ -6,12 +6,12 @@
  * Exit codes: 0 every item is accounted for; 1 differences (each one named); 2 nothing could be
  * audited (no database at the path, or not a Trading post database).
  */
-import BetterSqlite3 from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { eq } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { auditLedger, type AuditDifference } from '../core/audit.js';
 import { loadDatabasePath, loadDotEnv } from '../config.js';
-import * as schema from '../db/schema.js';
+import { openExistingDatabase } from '../db/connection.js';
+import { items, members } from '../db/schema.js';
 
 function cannotAudit(sentence: string): never {
   console.error(sentence);
@@ -24,17 +24,15 @@ const path = loadDatabasePath();
 if (!existsSync(path)) cannotAudit(`There is no database at ${path}; set DATABASE_PATH to the bot's database file and run the audit again.`);
 // Not `readonly`: a read-only connection leaves the -wal and -shm files it had to create behind;
 // this one only reads, and removes them on close when the bot is not running.
-const sqlite = new BetterSqlite3(path, { fileMustExist: true });
+const db = openExistingDatabase(path, { busyTimeoutMs: 5000 });
 try {
-  sqlite.pragma('busy_timeout = 5000');
-  const hasLedger = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'`).get();
-  if (!hasLedger) cannotAudit(`${path} is not a Trading post database (it has no ledger); set DATABASE_PATH to the bot's database file.`);
+  if (!db.hasTable('ledger')) cannotAudit(`${path} is not a Trading post database (it has no ledger); set DATABASE_PATH to the bot's database file.`);
 
-  const report = auditLedger({ sqlite, orm: drizzle({ client: sqlite, schema }) });
-  const memberName = sqlite.prepare<[number], string>('SELECT display_name FROM members WHERE id = ?').pluck();
-  const itemSlug = sqlite.prepare<[number], string>('SELECT slug FROM items WHERE id = ?').pluck();
-  const member = (id: number) => `member ${id} (${memberName.get(id) ?? 'unknown'})`;
-  const item = (id: number) => `item ${id} (${itemSlug.get(id) ?? 'unknown'})`;
+  const report = auditLedger(db);
+  const memberName = (id: number) => db.orm.select({ name: members.displayName }).from(members).where(eq(members.id, id)).get()?.name;
+  const itemSlug = (id: number) => db.orm.select({ slug: items.slug }).from(items).where(eq(items.id, id)).get()?.slug;
+  const member = (id: number) => `member ${id} (${memberName(id) ?? 'unknown'})`;
+  const item = (id: number) => `item ${id} (${itemSlug(id) ?? 'unknown'})`;
   const describe = (difference: AuditDifference): string => {
     switch (difference.kind) {
       case 'inventory':
@@ -65,5 +63,5 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  sqlite.close();
+  db.close();
 }

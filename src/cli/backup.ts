@@ -2,10 +2,10 @@
  * `npm run backup -- FILE`: a consistent copy of the live database, made with SQLite's online
  * backup API while the bot keeps running. Refuses to overwrite an existing file.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadDatabasePath, loadDotEnv } from '../config.js';
+import { openExistingDatabase } from '../db/connection.js';
 
 loadDotEnv();
 const target = process.argv[2];
@@ -23,8 +23,7 @@ if (existsSync(target)) {
   process.exit(1);
 }
 mkdirSync(dirname(resolve(target)), { recursive: true });
-const db = new BetterSqlite3(source, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
+const db = openExistingDatabase(source, { busyTimeoutMs: 5000 });
 try {
   await db.backup(target);
   console.log(`Backed up ${source} to ${target} (${statSync(target).size} bytes).`);

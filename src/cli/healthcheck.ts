@@ -3,19 +3,19 @@
  * written a fresh heartbeat, and every fresh heartbeat of this host says each of its platform
  * connections is up (the bots' `isRunning()`). Exit 0 healthy, 1 not.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { loadDatabasePath, loadDotEnv } from '../config.js';
+import { openExistingDatabase } from '../db/connection.js';
+import { heartbeats } from '../db/schema.js';
 
 /** A heartbeat is written every 15 s; three missed beats mean the process is stuck or gone. */
 const FRESH_MS = 45_000;
 
 function check(): { healthy: boolean; message: string } {
-  const db = new BetterSqlite3(loadDatabasePath(), { readonly: true, fileMustExist: true });
+  const db = openExistingDatabase(loadDatabasePath(), { readonly: true, busyTimeoutMs: 2000 });
   let rows: Array<{ process: string; platforms: string; updatedAt: number }>;
   try {
-    db.pragma('busy_timeout = 2000');
-    rows = db.prepare<[], (typeof rows)[number]>('SELECT process, platforms, updated_at AS updatedAt FROM heartbeats').all();
+    rows = db.orm.select({ process: heartbeats.process, platforms: heartbeats.platforms, updatedAt: heartbeats.updatedAt }).from(heartbeats).all();
   } finally {
     db.close();
   }
@@ -40,6 +40,9 @@ try {
   else console.error(message);
   process.exitCode = healthy ? 0 : 1;
 } catch (error) {
-  console.error(`database check failed: ${error instanceof Error ? error.message : String(error)}`);
+  // drizzle wraps a failed query in its own error; the driver's words ("database is locked",
+  // "no such table") are in its cause and say more.
+  const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  console.error(`database check failed: ${reason instanceof Error ? reason.message : String(reason)}`);
   process.exitCode = 1;
 }

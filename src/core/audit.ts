@@ -37,8 +37,9 @@ export interface AuditReport {
  * Runs the audit over every market, in one read transaction so the picture is consistent. Only
  * reads: the audit command runs it over a read-only connection.
  */
-export function auditLedger(db: Pick<Database, 'sqlite' | 'orm'>): AuditReport {
-  const read = db.sqlite.transaction(() => {
+export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): AuditReport {
+  // DEFERRED: a read transaction never blocks writers in WAL mode, yet sees one snapshot.
+  return db.readTransaction(() => {
     const { orm } = db;
     const differences: AuditDifference[] = [];
 
@@ -110,6 +111,4 @@ export function auditLedger(db: Pick<Database, 'sqlite' | 'orm'>): AuditReport {
     const ledgerRows = orm.get<{ n: number }>(sql`SELECT count(*) AS n FROM ledger`)?.n ?? 0;
     return { ok: differences.length === 0, differences, totals, ledgerRows };
   });
-  // DEFERRED: a read transaction never blocks writers in WAL mode, yet sees one snapshot.
-  return read.deferred();
 }

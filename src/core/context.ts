@@ -26,7 +26,7 @@ export function runWrite<T>(db: Database, work: () => T): Result<T> {
  * database even while other processes write; in WAL mode it never blocks a writer.
  */
 export function readTransaction<T>(db: Database, work: () => T): T {
-  return db.sqlite.transaction(work).deferred();
+  return db.readTransaction(work);
 }
 
 /** Like {@link runWrite} for reads that may refuse: one read transaction, same result shape. */

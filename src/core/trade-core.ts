@@ -58,6 +58,11 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...createHandledUpdates(ctx),
     /** Recomputes conservation from the ledger; see {@link auditLedger}. */
     audit: () => auditLedger(deps.db),
+    /**
+     * Folds the write-ahead log back into the database file without waiting for anyone, so the
+     * log does not grow under steady load (housekeeping runs it); see {@link Database.checkpoint}.
+     */
+    checkpoint: () => deps.db.checkpoint('PASSIVE'),
   };
 }
 

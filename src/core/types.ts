@@ -1,6 +1,14 @@
 /** Plain data the core hands out. Adapters render these; nothing here knows a chat platform. */
 import type { OfferStatus, Platform, Settlement, TradeStatus } from '../db/schema.js';
 
+/**
+ * The domain's vocabularies, for commands, jobs and adapters to name without reaching past the
+ * core. They are defined beside the tables in src/db/schema.ts because the CHECK constraints are
+ * generated from the same lists, and the database layer imports nothing above it.
+ */
+export { OFFER_STATUSES, PLATFORMS, SETTLEMENTS, TRADE_STATUSES } from '../db/schema.js';
+export type { OfferStatus, Platform, Settlement, TradeStatus };
+
 /** Milliseconds since the epoch; injected so tests and the sweep control time. */
 export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();

@@ -9,7 +9,7 @@ import { messagesFor } from '../../commands/messages/index.js';
 import { offerCard } from '../../commands/render/offer-card.js';
 import type { CardLocation } from '../core/offer-cards.js';
 import type { TradeCore } from '../core/trade-core.js';
-import type { Platform } from '../db/schema.js';
+import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
 
 /**

@@ -24,7 +24,7 @@ import { messagesFor } from '../../commands/messages/index.js';
 import type { ClaimedNotification } from '../core/notifications.js';
 import { isMarketNotice, type Notification } from '../core/outbox.js';
 import type { TradeCore } from '../core/trade-core.js';
-import type { Platform } from '../db/schema.js';
+import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
 
 /**

@@ -3,16 +3,15 @@
  * load) and prune delivered notifications past their retention.
  */
 import type { TradeCore } from '../core/trade-core.js';
-import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 
 /** Telegram keeps an unconfirmed update for 24 hours; a claim older than that guards nothing. */
 const UPDATE_CLAIMS_KEPT_MS = 2 * 86_400_000;
 
-export function runHousekeeping(db: Database, core: TradeCore, log: Logger, retentionMs: number): void {
+export function runHousekeeping(core: TradeCore, log: Logger, retentionMs: number): void {
   const pruned = core.pruneDelivered(retentionMs);
   const forgotten = core.pruneHandledUpdates(UPDATE_CLAIMS_KEPT_MS);
   // PASSIVE never waits for readers or writers; what it cannot fold in now, the next run will.
-  const [checkpoint] = db.sqlite.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-  log.info({ pruned, forgotten, walFrames: checkpoint?.log, checkpointed: checkpoint?.checkpointed }, 'housekeeping done');
+  const checkpoint = core.checkpoint();
+  log.info({ pruned, forgotten, walFrames: checkpoint.log, checkpointed: checkpoint.checkpointed }, 'housekeeping done');
 }

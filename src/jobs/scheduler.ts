@@ -5,7 +5,6 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { TradeCore } from '../core/trade-core.js';
-import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_LEASE_MS, drainOutbox, type PlatformDelivery } from './delivery.js';
 import { refreshCards, type CardEditor } from './cards.js';
@@ -26,7 +25,6 @@ export const DEFAULT_SCHEDULES: JobSchedules = {
 };
 
 export interface JobsOptions {
-  db: Database;
   core: TradeCore;
   log: Logger;
   deliveries: readonly PlatformDelivery[];
@@ -66,7 +64,7 @@ export function startJobs(options: JobsOptions) {
     cards: async () => {
       for (const editor of options.cardEditors ?? []) await refreshCards({ core, editor, log: log.child({ job: 'cards' }) });
     },
-    housekeeping: async () => runHousekeeping(options.db, core, log.child({ job: 'housekeeping' }), options.retentionMs),
+    housekeeping: async () => runHousekeeping(core, log.child({ job: 'housekeeping' }), options.retentionMs),
   };
 
   /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */

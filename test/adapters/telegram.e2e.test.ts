@@ -304,7 +304,7 @@ describe('Telegram bot end to end', () => {
     const card = lastCard();
     clock.advance(2 * HOUR);
     // The scheduled jobs, as `npm start` runs them: the expiry sweep, then the card job.
-    const jobs = startJobs({ db: store.db, core: store.core, log: pino({ level: 'silent' }), deliveries: [], cardEditors: [telegram.cardEditor], retentionMs: HOUR });
+    const jobs = startJobs({ core: store.core, log: pino({ level: 'silent' }), deliveries: [], cardEditors: [telegram.cardEditor], retentionMs: HOUR });
     try {
       await jobs.run('expiry');
       await jobs.run('cards');

@@ -25,7 +25,7 @@ import type { Message, Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '../../src/core/outbox.js';
 import { createTradeCore, type TradeCore } from '../../src/core/trade-core.js';
-import { openDatabase, type Database } from '../../src/db/connection.js';
+import { openDatabase, type DatabaseWithDriver } from '../../src/db/connection.js';
 import { notificationText } from '../../src/jobs/delivery.js';
 import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { killStartedProcesses, startBot, waitUntil, type StartedProcess } from '../support/bot-process.js';
@@ -51,7 +51,7 @@ const START_TIMEOUT_MS = 20_000;
 let fake: FakeTelegram;
 let dir: string;
 let dbPath: string;
-let reader: Database;
+let reader: DatabaseWithDriver;
 let core: TradeCore;
 const bots: StartedProcess[] = [];
 

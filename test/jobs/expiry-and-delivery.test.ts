@@ -162,12 +162,12 @@ describe('housekeeping', () => {
     expect(await deliver()).toEqual({ sent: 1, retried: 1, unreachable: 0, rejected: 0 });
     const retention = 30 * 24 * HOUR;
     t.clock.advance(retention - 1);
-    runHousekeeping(t.db, t.core, log, retention);
+    runHousekeeping(t.core, log, retention);
     expect(t.core.outboxCounts()).toEqual({ delivered: 1, pending: 1 });
     t.clock.advance(1);
-    runHousekeeping(t.db, t.core, log, retention);
+    runHousekeeping(t.core, log, retention);
     expect(t.core.outboxCounts()).toEqual({ pending: 1 });
-    const wal = t.db.sqlite.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
-    expect(wal[0]?.checkpointed).toBe(wal[0]?.log);
+    const wal = t.db.checkpoint();
+    expect(wal.checkpointed).toBe(wal.log);
   });
 });

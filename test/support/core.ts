@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../../src/db/connection.js';
+import { openDatabase, type DatabaseWithDriver } from '../../src/db/connection.js';
 import { createTradeCore, type TradeCore } from '../../src/core/trade-core.js';
 import type { Clock } from '../../src/core/types.js';
 
 export interface FreshCore {
   path: string;
-  db: Database;
+  db: DatabaseWithDriver;
   core: TradeCore;
   cleanup(): void;
 }

@@ -6,12 +6,12 @@
  * Reused by the property test, the multi-process race test and anything else that wants to say
  * "whatever just happened, the market is still sound".
  */
-import type { Database } from '../../src/db/connection.js';
+import type { DatabaseWithDriver } from '../../src/db/connection.js';
 import type { TradeCore } from '../../src/core/trade-core.js';
 
 /** Anything with a database and a core over it, e.g. a `TestMarket`. */
 export interface InvariantTarget {
-  db: Database;
+  db: DatabaseWithDriver;
   core: Pick<TradeCore, 'audit'>;
 }
 

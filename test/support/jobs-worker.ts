@@ -95,7 +95,6 @@ async function main() {
 
   summary.startedAt = Date.now();
   const jobs = startJobs({
-    db,
     core,
     log,
     deliveries: [telegram],

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../../src/db/connection.js';
+import { openDatabase, type DatabaseWithDriver } from '../../src/db/connection.js';
 import { createTradeCore, type TradeCore } from '../../src/core/trade-core.js';
 import type { Result } from '../../src/core/errors.js';
 import type { Market, MemberRef } from '../../src/core/types.js';
@@ -32,7 +32,7 @@ export function testClock(start = Date.UTC(2026, 10, 21, 12, 0, 0)): TestClock {
 export interface TestMarket {
   dir: string;
   path: string;
-  db: Database;
+  db: DatabaseWithDriver;
   core: TradeCore;
   clock: TestClock;
   market: Market;
