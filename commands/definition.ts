@@ -136,6 +136,12 @@ export interface CommandContext {
   platform: Platform;
   market: Market;
   member: MemberRef;
+  /**
+   * Asks the platform, at this moment, whether the member still belongs to the market's group or
+   * server. Set only where the platform has not vouched for it already: a command sent from
+   * outside the market's chat (a private chat, a DM).
+   */
+  isStillMember?: (() => Promise<boolean>) | undefined;
   /** Asks the platform, at this moment, whether the member administers the market. */
   isAdmin(): Promise<boolean>;
   /**
@@ -152,6 +158,11 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
   /** `admin` commands are checked against the platform's admin rights before they run. */
   audience: 'everyone' | 'admin';
   options: O;
+  /**
+   * A command that only reads. Anything else changes the market, so it is refused to a member the
+   * platform no longer counts in the market's group (see {@link CommandContext.isStillMember}).
+   */
+  readOnly?: boolean;
   /**
    * Whether a button may run this command. A press carries its payload back from the member's
    * client, so only these commands are taken from a button, with exactly their options in order

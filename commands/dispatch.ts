@@ -19,6 +19,7 @@ export async function executeCommand(
 ): Promise<CommandResult> {
   const audience = group?.audience === 'admin' ? 'admin' : definition.audience;
   if (audience === 'admin' && !(await ctx.isAdmin())) return refusal(ctx.t.adminOnly);
+  if (!definition.readOnly && ctx.isStillMember && !(await ctx.isStillMember())) return refusal(ctx.t.noLongerMember(ctx.market.title));
 
   const args: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(definition.options)) {

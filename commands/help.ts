@@ -43,6 +43,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
   return defineCommand({
     name: 'help',
     audience: 'everyone',
+  readOnly: true,
     options: {},
     async run(ctx) {
       const t = ctx.t.help;

@@ -6,6 +6,7 @@ import { privateReply } from './render/replies.js';
 export default defineCommand({
   name: 'inventory',
   audience: 'everyone',
+  readOnly: true,
   options: {},
   run(ctx) {
     const { holdings, escrow } = ctx.core.getInventory(ctx.member.id);

@@ -7,6 +7,7 @@ import { coreRefusal, publicReply } from './render/replies.js';
 export default defineCommand({
   name: 'market',
   audience: 'everyone',
+  readOnly: true,
   options: {
     item: textOption('item', { required: false, form: 'rest', maxLength: 60, placeholder: 'ITEM', autocomplete: 'item' }),
     page: integerOption('page', { required: false, min: 1, max: 1000 }),

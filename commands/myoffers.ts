@@ -8,6 +8,7 @@ import { privateReply } from './render/replies.js';
 export default defineCommand({
   name: 'myoffers',
   audience: 'everyone',
+  readOnly: true,
   options: { status: choiceOption('status', { required: false, choices: OFFER_STATUSES }) },
   run(ctx, args) {
     const offers = ctx.core.listMyOffers(ctx.member.id, args.status);

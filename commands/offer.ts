@@ -7,6 +7,7 @@ import { coreRefusal } from './render/replies.js';
 export default defineCommand({
   name: 'offer',
   audience: 'everyone',
+  readOnly: true,
   pressable: true,
   options: { offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'market-offers' }) },
   run(ctx, args) {

@@ -6,6 +6,7 @@ import { privateReply, resolveMember } from './render/replies.js';
 export default defineCommand({
   name: 'profile',
   audience: 'everyone',
+  readOnly: true,
   options: { member: memberOption('member', { required: false }) },
   run(ctx, args) {
     let member = ctx.member;

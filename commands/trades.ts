@@ -8,6 +8,7 @@ import { privateReply } from './render/replies.js';
 export default defineCommand({
   name: 'trades',
   audience: 'everyone',
+  readOnly: true,
   options: { filter: choiceOption('filter', { required: false, choices: TRADE_FILTERS }) },
   run(ctx, args) {
     const t = ctx.t.trades;

@@ -309,6 +309,8 @@ export const en = {
   unknownMember: (username: string) =>
     `I have not seen @${username} in this market yet: ask them to send a message here first, or reply to one of their messages.`,
   adminOnly: 'Only administrators of this group can do that.',
+  noLongerMember: (market: string | null) =>
+    `You are no longer a member of ${market ? `"${market}"` : 'that group'}, so you cannot change anything in its market; join the group again to trade there.`,
   internalError: 'Something went wrong on my side. Check /myoffers or /inventory before trying again in a moment.',
 
   help: {

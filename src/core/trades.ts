@@ -6,7 +6,7 @@ import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
 import { readTransaction, runRead, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Outbox } from './outbox.js';
-import { requireMemberOf, type Readers } from './readers.js';
+import { refuseIfBanned, type Readers } from './readers.js';
 import type { MemberRef, TradeView } from './types.js';
 
 const p = sql.placeholder;
@@ -135,7 +135,9 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
     rateTrade(input: { marketId: number; tradeId: number; memberId: number; stars: number; comment?: string | null | undefined }): Result<TradeView> {
       return runWrite(db, () => {
         const row = requireTrade(input.marketId, input.tradeId);
-        const rater = requireMemberOf(readers, input.marketId, input.memberId);
+        // A ban takes away rating too: a banned account must not keep shaping others' reputation.
+        const rater = readers.member(input.memberId);
+        refuseIfBanned(rater, input.marketId);
         const asOwner = row.ownerId === input.memberId;
         if (!asOwner && row.takerId !== input.memberId) throw new Refusal({ code: 'not_trade_party', tradeId: row.id });
         if (row.status !== 'completed') throw new Refusal({ code: 'trade_not_completed', tradeId: row.id, status: row.status });

@@ -64,6 +64,13 @@ describe('ratings', () => {
     expect(unwrap(t.core.getTrade(t.market.id, trade.id, bob.id)).ratingByTaker).toBeNull();
   });
 
+  it('refuses a rating from a member banned after the trade, telling nobody', () => {
+    unwrap(t.core.banMember({ marketId: t.market.id, adminId: t.member('admin').id, memberId: bob.id, reason: 'spam' }));
+    expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned', reason: 'spam' } });
+    expect(t.core.listTrades(alice.id)[0]?.ratingByTaker).toBeNull();
+    expect(rate(alice, 5).ok).toBe(true);
+  });
+
   it('refuses to rate a trade still in settlement', () => {
     // Instant settlement completes every trade; a confirm-settlement trade waits in `processing`.
     t.db.sqlite.prepare("UPDATE trades SET status = 'processing' WHERE id = ?").run(trade.id);

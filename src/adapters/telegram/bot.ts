@@ -126,7 +126,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
     }
   }
 
-  function commandContext(market: Market, member: MemberRef, user: User, t: Messages): CommandContext {
+  /** `fromGroup`: the command came from the market's own group, where Telegram vouches for membership. */
+  function commandContext(market: Market, member: MemberRef, user: User, t: Messages, fromGroup: boolean): CommandContext {
     return {
       core,
       t,
@@ -136,6 +137,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       member,
       // Asked at the moment of the action: rights change without the bot being told.
       isAdmin: async () => ADMIN_STATUSES.has((await bot.api.getChatMember(Number(market.platformMarketId), user.id)).status),
+      isStillMember: fromGroup ? undefined : () => isGroupMember(market, user.id),
     };
   }
 
@@ -282,7 +284,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     }
     const scope = scopeOf(chat, user, t, known);
     if ('refusal' in scope) return scope;
-    const result = await executeText(commandContext(scope.market, scope.member, user, t), command, args, extras);
+    const result = await executeText(commandContext(scope.market, scope.member, user, t, isGroup(chat)), command, args, extras);
     log.info(
       { market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: command.name, via: ctx.callbackQuery ? 'button' : 'text', tone: result.reply.tone },
       'command handled',
