@@ -446,6 +446,7 @@ export const en = {
       `Your trade with ${n.ownerName} (#${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
     offer_expired: (n: { offerId: number; returned: Amounts }) =>
       `Your offer #${n.offerId} expired. ${itemList(n.returned)} went back to your inventory.`,
+    /** Only for notifications queued before cancels stopped being notified. */
     offer_cancelled: (n: { offerId: number; returned: Amounts }) =>
       `You cancelled offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
     offer_declined: (n: { offerId: number; targetName: string; returned: Amounts }) =>

@@ -633,6 +633,14 @@ describe('checkInvariants', () => {
           .run(t.market.id, alice.id, `offer:${offers.active}:cancelled`),
     ],
     [
+      'the owner of a cancelled offer is sent a message about their own cancel',
+      /nothing is lost: an offer has a notification for an ending it did not have, or for one its owner caused/,
+      ({ t, offers, alice }) =>
+        t.db.sqlite
+          .prepare("INSERT INTO outbox (market_id, recipient_id, kind, payload, event_key, next_attempt_at, created_at) VALUES (?, ?, 'offer_cancelled', '{}', ?, 0, 0)")
+          .run(t.market.id, alice.id, `offer:${offers.cancelled}:cancelled`),
+    ],
+    [
       'an offer is directed at a member of another market',
       /market scope/,
       ({ t, offers }) => {

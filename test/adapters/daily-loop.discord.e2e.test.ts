@@ -1,0 +1,145 @@
+// Issue 9, "Holes in the daily loop", on Discord: the real discord.js client logged in to a fake
+// Discord on 127.0.0.1, played by one server; direct messages go out through the real outbox delivery.
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
+import { createDiscordDelivery } from '../../src/adapters/discord/delivery.js';
+import { buildSlashCommands } from '../../src/adapters/discord/slash-commands.js';
+import { drainOutbox } from '../../src/jobs/delivery.js';
+import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
+import { freshCore, type FreshCore } from '../support/core.js';
+
+const guild = { id: '100000000000000070', name: 'Daily market' };
+const ada: FakeUserInput = { id: '370000000000000100', username: 'ada_admin', global_name: 'Ada' };
+const alice: FakeUserInput = { id: '370000000000000101', username: 'alice', global_name: 'Alice' };
+const bobby: FakeUserInput = { id: '370000000000000102', username: 'bobby', global_name: 'Bobby' };
+const carol: FakeUserInput = { id: '370000000000000103', username: 'carol', global_name: 'Carol' };
+const dave: FakeUserInput = { id: '370000000000000104', username: 'dave', global_name: 'Dave' };
+
+let fake: FakeDiscord;
+let store: FreshCore;
+let discord: DiscordBot;
+const log = pino({ level: 'silent' });
+
+// --- typed options, as Discord sends them
+const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
+const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
+const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
+const typing = (name: string, text: string): CommandOptionInput => ({ name, type: 3, value: text, focused: true });
+const resolved = (...users: FakeUserInput[]): Json => ({
+  users: Object.fromEntries(users.map((u) => [u.id, { id: u.id, username: u.username, discriminator: '0', global_name: u.global_name ?? null, avatar: null, bot: false, flags: 0, public_flags: 0 }])),
+  members: Object.fromEntries(
+    users.map((u) => [u.id, { roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: null, avatar: null, flags: 0, pending: false, premium_since: null, permissions: PERMISSIONS.member }]),
+  ),
+});
+
+/** What a member sees of a message body: its embed as displayed (markdown escapes undone), buttons, and whether only they see it. */
+interface Seen {
+  ephemeral: boolean;
+  title: string | undefined;
+  text: string | undefined;
+  fields: Record<string, string>;
+  buttons: string[];
+}
+const shown = (text: unknown) => (typeof text === 'string' ? text.replace(/\\([\\*_~`|>#\-.[\]()])/g, '$1') : undefined);
+function seen(data: Json | null | undefined): Seen {
+  const embed = ((data?.['embeds'] as Json[] | undefined) ?? [])[0] ?? {};
+  const rows = (data?.['components'] as Array<{ components: Json[] }> | undefined) ?? [];
+  return {
+    ephemeral: (Number(data?.['flags'] ?? 0) & 64) === 64,
+    title: shown(embed['title']),
+    text: shown(embed['description']),
+    fields: Object.fromEntries(((embed['fields'] as Array<{ name: string; value: string }> | undefined) ?? []).map((f) => [shown(f.name), shown(f.value)])),
+    buttons: rows.flatMap((row) => row.components).map((b) => String(b['label'])),
+  };
+}
+const bodyOf = (r: InteractionResponse): Json | null => (r.kind === 'callback' ? r.data : r.kind === 'delete' ? null : r.data);
+
+async function slash(who: FakeUserInput, name: string, options: CommandOptionInput[] = [], extra: { subcommand?: string; permissions?: string; resolved?: Json } = {}) {
+  const { interactionId } = fake.slashCommand({ user: who, name, options, ...extra });
+  const response = await fake.waitForResponse(interactionId);
+  expect(response).toMatchObject({ kind: 'callback', type: 4 });
+  return { interactionId, ...seen(bodyOf(response)) };
+}
+const admin = (subcommand: string, options: CommandOptionInput[], users: FakeUserInput[] = []) =>
+  slash(ada, 'admin', options, { subcommand, permissions: PERMISSIONS.admin, ...(users.length ? { resolved: resolved(...users) } : {}) });
+
+const finished = (r: InteractionResponse) => r.kind === 'followUp' || (r.kind === 'callback' && r.type === 4);
+/** Presses a button; returns the card update (if any) and the answer only the presser sees. */
+async function press(who: FakeUserInput, message: FakeMessage, customId: string) {
+  const { interactionId } = fake.pressButton({ user: who, message, customId });
+  await fake.waitForResponse(interactionId, finished);
+  const responses = fake.responses(interactionId);
+  const update = responses.find((r) => r.kind === 'callback' && r.type === 7);
+  const answer = responses.find(finished);
+  return { card: update ? seen(bodyOf(update)) : undefined, answer: answer ? seen(bodyOf(answer)) : undefined };
+}
+
+/** Posts an offer; returns its number and its message in the channel. */
+async function post(who: FakeUserInput, give: string, want: string, extra: CommandOptionInput[] = [], users: FakeUserInput[] = []) {
+  const posted = await slash(who, 'post', [str('give', give), str('want', want), ...extra], users.length ? { resolved: resolved(...users) } : {});
+  const offer = Number(/#(\d+)/.exec(posted.title ?? '')?.[1]);
+  const message = fake.original(posted.interactionId);
+  if (!offer || !message) throw new Error(`no offer was posted: ${posted.text}`);
+  return { offer, message };
+}
+const inChannel = (message: FakeMessage) => seen(fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === message.id) as unknown as Json);
+
+async function suggestions(who: FakeUserInput, name: string, options: CommandOptionInput[], subcommand?: string) {
+  const { interactionId } = fake.autocomplete({ user: who, name, options, ...(subcommand ? { subcommand } : {}) });
+  const response = await fake.waitForResponse(interactionId);
+  const data = response.kind === 'callback' ? response.data : null;
+  return ((data?.['choices'] as Array<{ name: string; value: string | number }> | undefined) ?? []).map((choice) => choice.value);
+}
+
+const memberId = (who: FakeUserInput) => store.core.findMember(store.core.findMarket('discord', guild.id)!.id, who.id)!.id;
+const newestTrade = (who: FakeUserInput) => store.core.listTrades(memberId(who))[0]!;
+
+/** Runs the outbox delivery once, as the job does; returns the direct messages each member got meanwhile. */
+async function deliver() {
+  const counts = new Map([alice, bobby, carol, dave].map((who) => [who.id, fake.dms(who.id).length]));
+  await drainOutbox({ core: store.core, deliveries: [createDiscordDelivery(discord)], log });
+  return (who: FakeUserInput) => fake.dms(who.id).slice(counts.get(who.id) ?? 0).map((message) => seen(message as unknown as Json).text);
+}
+
+beforeAll(async () => {
+  fake = await startFakeDiscord({ guilds: [guild] });
+  store = freshCore();
+  discord = createDiscordBot({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.api, core: store.core, log });
+  await discord.start();
+  await admin('item-add', [str('name', 'apple'), str('emoji', '🍎')]);
+  await admin('item-add', [str('name', 'orange')]);
+  await admin('item-add', [str('name', 'pear')]);
+  await admin('grant', [user('member', alice), str('items', '30 apple')], [alice]);
+  await admin('grant', [user('member', bobby), str('items', '20 orange')], [bobby]);
+  await admin('grant', [user('member', carol), str('items', '10 orange, 5 pear')], [carol]);
+  await admin('grant', [user('member', dave), str('items', '10 orange')], [dave]);
+  await deliver();
+});
+
+afterAll(async () => {
+  await discord?.stop();
+  await fake?.close();
+  store?.cleanup();
+});
+
+describe('hole 9: the owner is not told about their own cancel', () => {
+  it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
+    const byCommand = await post(alice, '1 apple', '1 orange');
+    expect((await slash(alice, 'cancel', [int('offer', byCommand.offer)])).text).toBe(`Offer #${byCommand.offer} is cancelled; 1 🍎 apple went back to your inventory.`);
+    const byButton = await post(alice, '1 apple', '2 orange');
+    expect((await press(alice, byButton.message, `cancel ${byButton.offer}`)).answer?.text).toBe(`Offer #${byButton.offer} is cancelled; 1 🍎 apple went back to your inventory.`);
+    const removed = await post(alice, '2 apple', '1 orange');
+    await admin('remove-offer', [int('offer', removed.offer), str('reason', 'wrong channel')]);
+    const expired = await post(alice, '3 apple', '1 orange');
+    store.db.sqlite.prepare('UPDATE offers SET expires_at = ? WHERE id = ?').run(Date.now() - 1, expired.offer);
+    store.core.expireDueOffers();
+
+    const dms = await deliver();
+    expect(dms(alice)).toEqual([
+      `An admin removed your offer #${removed.offer} (wrong channel). 2 🍎 apple went back to your inventory.`,
+      `Your offer #${expired.offer} expired. 3 🍎 apple went back to your inventory.`,
+    ]);
+  });
+});

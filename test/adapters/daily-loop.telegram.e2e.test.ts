@@ -1,0 +1,97 @@
+// Issue 9, "Holes in the daily loop", on Telegram: the real grammY bot long polling a fake Bot API
+// on 127.0.0.1, played by one group; direct messages go out through the real outbox delivery.
+import type { Message } from 'grammy/types';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
+import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
+import { drainOutbox } from '../../src/jobs/delivery.js';
+import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
+import { freshCore, type FreshCore } from '../support/core.js';
+import { HOUR, testClock } from '../support/market.js';
+import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+
+const group: FakeChat = { id: -1007001, type: 'supergroup', title: 'Daily market' };
+const admin: FakeUser = { id: 700, first_name: 'Ada', username: 'ada_admin' };
+const alice: FakeUser = { id: 701, first_name: 'Alice', username: 'alice' };
+const bobby: FakeUser = { id: 702, first_name: 'Bobby', username: 'bobby' };
+const carol: FakeUser = { id: 703, first_name: 'Carol', username: 'carol' };
+const dave: FakeUser = { id: 704, first_name: 'Dave', username: 'dave_d' };
+
+let fake: FakeTelegram;
+let store: FreshCore;
+let telegram: TelegramBot;
+const clock = testClock();
+const log = pino({ level: 'silent' });
+
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
+const privateChat = (user: FakeUser): FakeChat => ({ id: user.id, type: 'private' });
+/** What the bot said in the group in answer to `text`. */
+const inGroup = async (from: FakeUser, text: string) => texts((await say(from, text)).calls);
+/** What the bot said in `from`'s private chat in answer to `text` (sent in the group). */
+const inPrivate = async (from: FakeUser, text: string) => texts((await say(from, text)).calls, from.id).join('\n');
+/** The offer number a card shows. */
+const offerOf = (card: Message) => Number(/Offer #(\d+)/.exec(card.text ?? '')?.[1]);
+const memberId = (user: FakeUser) => store.core.findMember(store.core.findMarket('telegram', String(group.id))!.id, String(user.id))!.id;
+/** The newest trade `user` took part in. */
+const newestTrade = (user: FakeUser) => store.core.listTrades(memberId(user))[0]!;
+
+/** Runs the outbox delivery once, as the job does; returns the direct messages each member got. */
+async function deliver() {
+  const before = fake.calls.length;
+  const delivery = createTelegramDelivery({ token: fake.token, apiRoot: fake.apiRoot, botUsername: 'TradingPostBot', throttle: LOOSE_THROTTLE });
+  await drainOutbox({ core: store.core, deliveries: [delivery], log });
+  const calls = fake.calls.slice(before);
+  return (user: FakeUser) => texts(calls, user.id);
+}
+
+/** Posts an offer in the group; returns its card. */
+async function post(from: FakeUser, line: string) {
+  const said = await inGroup(from, line);
+  expect(said[0], said.join('\n')).toMatch(/^Offer #\d+/);
+  return lastCard();
+}
+
+beforeAll(async () => {
+  fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
+  store = freshCore(clock);
+  telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: store.core, log, throttle: LOOSE_THROTTLE, pollingTimeoutSeconds: 1 });
+  fake.setChatMemberStatus(group.id, admin.id, 'creator');
+  await telegram.start();
+  for (const user of [admin, alice, bobby, carol, dave]) {
+    await say(user, '/start', { chat: privateChat(user) });
+    await say(user, '/help');
+  }
+  await say(admin, '/admin item-add apple emoji 🍎');
+  await say(admin, '/admin item-add orange');
+  await say(admin, '/admin item-add pear');
+  await say(admin, '/admin grant @alice 30 apple');
+  await say(admin, '/admin grant @bobby 20 orange');
+  await say(admin, '/admin grant @carol 10 orange, 5 pear');
+  await say(admin, '/admin grant @dave_d 10 orange');
+  await deliver(); // nothing is waiting from the setup
+});
+
+afterAll(async () => {
+  await telegram?.stop();
+  await fake?.close();
+  store?.cleanup();
+});
+
+describe('hole 9: the owner is not told about their own cancel', () => {
+  it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
+    const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));
+    expect(await inGroup(alice, `/cancel ${cancelled}`)).toEqual([`Offer #${cancelled} is cancelled; 1 🍎 apple went back to your inventory.`]);
+    const removed = offerOf(await post(alice, '/post give 2 apple want 1 orange'));
+    await say(admin, `/admin remove-offer ${removed} wrong group`);
+    const expired = offerOf(await post(alice, '/post give 3 apple want 1 orange hours 1'));
+    clock.advance(2 * HOUR);
+    store.core.expireDueOffers();
+
+    const dms = await deliver();
+    expect(dms(alice)).toEqual([
+      `An admin removed your offer #${removed} (wrong group). 2 🍎 apple went back to your inventory.`,
+      `Your offer #${expired} expired. 3 🍎 apple went back to your inventory.`,
+    ]);
+  });
+});
