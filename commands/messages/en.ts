@@ -340,12 +340,14 @@ export const en = {
       removed: 'Removed by an admin',
     } as Record<string, string>,
     acceptedBy: (name: string) => `Accepted by ${name}`,
+    trade: 'Trade',
+    tradeNumber: (tradeId: number) => `#${tradeId}`,
     removedBecause: (reason: string) => `Removed: ${reason}`,
     buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline' },
   },
 
-  accepted: (offerId: number, received: Amounts, gave: Amounts, ownerName: string) =>
-    `Done! You traded with ${ownerName} (#${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
+  accepted: (offerId: number, tradeId: number, received: Amounts, gave: Amounts, ownerName: string) =>
+    `Done! Trade #${tradeId} with ${ownerName} (offer #${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
   cancelled: (offerId: number, returned: Amounts) => `Offer #${offerId} is cancelled; ${itemList(returned)} went back to your inventory.`,
   /** A cancel that found the offer past its expiry: it is closed as expired instead. */
   cancelledExpired: (offerId: number, returned: Amounts) =>
@@ -371,7 +373,8 @@ export const en = {
   myOffers: {
     title: 'Your offers',
     empty: 'You have no offers here. Post one with /post.',
-    line: (id: number, status: string, give: string, want: string) => `#${id} ${status}: gives ${give}, wants ${want}`,
+    line: (id: number, status: string, give: string, want: string, tradeId: number | null) =>
+      `#${id} ${status}${tradeId === null ? '' : ` (trade #${tradeId})`}: gives ${give}, wants ${want}`,
   },
 
   trades: {
@@ -440,10 +443,10 @@ export const en = {
 
   /** Direct messages for the outbox notifications. */
   notification: {
-    offer_accepted: (n: { offerId: number; takerName: string; received: Amounts; gave: Amounts }) =>
-      `${n.takerName} accepted your offer #${n.offerId}: you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
-    trade_completed: (n: { offerId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
-      `Your trade with ${n.ownerName} (#${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
+    offer_accepted: (n: { offerId: number; tradeId: number; takerName: string; received: Amounts; gave: Amounts }) =>
+      `${n.takerName} accepted your offer #${n.offerId} (trade #${n.tradeId}): you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
+    trade_completed: (n: { offerId: number; tradeId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
+      `Trade #${n.tradeId} with ${n.ownerName} (offer #${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
     offer_expired: (n: { offerId: number; returned: Amounts }) =>
       `Your offer #${n.offerId} expired. ${itemList(n.returned)} went back to your inventory.`,
     /** Only for notifications queued before cancels stopped being notified. */

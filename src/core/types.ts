@@ -58,6 +58,8 @@ export interface OfferView {
   expiresAt: number;
   closedAt: number | null;
   acceptedBy: MemberRef | null;
+  /** The trade an accepted offer became (the number `/rate` takes); null until it is accepted. */
+  tradeId: number | null;
   closeReason: string | null;
   /** What the owner gives (held in escrow while the offer is active). */
   give: ItemAmount[];

@@ -124,6 +124,36 @@ afterAll(async () => {
   store?.cleanup();
 });
 
+describe('hole 1: the trade number /rate needs is shown wherever the trade is', () => {
+  it('names the trade in the accept answer, on the card, in both direct messages and in /myoffers', async () => {
+    // A cancelled offer first, so offer and trade numbers differ.
+    const first = await post(alice, '1 apple', '1 orange');
+    await slash(alice, 'cancel', [int('offer', first.offer)]);
+    const { offer, message } = await post(alice, '5 apple', '3 orange');
+
+    const answer = await slash(bobby, 'accept', [int('offer', offer)]);
+    const trade = newestTrade(bobby).id;
+    expect(trade).not.toBe(offer);
+    expect(answer).toMatchObject({ ephemeral: false, text: `Done! Trade #${trade} with Alice (offer #${offer}): you received 5 🍎 apple and gave 3 orange.` });
+    await vi.waitFor(() => expect(inChannel(message)).toMatchObject({ text: 'Traded\nAccepted by Bobby', fields: { Trade: `#${trade}` }, buttons: [] }));
+
+    const dms = await deliver();
+    expect(dms(alice)).toEqual([`Bobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple.`]);
+    expect(dms(bobby)).toEqual([`Trade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange.`]);
+    expect((await slash(alice, 'myoffers')).text).toContain(`#${offer} Traded (trade #${trade}): gives 5 🍎 apple, wants 3 orange`);
+    expect((await slash(bobby, 'rate', [int('trade', trade), int('stars', 5)])).text).toBe(`You gave Alice ★★★★★ for trade #${trade}. Thank you!`);
+  });
+
+  it('names the trade when the offer is taken with the Accept button', async () => {
+    const { offer, message } = await post(alice, '2 apple', '1 orange');
+    const { card, answer } = await press(dave, message, `accept ${offer}`);
+    const trade = newestTrade(dave).id;
+    expect(answer).toMatchObject({ ephemeral: true, text: `Done! Trade #${trade} with Alice (offer #${offer}): you received 2 🍎 apple and gave 1 orange.` });
+    expect(card).toMatchObject({ fields: { Trade: `#${trade}` } });
+    await deliver();
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
     const byCommand = await post(alice, '1 apple', '1 orange');

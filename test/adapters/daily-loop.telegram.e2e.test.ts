@@ -78,6 +78,40 @@ afterAll(async () => {
   store?.cleanup();
 });
 
+describe('hole 1: the trade number /rate needs is shown wherever the trade is', () => {
+  it('names the trade in the accept answer, on the card, in both direct messages and in /myoffers', async () => {
+    // A cancelled offer first, so offer and trade numbers differ.
+    const first = await post(alice, '/post give 1 apple want 1 orange');
+    await say(alice, `/cancel ${offerOf(first)}`);
+    const card = await post(alice, '/post give 5 apple want 3 orange');
+    const offer = offerOf(card);
+
+    const answer = await inGroup(bobby, `/accept ${offer}`);
+    const trade = newestTrade(bobby).id;
+    expect(trade).not.toBe(offer);
+    expect(answer).toEqual([`Done! Trade #${trade} with Alice (offer #${offer}): you received 5 🍎 apple and gave 3 orange.`]);
+    expect(fake.message(group.id, card.message_id)?.text).toContain(`Trade: #${trade}`);
+
+    const dms = await deliver();
+    expect(dms(alice)).toEqual([`Bobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple.`]);
+    expect(dms(bobby)).toEqual([`Trade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange.`]);
+    expect(await inPrivate(alice, '/myoffers')).toContain(`#${offer} Traded (trade #${trade}): gives 5 🍎 apple, wants 3 orange`);
+    // And the number works.
+    expect(await inGroup(bobby, `/rate ${trade} 5`)).toEqual([`You gave Alice ★★★★★ for trade #${trade}. Thank you!`]);
+  });
+
+  it('names the trade when the offer is taken with the Accept button', async () => {
+    const card = await post(alice, '/post give 2 apple want 1 orange');
+    const calls = await press(dave, card, `accept ${offerOf(card)}`);
+    const trade = newestTrade(dave).id;
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toBe(
+      `Done! Trade #${trade} with Alice (offer #${offerOf(card)}): you received 2 🍎 apple and gave 1 orange.`,
+    );
+    expect(fake.message(group.id, card.message_id)?.text).toContain(`Trade: #${trade}`);
+    await deliver();
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
     const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));

@@ -52,7 +52,7 @@ describe('commands from text', () => {
   it('accepts and returns the updated card', async () => {
     await run('alice', '/post give 5 apple want 3 orange');
     const result = await run('bob', '/accept #1');
-    expect(result.reply.text).toBe('Done! You traded with alice (#1): you received 5 apple and gave 3 orange.');
+    expect(result.reply.text).toBe('Done! Trade #1 with alice (offer #1): you received 5 apple and gave 3 orange.');
     expect(result.card?.reply.text).toContain('Accepted by bob');
     expect(result.card?.reply.buttons).toEqual([]);
   });
