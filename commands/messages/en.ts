@@ -358,7 +358,9 @@ export const en = {
     title: (page: number) => (page > 1 ? `Open offers (page ${page})` : 'Open offers'),
     filtered: (item: string) => `Offers with ${item}`,
     empty: 'There are no open offers right now. Post one with /post.',
-    line: (id: number, owner: string, give: string, want: string) => `#${id} ${owner}: gives ${give}, wants ${want}`,
+    /** `target`: the one member a directed offer is for. */
+    line: (id: number, owner: string, give: string, want: string, target: string | null) =>
+      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}`,
     more: (nextPage: number) => `More: /market page ${nextPage}`,
   },
 

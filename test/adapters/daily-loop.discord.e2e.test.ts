@@ -154,6 +154,23 @@ describe('hole 1: the trade number /rate needs is shown wherever the trade is', 
   });
 });
 
+describe('hole 3: /market marks offers made to one member', () => {
+  it('says whom a directed offer is for, by name, since the list is public', async () => {
+    const open = await post(alice, '1 apple', '1 pear');
+    const directed = await post(alice, '2 apple', '1 orange', [user('to', carol)], [carol]);
+    const seenByDave = (await slash(dave, 'market')).text;
+    expect(seenByDave).toContain(`#${directed.offer} Alice (for Carol): gives 2 🍎 apple, wants 1 orange`);
+    expect(seenByDave).toContain(`#${open.offer} Alice: gives 1 🍎 apple, wants 1 pear`);
+    expect((await slash(carol, 'market')).text).toContain(`#${directed.offer} Alice (for Carol): gives 2 🍎 apple, wants 1 orange`);
+    expect((await slash(dave, 'market', [str('item', 'orange')])).text).toContain(`#${directed.offer} Alice (for Carol):`);
+    // Accept suggestions leave out what the member may not take.
+    expect(await suggestions(dave, 'accept', [{ ...int('offer', 0), value: '', focused: true }])).not.toContain(directed.offer);
+    expect(await suggestions(carol, 'accept', [{ ...int('offer', 0), value: '', focused: true }])).toContain(directed.offer);
+    await slash(alice, 'cancel', [int('offer', open.offer)]);
+    await slash(alice, 'cancel', [int('offer', directed.offer)]);
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
     const byCommand = await post(alice, '1 apple', '1 orange');

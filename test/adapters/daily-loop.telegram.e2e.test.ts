@@ -112,6 +112,21 @@ describe('hole 1: the trade number /rate needs is shown wherever the trade is', 
   });
 });
 
+describe('hole 3: /market marks offers made to one member', () => {
+  it('says whom a directed offer is for, by name, since the list is public', async () => {
+    const open = offerOf(await post(alice, '/post give 1 apple want 1 pear'));
+    const directed = offerOf(await post(alice, '/post give 2 apple want 1 orange to @carol'));
+    const seenByDave = (await inGroup(dave, '/market')).join('\n');
+    expect(seenByDave).toContain(`#${directed} Alice (for Carol): gives 2 🍎 apple, wants 1 orange`);
+    expect(seenByDave).toContain(`#${open} Alice: gives 1 🍎 apple, wants 1 pear`);
+    expect((await inGroup(carol, '/market')).join('\n')).toContain(`#${directed} Alice (for Carol): gives 2 🍎 apple, wants 1 orange`);
+    // Filtered by item, the same.
+    expect((await inGroup(dave, '/market orange')).join('\n')).toContain(`#${directed} Alice (for Carol):`);
+    await say(alice, `/cancel ${open}`);
+    await say(alice, `/cancel ${directed}`);
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
     const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));
