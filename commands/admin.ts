@@ -78,10 +78,11 @@ const removeOffer = defineCommand({
   audience: 'admin',
   options: {
     offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'market-offers' }),
-    reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }),
+    // Required, as the core requires it (the owner is told why): Discord then asks for it too.
+    reason: textOption('reason', { form: 'rest', maxLength: MAX_REASON_LENGTH, placeholder: 'REASON' }),
   },
   run(ctx, args) {
-    const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason ?? '' });
+    const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason });
     if (!removed.ok) return coreRefusal(ctx, removed.error);
     const { offer } = removed.value;
     return {

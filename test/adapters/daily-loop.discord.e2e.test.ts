@@ -171,6 +171,25 @@ describe('hole 3: /market marks offers made to one member', () => {
   });
 });
 
+describe('hole 8 (reason): removing an offer needs a reason, as the core says', () => {
+  it('registers the reason of /admin remove-offer as required, as the core requires it', () => {
+    const adminCommand = buildSlashCommands(commands).find((command) => command.name === 'admin');
+    const removeOffer = (adminCommand?.options ?? []).find((sub) => sub.name === 'remove-offer') as { options?: Array<{ name: string; required?: boolean }> } | undefined;
+    expect(removeOffer?.options?.map((option) => [option.name, option.required])).toEqual([
+      ['offer', true],
+      ['reason', true],
+    ]);
+  });
+
+  it('refuses a removal without a reason, changing nothing', async () => {
+    const { offer } = await post(alice, '1 apple', '1 orange');
+    expect(await admin('remove-offer', [int('offer', offer)])).toMatchObject({ ephemeral: true, text: 'Missing "reason". Usage: /admin remove-offer offer: reason:' });
+    expect(store.core.findOffer(offer)?.status).toBe('active');
+    expect((await admin('remove-offer', [int('offer', offer), str('reason', 'duplicate')])).text).toBe(`Offer #${offer} is removed and Alice has their items back.`);
+    await deliver();
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
     const byCommand = await post(alice, '1 apple', '1 orange');

@@ -127,6 +127,16 @@ describe('hole 3: /market marks offers made to one member', () => {
   });
 });
 
+describe('hole 8 (reason): removing an offer needs a reason, as the core says', () => {
+  it('needs a reason to remove an offer, and changes nothing without one', async () => {
+    const offer = offerOf(await post(alice, '/post give 1 apple want 1 orange'));
+    expect(await inGroup(admin, `/admin remove-offer ${offer}`)).toEqual(['Missing "reason". Usage: /admin remove-offer OFFER REASON']);
+    expect(store.core.findOffer(offer)?.status).toBe('active');
+    expect(await inGroup(admin, `/admin remove-offer ${offer} duplicate`)).toEqual([`Offer #${offer} is removed and Alice has their items back.`]);
+    await deliver();
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
     const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));

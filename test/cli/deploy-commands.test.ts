@@ -80,6 +80,8 @@ describe('slash commands generated from the catalog', () => {
     expect(itemEdit?.options?.find((option) => option.name === 'name')?.autocomplete).toBeUndefined();
     const removeOffer = optionsOf(admin).find((sub) => sub.name === 'remove-offer');
     expect(removeOffer?.options?.[0]).toMatchObject({ name: 'offer', type: 4, autocomplete: true });
+    // The owner is told why: the core refuses a removal without a reason, so Discord asks for one.
+    expect(removeOffer?.options?.[1]).toMatchObject({ name: 'reason', type: 3, required: true });
     for (const command of generated.filter((c) => c.name !== 'admin')) expect(command.default_member_permissions).toBeUndefined();
   });
 });

@@ -163,9 +163,7 @@ describe('refusals say what to do', () => {
 
   it('asks an admin for the reason of a removal, which the owner is told', async () => {
     await run('alice', '/post give 1 apple want 1 orange');
-    expect(await text('admin', '/admin remove-offer 1')).toBe(
-      'Say why you remove offer #1: its owner is told the reason, like "/admin remove-offer 1 duplicate listing".',
-    );
+    expect(await text('admin', '/admin remove-offer 1')).toBe('Missing "reason". Usage: /admin remove-offer OFFER REASON');
     expect(await text('admin', '/admin remove-offer 1 duplicate listing')).toBe('Offer #1 is removed and alice has their items back.');
   });
 
