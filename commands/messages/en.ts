@@ -296,7 +296,11 @@ export const en = {
       case 'not_a_member':
         return `"${option}" must name a member: reply to their message, mention them, or write their @username.`;
       case 'not_a_number_reference':
-        return `"${option}" must be a number, like 12.`;
+        return problem.kind === 'offer' ? `"${option}" must be an offer number, like 12.` : `"${option}" must be a trade number, like 7.`;
+      case 'number_below_one':
+        return problem.kind === 'offer'
+          ? 'Offer numbers start at 1; see the open offers and their numbers with /market.'
+          : 'Trade numbers start at 1; see your trades and their numbers with /trades.';
       case 'items':
         return itemsSyntax(option, problem.error);
     }

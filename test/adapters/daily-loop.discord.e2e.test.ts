@@ -190,6 +190,18 @@ describe('hole 8 (reason): removing an offer needs a reason, as the core says', 
   });
 });
 
+describe('hole 8 (numbers): offer and trade numbers start at 1, and the answer says so', () => {
+  it.each([
+    ['offer', [int('offer', 0)], 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['accept', [int('offer', 0)], 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['cancel', [int('offer', -3)], 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['decline', [int('offer', 0)], 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['rate', [int('trade', 0), int('stars', 5)], 'Trade numbers start at 1; see your trades and their numbers with /trades.'],
+  ] as Array<[string, CommandOptionInput[], string]>)('answers /%s %j with what is wrong', async (name, options, sentence) => {
+    expect(await slash(dave, name, options)).toMatchObject({ ephemeral: true, text: sentence });
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
     const byCommand = await post(alice, '1 apple', '1 orange');

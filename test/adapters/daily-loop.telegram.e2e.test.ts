@@ -137,6 +137,22 @@ describe('hole 8 (reason): removing an offer needs a reason, as the core says', 
   });
 });
 
+describe('hole 8 (numbers): offer and trade numbers start at 1, and the answer says so', () => {
+  it.each([
+    ['/offer 0', 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['/accept #0', 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['/cancel -3', 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['/decline 0', 'Offer numbers start at 1; see the open offers and their numbers with /market.'],
+    ['/rate 0 5', 'Trade numbers start at 1; see your trades and their numbers with /trades.'],
+    ['/offer twelve', '"offer" must be an offer number, like 12.'],
+    ['/rate first 5', '"trade" must be a trade number, like 7.'],
+  ])('answers %s with what is wrong', async (line, sentence) => {
+    const before = store.core.audit().totals;
+    expect(await inGroup(dave, line)).toEqual([sentence]);
+    expect(store.core.audit().totals).toEqual(before);
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
     const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));

@@ -68,7 +68,7 @@ describe('commands from text', () => {
     ['/post give 1 apple want 1 orange hours 1000', '"hours" must be a whole number from 1 to 720.'],
     ['/post give 1 apple give 2 apple want 1 orange', '"give" is given twice. Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
     ['/post give 1 apple want 1 orange to @nobody', 'I have not seen @nobody in this market yet: ask them to send a message here first, or reply to one of their messages.'],
-    ['/accept twelve', '"offer" must be a number, like 12.'],
+    ['/accept twelve', '"offer" must be an offer number, like 12.'],
     ['/accept 99', 'There is no offer #99 in this market. See the open offers with /market.'],
     ['/rate 1 9', '"stars" must be a whole number from 1 to 5.'],
     ['/admin grant @bob 5 apple', 'Only administrators of this group can do that.'],
