@@ -373,6 +373,7 @@ export const en = {
     holdings: 'You hold',
     escrow: 'Held in your open offers',
     nothing: 'You hold no items yet. An admin can grant some.',
+    allInEscrow: 'nothing outside your open offers (cancel one to take its items back)',
     escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
   },
 

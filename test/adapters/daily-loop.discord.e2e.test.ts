@@ -202,6 +202,21 @@ describe('hole 8 (numbers): offer and trade numbers start at 1, and the answer s
   });
 });
 
+describe('hole 8 (inventory): /inventory reads well when everything is in escrow', () => {
+  it('tells a member whose items all sit in open offers that nothing else is held, not that they have none', async () => {
+    const { offer } = await post(carol, '10 orange, 5 pear', '1 apple');
+    const inventory = await slash(carol, 'inventory');
+    expect(inventory.fields['You hold']).toMatch(/^nothing outside your open offers/);
+    expect(inventory.fields['Held in your open offers']).toBe(`#${offer}: 10 orange, 5 pear`);
+    await slash(carol, 'cancel', [int('offer', offer)]);
+  });
+
+  it('still tells a newcomer with nothing at all that an admin can grant items', async () => {
+    const erin: FakeUserInput = { id: '370000000000000105', username: 'erin', global_name: 'Erin' };
+    expect(await slash(erin, 'inventory')).toMatchObject({ ephemeral: true, title: 'Your inventory', text: 'You hold no items yet. An admin can grant some.', fields: {} });
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel by command or button, but still does for a removal and an expiry', async () => {
     const byCommand = await post(alice, '1 apple', '1 orange');

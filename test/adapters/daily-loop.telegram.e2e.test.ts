@@ -153,6 +153,25 @@ describe('hole 8 (numbers): offer and trade numbers start at 1, and the answer s
   });
 });
 
+describe('hole 8 (inventory): /inventory reads well when everything is in escrow', () => {
+  it('tells a member whose items all sit in open offers that nothing else is held, not that they have none', async () => {
+    const offer = offerOf(await post(carol, '/post give 10 orange, 5 pear want 1 apple'));
+    const inventory = await inPrivate(carol, '/inventory');
+    expect(inventory).toContain('You hold: nothing outside your open offers');
+    expect(inventory).toContain(`#${offer}: 10 orange, 5 pear`);
+    expect(inventory).not.toContain('no items yet');
+    await say(carol, `/cancel ${offer}`);
+  });
+
+  it('still tells a newcomer with nothing at all that an admin can grant items', async () => {
+    const erin: FakeUser = { id: 705, first_name: 'Erin' };
+    await say(erin, '/start', { chat: privateChat(erin) });
+    const inventory = await inPrivate(erin, '/inventory');
+    expect(inventory).toContain('You hold no items yet. An admin can grant some.');
+    expect(inventory).not.toContain('You hold: You hold');
+  });
+});
+
 describe('hole 9: the owner is not told about their own cancel', () => {
   it('sends no direct message for a cancel, but still does for a removal and an expiry', async () => {
     const cancelled = offerOf(await post(alice, '/post give 1 apple want 1 orange'));
