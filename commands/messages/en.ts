@@ -141,7 +141,17 @@ export const en = {
       case 'invalid_item_name':
         return `"${error.name}" cannot be an item name: start with a letter or an emoji, then use letters, digits, spaces, dashes or apostrophes.`;
       case 'item_exists':
-        return `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
+        return error.archived
+          ? `There is already an item "${error.slug}", archived; bring it back with /admin item-unarchive ${error.slug}, or pick another name.`
+          : `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
+      case 'item_archived':
+        return error.use === 'offer'
+          ? `${error.item.name} is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).`
+          : `${error.item.name} is archived, so it cannot be granted; bring it back first with /admin item-unarchive ${error.item.slug}.`;
+      case 'item_already_archived':
+        return `"${error.name}" is already archived.`;
+      case 'item_not_archived':
+        return `"${error.name}" is not archived, so there is nothing to bring back.`;
       case 'item_not_found':
         return error.suggestions.length > 0
           ? `There is no item "${error.name}". Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`

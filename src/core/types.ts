@@ -34,6 +34,8 @@ export interface ItemRef {
 
 export interface CatalogItem extends ItemRef {
   description: string | null;
+  /** When the item was archived (out of the catalog for new offers and grants); null while it is in. */
+  archivedAt: number | null;
 }
 
 export interface ItemAmount {
