@@ -256,6 +256,18 @@ export const en = {
         description: 'A short description',
       },
     },
+    'admin item-archive': {
+      description: 'Take an item out of the catalog; holdings, open offers and history keep it',
+      options: {
+        item: 'The item to archive',
+      },
+    },
+    'admin item-unarchive': {
+      description: 'Put an archived item back in the catalog',
+      options: {
+        item: 'The archived item',
+      },
+    },
     'admin grant': {
       description: 'Give items to a member',
       options: {
@@ -415,6 +427,9 @@ export const en = {
   admin: {
     itemAdded: (name: string, slug: string) => `Added "${name}" to the catalog (written "${slug}" in commands).`,
     itemEdited: (name: string, slug: string) => `"${name}" is updated (written "${slug}" in commands).`,
+    itemArchived: (name: string, slug: string) =>
+      `"${name}" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive ${slug} brings it back.`,
+    itemUnarchived: (name: string) => `"${name}" is back in the catalog: members can offer, want and be granted it again.`,
     granted: (member: string, items: Amounts) => `Granted ${itemList(items)} to ${member}.`,
     revoked: (member: string, items: Amounts) => `Took ${itemList(items)} from ${member}.`,
     removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,

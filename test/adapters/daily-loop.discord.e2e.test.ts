@@ -236,3 +236,57 @@ describe('hole 9: the owner is not told about their own cancel', () => {
     ]);
   });
 });
+
+describe('hole 10: archived items leave the catalog but not the history', () => {
+  let before: number;
+  let trade: number;
+
+  it('archives an item, and refuses it in new offers and grants with a sentence saying what to do', async () => {
+    before = (await post(alice, '1 apple', '1 pear')).offer;
+    const traded = await post(alice, '2 apple', '2 pear');
+    await slash(carol, 'accept', [int('offer', traded.offer)]);
+    trade = newestTrade(carol).id;
+
+    expect(await admin('item-archive', [str('item', 'pear')])).toMatchObject({
+      ephemeral: false,
+      text: '"pear" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive pear brings it back.',
+    });
+    const refusal = 'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).';
+    expect(await slash(alice, 'post', [str('give', '1 apple'), str('want', '1 pear')])).toMatchObject({ ephemeral: true, text: refusal });
+    expect(await slash(carol, 'post', [str('give', '1 pear'), str('want', '1 apple')])).toMatchObject({ ephemeral: true, text: refusal });
+    expect(await admin('grant', [user('member', dave), str('items', '1 pear')], [dave])).toMatchObject({
+      ephemeral: true,
+      text: 'pear is archived, so it cannot be granted; bring it back first with /admin item-unarchive pear.',
+    });
+    expect((await admin('item-archive', [str('item', 'pear')])).text).toBe('"pear" is already archived.');
+    expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('leaves it out of the catalog and of the suggestions for new offers and grants', async () => {
+    expect((await slash(alice, 'help')).fields['Items']).toBe('🍎 apple, orange');
+    expect(await suggestions(alice, 'post', [str('give', '1 apple'), typing('want', 'pe')])).toEqual([]);
+    expect(await suggestions(carol, 'post', [typing('give', '')])).toEqual(['apple', 'orange']); // carol holds pear, but cannot offer it
+    expect(await suggestions(ada, 'admin', [user('member', dave), typing('items', 'pe')], 'grant')).toEqual([]);
+    expect(await suggestions(ada, 'admin', [typing('item', 'pe')], 'item-archive')).toEqual([]);
+    // Where it still serves: taking it away, and bringing it back.
+    expect(await suggestions(ada, 'admin', [user('member', alice), typing('items', 'pe')], 'revoke')).toEqual(['pear']);
+    expect(await suggestions(ada, 'admin', [typing('item', '')], 'item-unarchive')).toEqual(['pear']);
+  });
+
+  it('keeps holdings, open offers and history readable, and lets members trade what is already on offer', async () => {
+    expect((await slash(alice, 'inventory')).fields['You hold']).toMatch(/2 pear/);
+    expect((await slash(dave, 'market')).text).toContain(`#${before} Alice: gives 1 🍎 apple, wants 1 pear`);
+    expect((await slash(carol, 'trades')).text).toContain(`Trade #${trade}`);
+    expect((await slash(carol, 'accept', [int('offer', before)])).text).toMatch(new RegExp(`^Done! Trade #\\d+ with Alice \\(offer #${before}\\)`));
+    expect((await slash(alice, 'inventory')).fields['You hold']).toMatch(/3 pear/);
+    expect((await admin('revoke', [user('member', alice), str('items', '1 pear')], [alice])).text).toBe('Took 1 pear from Alice.');
+    expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('brings it back with /admin item-unarchive', async () => {
+    expect((await admin('item-unarchive', [str('item', 'pear')])).text).toBe('"pear" is back in the catalog: members can offer, want and be granted it again.');
+    expect((await admin('item-unarchive', [str('item', 'pear')])).text).toBe('"pear" is not archived, so there is nothing to bring back.');
+    expect((await slash(alice, 'post', [str('give', '1 pear'), str('want', '1 orange')])).title).toMatch(/^Offer #\d+/);
+    expect(await suggestions(alice, 'post', [str('give', '1 pear'), typing('want', 'pe')])).toEqual(['pear']);
+  });
+});

@@ -189,3 +189,56 @@ describe('hole 9: the owner is not told about their own cancel', () => {
     ]);
   });
 });
+
+describe('hole 10: archived items leave the catalog but not the history', () => {
+  let before: number;
+  let trade: number;
+
+  it('archives an item, and refuses it in new offers and grants with a sentence saying what to do', async () => {
+    // An open offer and a finished trade mention pear before it is archived.
+    before = offerOf(await post(alice, '/post give 1 apple want 1 pear'));
+    const traded = offerOf(await post(alice, '/post give 2 apple want 2 pear'));
+    await say(carol, `/accept ${traded}`);
+    trade = newestTrade(carol).id;
+
+    expect(await inGroup(admin, '/admin item-archive pear')).toEqual([
+      '"pear" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive pear brings it back.',
+    ]);
+    expect(await inGroup(alice, '/post give 1 apple want 1 pear')).toEqual([
+      'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).',
+    ]);
+    expect(await inGroup(carol, '/post give 1 pear want 1 apple')).toEqual([
+      'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).',
+    ]);
+    expect(await inGroup(admin, '/admin grant @dave_d 1 pear')).toEqual([
+      'pear is archived, so it cannot be granted; bring it back first with /admin item-unarchive pear.',
+    ]);
+    expect(await inGroup(admin, '/admin item-archive pear')).toEqual(['"pear" is already archived.']);
+    expect(await inGroup(admin, '/admin item-archive banana')).toEqual(['There is no item "banana" in the catalog. See the catalog with /help.']);
+    expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('hides it from the catalog in /help', async () => {
+    const help = (await say(alice, '/help')).calls;
+    const shown = [...texts(help), ...texts(help, alice.id)].join('\n');
+    expect(shown).toMatch(/Items: 🍎 apple, orange$/m);
+  });
+
+  it('keeps holdings, open offers and history readable, and lets members trade what is already on offer', async () => {
+    expect(await inPrivate(alice, '/inventory')).toMatch(/You hold: .*2 pear/);
+    expect((await inGroup(dave, '/market')).join('\n')).toContain(`#${before} Alice: gives 1 🍎 apple, wants 1 pear`);
+    expect(await inPrivate(carol, '/trades')).toContain(`Trade #${trade}`);
+    // The open offer that wants pear is still honoured: its terms were set before the archive.
+    expect(await inGroup(carol, `/accept ${before}`)).toEqual([expect.stringMatching(new RegExp(`^Done! Trade #\\d+ with Alice \\(offer #${before}\\)`))]);
+    expect(await inPrivate(alice, '/inventory')).toMatch(/You hold: .*3 pear/);
+    // Revoking still works.
+    expect(await inGroup(admin, '/admin revoke @alice 1 pear')).toEqual(['Took 1 pear from Alice.']);
+    expect(store.core.audit().ok).toBe(true);
+  });
+
+  it('brings it back with /admin item-unarchive', async () => {
+    expect(await inGroup(admin, '/admin item-unarchive pear')).toEqual(['"pear" is back in the catalog: members can offer, want and be granted it again.']);
+    expect(await inGroup(admin, '/admin item-unarchive pear')).toEqual(['"pear" is not archived, so there is nothing to bring back.']);
+    expect((await inGroup(alice, '/post give 1 pear want 1 orange'))[0]).toMatch(/^Offer #\d+/);
+  });
+});
