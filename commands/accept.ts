@@ -14,7 +14,7 @@ export default defineCommand({
     if (!accepted.ok) return coreRefusal(ctx, accepted.error);
     const { offer, trade } = accepted.value;
     return {
-      reply: publicReply(ctx.t.accepted(offer.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
+      reply: publicReply(ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
       card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
     };
   },

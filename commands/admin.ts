@@ -57,6 +57,27 @@ const itemEdit = defineCommand({
   },
 });
 
+const itemArchive = defineCommand({
+  name: 'item-archive',
+  audience: 'admin',
+  options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'item' }) },
+  run(ctx, args) {
+    const archived = ctx.core.archiveItem(ctx.market.id, args.item);
+    return archived.ok ? { reply: publicReply(ctx.t.admin.itemArchived(archived.value.name, archived.value.slug)) } : coreRefusal(ctx, archived.error);
+  },
+});
+
+/** The way back from `item-archive`: a command of its own, so its suggestions are the archived items. */
+const itemUnarchive = defineCommand({
+  name: 'item-unarchive',
+  audience: 'admin',
+  options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'archived-item' }) },
+  run(ctx, args) {
+    const restored = ctx.core.unarchiveItem(ctx.market.id, args.item);
+    return restored.ok ? { reply: publicReply(ctx.t.admin.itemUnarchived(restored.value.name)) } : coreRefusal(ctx, restored.error);
+  },
+});
+
 const grant = defineCommand({
   name: 'grant',
   audience: 'admin',
@@ -68,7 +89,8 @@ const grant = defineCommand({
 const revoke = defineCommand({
   name: 'revoke',
   audience: 'admin',
-  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog' }) },
+  // Members may hold archived items: a revoke is offered those too.
+  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog-with-archived' }) },
   run: (ctx, args) =>
     moveItems(ctx, args.member, (member) => ctx.core.revokeItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.revoked),
 });
@@ -78,10 +100,11 @@ const removeOffer = defineCommand({
   audience: 'admin',
   options: {
     offer: numberReferenceOption('offer', { kind: 'offer', autocomplete: 'market-offers' }),
-    reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }),
+    // Required, as the core requires it (the owner is told why): Discord then asks for it too.
+    reason: textOption('reason', { form: 'rest', maxLength: MAX_REASON_LENGTH, placeholder: 'REASON' }),
   },
   run(ctx, args) {
-    const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason ?? '' });
+    const removed = ctx.core.removeOffer({ marketId: ctx.market.id, offerId: args.offer, adminId: ctx.member.id, reason: args.reason });
     if (!removed.ok) return coreRefusal(ctx, removed.error);
     const { offer } = removed.value;
     return {
@@ -120,6 +143,6 @@ const unban = defineCommand({
 export const admin = defineGroup({
   name: 'admin',
   audience: 'admin',
-  subcommands: [itemAdd, itemEdit, grant, revoke, removeOffer, ban, unban],
+  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban],
 });
 export default admin;

@@ -15,9 +15,11 @@ export type OptionKind = 'text' | 'integer' | 'items' | 'member' | 'offer' | 'tr
 
 /**
  * Where an adapter with autocomplete (Discord) finds suggestions for an option:
- * - `catalog`: an ITEMS list, its last entry completed from the market's catalog;
- * - `item`: one catalog item, by name;
- * - `inventory`: an ITEMS list, its last entry completed from what the member holds;
+ * - `catalog`: an ITEMS list, its last entry completed from the market's catalog (archived items left out);
+ * - `catalog-with-archived`: the same, archived items included (a revoke: members still hold them);
+ * - `item`: one catalog item, by name (archived items left out);
+ * - `archived-item`: one archived item, by name;
+ * - `inventory`: an ITEMS list, its last entry completed from what the member holds and may offer (not archived items);
  * - `own-offers`: the member's open offers;
  * - `market-offers`: the market's open offers;
  * - `acceptable-offers`: open offers the member may accept (not their own; public or directed at them);
@@ -26,7 +28,9 @@ export type OptionKind = 'text' | 'integer' | 'items' | 'member' | 'offer' | 'tr
  */
 export type AutocompleteSource =
   | 'catalog'
+  | 'catalog-with-archived'
   | 'item'
+  | 'archived-item'
   | 'inventory'
   | 'own-offers'
   | 'market-offers'

@@ -11,7 +11,10 @@ export default defineCommand({
   run(ctx) {
     const { holdings, escrow } = ctx.core.getInventory(ctx.member.id);
     const t = ctx.t.inventory;
-    const fields = [{ name: t.holdings, value: holdings.length ? itemList(holdings) : t.nothing }];
+    // Nothing at all is one sentence; a "You hold" field saying "You hold no items" would read twice.
+    if (holdings.length === 0 && escrow.length === 0) return { reply: privateReply(t.nothing, { title: t.title }) };
+    // Everything in escrow: the member has items, just none outside their offers.
+    const fields = [{ name: t.holdings, value: holdings.length ? itemList(holdings) : t.allInEscrow }];
     if (escrow.length) fields.push({ name: t.escrow, value: escrow.map((e) => t.escrowLine(e.offerId, itemList(e.items))).join('\n') });
     return { reply: privateReply('', { title: t.title, fields }) };
   },

@@ -1,4 +1,7 @@
-/** `/market [ITEM] [page N]`: the open offers of this market, newest first. */
+/**
+ * `/market [ITEM] [page N]`: the open offers of this market, newest first. An offer made to one
+ * member says so by name (the list is public, so never "for you"): others should not count on it.
+ */
 import { defineCommand } from './definition.js';
 import { itemList } from './messages/index.js';
 import { integerOption, textOption } from './options.js';
@@ -17,7 +20,9 @@ export default defineCommand({
     if (!listed.ok) return coreRefusal(ctx, listed.error);
     const { entries, page, hasMore } = listed.value;
     const t = ctx.t.market;
-    const lines = entries.map((offer) => t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want)));
+    const lines = entries.map((offer) =>
+      t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want), offer.target?.displayName ?? null),
+    );
     if (lines.length === 0) lines.push(t.empty);
     if (hasMore) lines.push(t.more(page + 1));
     const title = args.item ? t.filtered(args.item) : t.title(page);

@@ -14,7 +14,7 @@ export default defineCommand({
     const offers = ctx.core.listMyOffers(ctx.member.id, args.status);
     const t = ctx.t.myOffers;
     const lines = offers.map((offer) =>
-      t.line(offer.id, ctx.t.offer.status[offer.status] ?? offer.status, itemList(offer.give), itemList(offer.want)),
+      t.line(offer.id, ctx.t.offer.status[offer.status] ?? offer.status, itemList(offer.give), itemList(offer.want), offer.tradeId),
     );
     return { reply: privateReply(lines.length ? lines.join('\n') : t.empty, { title: t.title }) };
   },

@@ -15,7 +15,10 @@ export type ArgumentProblem =
   | { problem: 'too_long'; max: number }
   | { problem: 'not_a_choice'; choices: readonly string[] }
   | { problem: 'not_a_member' }
-  | { problem: 'not_a_number_reference' }
+  /** Not a number at all (`twelve`). */
+  | { problem: 'not_a_number_reference'; kind: 'offer' | 'trade' }
+  /** A number, but offers and trades are numbered from 1 (`0`, `-3`). */
+  | { problem: 'number_below_one'; kind: 'offer' | 'trade' }
   | { problem: 'items'; error: ItemsSyntaxError };
 
 interface Common<R extends boolean> {
@@ -40,11 +43,12 @@ function build<T, R extends boolean>(spec: OptionSpec, convert: (value: RawValue
   return { spec, schema: raw.transform((value, ctx) => convert(value, ctx as unknown as Refine)) as z.ZodType<T, RawValue>, required: spec.required as R };
 }
 
+/** A whole number, as typed (`12`, `#12`, `-3`) or as Discord sends it; undefined for anything else. */
 const wholeNumber = (value: RawValue): number | undefined => {
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim().replace(/^#/, '');
-  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+  return /^-?\d{1,15}$/.test(text) ? Number(text) : undefined;
 };
 
 export function itemsOption<R extends boolean = true>(
@@ -66,7 +70,7 @@ export function integerOption<R extends boolean = true>(
   const { min, max } = options;
   const spec: OptionSpec = { ...specOf(name, 'integer', options, { form: 'keyword', placeholder: options.placeholder ?? 'N' }), min, max };
   return build<number, R>(spec, (value, ctx) => {
-    const number = typeof value === 'string' && /^\s*-\d+\s*$/.test(value) ? Number(value) : wholeNumber(value);
+    const number = wholeNumber(value);
     if (number === undefined) return refuse(ctx, { problem: 'not_integer' });
     if (number < min || number > max) return refuse(ctx, { problem: 'out_of_range', min, max });
     return number;
@@ -124,6 +128,8 @@ export function numberReferenceOption<R extends boolean = true>(
   if (options.autocomplete) spec.autocomplete = options.autocomplete;
   return build<number, R>(spec, (value, ctx) => {
     const number = wholeNumber(value);
-    return number !== undefined && number >= 1 ? number : refuse(ctx, { problem: 'not_a_number_reference' });
+    // `0` is a number: say what is wrong with it rather than ask for a number.
+    if (number === undefined) return refuse(ctx, { problem: 'not_a_number_reference', kind: options.kind });
+    return number >= 1 ? number : refuse(ctx, { problem: 'number_below_one', kind: options.kind });
   });
 }

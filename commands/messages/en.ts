@@ -141,7 +141,17 @@ export const en = {
       case 'invalid_item_name':
         return `"${error.name}" cannot be an item name: start with a letter or an emoji, then use letters, digits, spaces, dashes or apostrophes.`;
       case 'item_exists':
-        return `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
+        return error.archived
+          ? `There is already an item "${error.slug}", archived; bring it back with /admin item-unarchive ${error.slug}, or pick another name.`
+          : `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
+      case 'item_archived':
+        return error.use === 'offer'
+          ? `${error.item.name} is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).`
+          : `${error.item.name} is archived, so it cannot be granted; bring it back first with /admin item-unarchive ${error.item.slug}.`;
+      case 'item_already_archived':
+        return `"${error.name}" is already archived.`;
+      case 'item_not_archived':
+        return `"${error.name}" is not archived, so there is nothing to bring back.`;
       case 'item_not_found':
         return error.suggestions.length > 0
           ? `There is no item "${error.name}". Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
@@ -246,6 +256,18 @@ export const en = {
         description: 'A short description',
       },
     },
+    'admin item-archive': {
+      description: 'Take an item out of the catalog; holdings, open offers and history keep it',
+      options: {
+        item: 'The item to archive',
+      },
+    },
+    'admin item-unarchive': {
+      description: 'Put an archived item back in the catalog',
+      options: {
+        item: 'The archived item',
+      },
+    },
     'admin grant': {
       description: 'Give items to a member',
       options: {
@@ -296,7 +318,11 @@ export const en = {
       case 'not_a_member':
         return `"${option}" must name a member: reply to their message, mention them, or write their @username.`;
       case 'not_a_number_reference':
-        return `"${option}" must be a number, like 12.`;
+        return problem.kind === 'offer' ? `"${option}" must be an offer number, like 12.` : `"${option}" must be a trade number, like 7.`;
+      case 'number_below_one':
+        return problem.kind === 'offer'
+          ? 'Offer numbers start at 1; see the open offers and their numbers with /market.'
+          : 'Trade numbers start at 1; see your trades and their numbers with /trades.';
       case 'items':
         return itemsSyntax(option, problem.error);
     }
@@ -342,12 +368,14 @@ export const en = {
       removed: 'Removed by an admin',
     } as Record<string, string>,
     acceptedBy: (name: string) => `Accepted by ${name}`,
+    trade: 'Trade',
+    tradeNumber: (tradeId: number) => `#${tradeId}`,
     removedBecause: (reason: string) => `Removed: ${reason}`,
     buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline' },
   },
 
-  accepted: (offerId: number, received: Amounts, gave: Amounts, ownerName: string) =>
-    `Done! You traded with ${ownerName} (#${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
+  accepted: (offerId: number, tradeId: number, received: Amounts, gave: Amounts, ownerName: string) =>
+    `Done! Trade #${tradeId} with ${ownerName} (offer #${offerId}): you received ${itemList(received)} and gave ${itemList(gave)}.`,
   cancelled: (offerId: number, returned: Amounts) => `Offer #${offerId} is cancelled; ${itemList(returned)} went back to your inventory.`,
   /** A cancel that found the offer past its expiry: it is closed as expired instead. */
   cancelledExpired: (offerId: number, returned: Amounts) =>
@@ -358,7 +386,9 @@ export const en = {
     title: (page: number) => (page > 1 ? `Open offers (page ${page})` : 'Open offers'),
     filtered: (item: string) => `Offers with ${item}`,
     empty: 'There are no open offers right now. Post one with /post.',
-    line: (id: number, owner: string, give: string, want: string) => `#${id} ${owner}: gives ${give}, wants ${want}`,
+    /** `target`: the one member a directed offer is for. */
+    line: (id: number, owner: string, give: string, want: string, target: string | null) =>
+      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}`,
     more: (nextPage: number) => `More: /market page ${nextPage}`,
   },
 
@@ -367,13 +397,15 @@ export const en = {
     holdings: 'You hold',
     escrow: 'Held in your open offers',
     nothing: 'You hold no items yet. An admin can grant some.',
+    allInEscrow: 'nothing outside your open offers (cancel one to take its items back)',
     escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
   },
 
   myOffers: {
     title: 'Your offers',
     empty: 'You have no offers here. Post one with /post.',
-    line: (id: number, status: string, give: string, want: string) => `#${id} ${status}: gives ${give}, wants ${want}`,
+    line: (id: number, status: string, give: string, want: string, tradeId: number | null) =>
+      `#${id} ${status}${tradeId === null ? '' : ` (trade #${tradeId})`}: gives ${give}, wants ${want}`,
   },
 
   trades: {
@@ -397,6 +429,9 @@ export const en = {
   admin: {
     itemAdded: (name: string, slug: string) => `Added "${name}" to the catalog (written "${slug}" in commands).`,
     itemEdited: (name: string, slug: string) => `"${name}" is updated (written "${slug}" in commands).`,
+    itemArchived: (name: string, slug: string) =>
+      `"${name}" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive ${slug} brings it back.`,
+    itemUnarchived: (name: string) => `"${name}" is back in the catalog: members can offer, want and be granted it again.`,
     granted: (member: string, items: Amounts) => `Granted ${itemList(items)} to ${member}.`,
     revoked: (member: string, items: Amounts) => `Took ${itemList(items)} from ${member}.`,
     removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,
@@ -448,12 +483,13 @@ export const en = {
 
   /** Direct messages for the outbox notifications. */
   notification: {
-    offer_accepted: (n: { offerId: number; takerName: string; received: Amounts; gave: Amounts }) =>
-      `${n.takerName} accepted your offer #${n.offerId}: you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
-    trade_completed: (n: { offerId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
-      `Your trade with ${n.ownerName} (#${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
+    offer_accepted: (n: { offerId: number; tradeId: number; takerName: string; received: Amounts; gave: Amounts }) =>
+      `${n.takerName} accepted your offer #${n.offerId} (trade #${n.tradeId}): you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
+    trade_completed: (n: { offerId: number; tradeId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
+      `Trade #${n.tradeId} with ${n.ownerName} (offer #${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
     offer_expired: (n: { offerId: number; returned: Amounts }) =>
       `Your offer #${n.offerId} expired. ${itemList(n.returned)} went back to your inventory.`,
+    /** Only for notifications queued before cancels stopped being notified. */
     offer_cancelled: (n: { offerId: number; returned: Amounts }) =>
       `You cancelled offer #${n.offerId}. ${itemList(n.returned)} went back to your inventory.`,
     offer_declined: (n: { offerId: number; targetName: string; returned: Amounts }) =>

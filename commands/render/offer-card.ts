@@ -14,6 +14,8 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
   ];
   if (offer.target) fields.push({ name: t.offer.forMember, value: offer.target.displayName });
   if (offer.note) fields.push({ name: t.offer.note, value: offer.note });
+  // The number `/rate` takes: the parties find it here as well as in their answers and DMs.
+  if (offer.tradeId !== null) fields.push({ name: t.offer.trade, value: t.offer.tradeNumber(offer.tradeId) });
   if (open) fields.push({ name: t.offer.expires, value: t.offer.expiresIn(offer.expiresAt - clock()) });
 
   const state = open ? t.offer.status['active'] : offer.status === 'active' ? t.offer.status['expired'] : t.offer.status[offer.status];

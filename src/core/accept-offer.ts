@@ -115,7 +115,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
         gave: takerGave,
       });
 
-      const closed: OfferView = { ...offer, status: 'completed', closedAt: now, acceptedBy: taker };
+      const closed: OfferView = { ...offer, status: 'completed', closedAt: now, acceptedBy: taker, tradeId: trade.id };
       return {
         offer: closed,
         trade: {

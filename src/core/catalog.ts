@@ -1,7 +1,12 @@
 /**
  * A market's item catalog, and turning what members type ("5 Apple") into catalog items.
+ *
+ * An item is never deleted (holdings, offers, trades and the ledger refer to it); an admin may
+ * archive it instead. An archived item is out of the catalog: listed apart, refused in new offers
+ * and grants, not suggested for them. Everything that already holds or promises it goes on as
+ * before: it is still found by name, taken from open offers, refunded, revoked.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { items } from '../db/schema.js';
 import { invalidNameCharacter, keywordInName } from './item-names.js';
@@ -48,6 +53,12 @@ export interface NewItem {
   description?: string | null;
 }
 
+/** Which items a listing shows: the catalog as members use it, the archived ones, or both. */
+export type ItemListing = 'current' | 'archived' | 'all';
+
+/** What a list of items is read for: a side of a new offer, a grant, or a revoke. */
+export type ItemUse = 'offer' | 'grant' | 'revoke';
+
 export interface ItemChanges {
   name?: string;
   emoji?: string | null;
@@ -56,15 +67,32 @@ export interface ItemChanges {
 
 export function createCatalog({ db, clock }: CoreContext) {
   const { orm } = db;
-  const columns = { id: items.id, slug: items.slug, name: items.name, emoji: items.emoji, description: items.description };
+  const columns = { id: items.id, slug: items.slug, name: items.name, emoji: items.emoji, description: items.description, archivedAt: items.archivedAt };
   const itemsOfMarket = orm.select(columns).from(items).where(eq(items.marketId, p('marketId'))).orderBy(asc(items.name)).prepare();
+  // Guarded, so archiving twice (or two admins at once) is refused rather than done twice.
+  const archive = orm
+    .update(items)
+    .set({ archivedAt: sql`${p('now')}` })
+    .where(and(eq(items.id, p('id')), isNull(items.archivedAt)))
+    .returning(columns)
+    .prepare();
+  const unarchive = orm
+    .update(items)
+    .set({ archivedAt: null })
+    .where(and(eq(items.id, p('id')), isNotNull(items.archivedAt)))
+    .returning(columns)
+    .prepare();
   const itemBySlug = orm
     .select(columns)
     .from(items)
     .where(and(eq(items.marketId, p('marketId')), eq(items.slug, p('slug'))))
     .prepare();
 
-  const list = (marketId: number): CatalogItem[] => itemsOfMarket.all({ marketId });
+  /** A market's items by name; a catalog is small, so one statement serves every listing. */
+  const list = (marketId: number, listing: ItemListing = 'current'): CatalogItem[] => {
+    const all = itemsOfMarket.all({ marketId });
+    return listing === 'all' ? all : all.filter((item) => (item.archivedAt === null) === (listing === 'current'));
+  };
 
   /** The catalog item a member meant by `typed` (slug or name, any case), if there is one. */
   const find = (marketId: number, typed: string): CatalogItem | undefined => {
@@ -91,12 +119,21 @@ export function createCatalog({ db, clock }: CoreContext) {
     return description?.trim() || null;
   };
 
+  /** The item `typed` names, or a refusal with the closest names of `listing` as suggestions. */
+  const requireItem = (marketId: number, typed: string, listing: ItemListing = 'all'): CatalogItem => {
+    const found = find(marketId, typed);
+    if (!found) throw new Refusal({ code: 'item_not_found', name: typed, suggestions: closestNames(typed, list(marketId, listing)) });
+    return found;
+  };
+
   /**
    * Matches each request against the catalog, merging repeats of one item. Refuses (throws
-   * {@link Refusal}) on an empty list, a quantity outside 1..1,000,000, or an unknown name (with the
-   * closest catalog names as suggestions). For use inside a write transaction.
+   * {@link Refusal}) on an empty list, a quantity outside 1..1,000,000, an unknown name (with the
+   * closest names as suggestions), or, for a new offer or a grant, an archived item. A revoke
+   * takes archived items (members still hold them) and is offered them as suggestions. For use
+   * inside a write transaction.
    */
-  const resolve = (marketId: number, requests: readonly ItemRequest[], side: 'give' | 'want' | 'items'): ItemAmount[] => {
+  const resolve = (marketId: number, requests: readonly ItemRequest[], side: 'give' | 'want' | 'items', use: ItemUse): ItemAmount[] => {
     if (requests.length === 0) throw new Refusal({ code: 'no_items', side });
     const merged = new Map<number, ItemAmount>();
     for (const request of requests) {
@@ -105,7 +142,11 @@ export function createCatalog({ db, clock }: CoreContext) {
       }
       const found = find(marketId, request.name);
       if (!found) {
-        throw new Refusal({ code: 'unknown_item', name: request.name, suggestions: closestNames(request.name, list(marketId)) });
+        const listing = use === 'revoke' ? 'all' : 'current';
+        throw new Refusal({ code: 'unknown_item', name: request.name, suggestions: closestNames(request.name, list(marketId, listing)) });
+      }
+      if (found.archivedAt !== null && use !== 'revoke') {
+        throw new Refusal({ code: 'item_archived', item: { id: found.id, slug: found.slug, name: found.name, emoji: found.emoji }, use });
       }
       const line = merged.get(found.id);
       const quantity = (line?.quantity ?? 0) + request.quantity;
@@ -125,7 +166,8 @@ export function createCatalog({ db, clock }: CoreContext) {
       return runWrite(db, () => {
         const { name, slug } = validateName(input.name);
         const description = validateDescription(input.description);
-        if (itemBySlug.get({ marketId, slug })) throw new Refusal({ code: 'item_exists', slug });
+        const taken = itemBySlug.get({ marketId, slug });
+        if (taken) throw new Refusal(taken.archivedAt === null ? { code: 'item_exists', slug } : { code: 'item_exists', slug, archived: true });
         const [row] = orm
           .insert(items)
           .values({ marketId, slug, name, emoji: input.emoji?.trim() || null, description, createdAt: clock() })
@@ -138,8 +180,7 @@ export function createCatalog({ db, clock }: CoreContext) {
     /** Renames or re-describes an item. Its slug follows a new name; ids, holdings and offers stay. */
     editItem(marketId: number, typed: string, changes: ItemChanges): Result<CatalogItem> {
       return runWrite(db, () => {
-        const existing = find(marketId, typed);
-        if (!existing) throw new Refusal({ code: 'item_not_found', name: typed, suggestions: closestNames(typed, list(marketId)) });
+        const existing = requireItem(marketId, typed);
         const update: Partial<typeof items.$inferInsert> = {};
         if (changes.name !== undefined) {
           const { name, slug } = validateName(changes.name);
@@ -152,6 +193,27 @@ export function createCatalog({ db, clock }: CoreContext) {
         if (Object.keys(update).length === 0) return existing;
         const [row] = orm.update(items).set(update).where(eq(items.id, existing.id)).returning(columns).all();
         if (!row) throw new Error('item update returned nothing');
+        return row;
+      });
+    },
+    /**
+     * Admin: takes an item out of the catalog. Nothing moves: holdings, open offers and trades
+     * keep it (see the module comment). Refuses an item already archived.
+     */
+    archiveItem(marketId: number, typed: string): Result<CatalogItem> {
+      return runWrite(db, () => {
+        const item = requireItem(marketId, typed, 'current');
+        const row = archive.get({ id: item.id, now: clock() });
+        if (!row) throw new Refusal({ code: 'item_already_archived', name: item.name, slug: item.slug });
+        return row;
+      });
+    },
+    /** Admin: puts an archived item back in the catalog. Refuses an item that is not archived. */
+    unarchiveItem(marketId: number, typed: string): Result<CatalogItem> {
+      return runWrite(db, () => {
+        const item = requireItem(marketId, typed, 'archived');
+        const row = unarchive.get({ id: item.id });
+        if (!row) throw new Refusal({ code: 'item_not_archived', name: item.name, slug: item.slug });
         return row;
       });
     },

@@ -1,7 +1,8 @@
 /**
  * Every way an offer ends without a swap: the owner cancels, the target declines, an admin
- * removes it, or it expires. Each returns the escrow to the owner and queues the owner's
- * notification (listing exactly what came back) in the same transaction.
+ * removes it, or it expires. Each returns the escrow to the owner and, when someone or something
+ * else ended it, queues the owner's notification (listing exactly what came back) in the same
+ * transaction. The owner's own cancel queues none: the answer to it already says what came back.
  */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { offers, type OfferStatus } from '../db/schema.js';
@@ -46,14 +47,14 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
 
   /**
    * Moves an active offer to `status`, refunds its escrow to the owner and queues the owner's
-   * notification. Must run inside a write transaction.
+   * notification, if `notify` gives one. Must run inside a write transaction.
    */
   function closeWithRefund(
     row: OfferRow,
     status: ClosingStatus,
     actorId: number | null,
     reason: string | null,
-    notify: (returned: NotifiedItem[]) => Notification,
+    notify: ((returned: NotifiedItem[]) => Notification) | null,
   ): ClosedOffer {
     const now = clock();
     if (closeOffer.run({ offerId: row.id, status, now, reason }).changes !== 1) {
@@ -66,7 +67,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
         throw new Error(`offer ${row.id} escrow is short of ${item.slug}`);
       }
     }
-    outbox.enqueue(row.marketId, row.ownerId, `offer:${row.id}:${status}`, notify(notifiedItems(offer.give)));
+    if (notify) outbox.enqueue(row.marketId, row.ownerId, `offer:${row.id}:${status}`, notify(notifiedItems(offer.give)));
     return { offer: { ...offer, status, closedAt: now, closeReason: reason }, returned: offer.give };
   }
 
@@ -79,9 +80,10 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
 
   return {
     /**
-     * The owner withdraws an active offer and gets the escrow back. An offer already past its
-     * expiry ended by time, not by the owner: the sweep just had not reached it. It is closed as
-     * expired then (same refund and message as the sweep), and the result's status says so.
+     * The owner withdraws an active offer and gets the escrow back; nobody is notified (the owner
+     * did it and is answered). An offer already past its expiry ended by time, not by the owner:
+     * the sweep just had not reached it. It is closed as expired then (same refund and message as
+     * the sweep), and the result's status says so.
      */
     cancelOffer(input: { marketId: number; offerId: number; memberId: number }): Result<ClosedOffer> {
       return runWrite(db, () => {
@@ -90,7 +92,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
         if (row.ownerId !== input.memberId) throw new Refusal({ code: 'not_offer_owner', offerId: row.id });
         requireActive(row);
         if (row.expiresAt <= clock()) return expire(row);
-        return closeWithRefund(row, 'cancelled', input.memberId, null, (returned) => ({ kind: 'offer_cancelled', offerId: row.id, returned }));
+        return closeWithRefund(row, 'cancelled', input.memberId, null, null);
       });
     },
 

@@ -48,7 +48,15 @@ export type TradeError =
   | { code: 'invalid_item_name'; name: string }
   /** The name holds a word the text commands read as a keyword (`to` in "Ticket to Ride"). */
   | { code: 'item_name_keyword'; name: string; word: string }
-  | { code: 'item_exists'; slug: string }
+  /** `archived`: the name belongs to an archived item, which can be brought back instead. */
+  | { code: 'item_exists'; slug: string; archived?: true }
+  /**
+   * An archived item named where new items are promised: `offer` (a side of a new offer) or
+   * `grant`. Open offers, holdings and revokes still take it.
+   */
+  | { code: 'item_archived'; item: ItemRef; use: 'offer' | 'grant' }
+  | { code: 'item_already_archived'; name: string; slug: string }
+  | { code: 'item_not_archived'; name: string; slug: string }
   | { code: 'item_not_found'; name: string; suggestions: string[] }
   | { code: 'not_banned'; memberName: string };
 

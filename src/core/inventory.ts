@@ -68,25 +68,25 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
       }
       return { holdings, escrow };
     },
-    /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. */
+    /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. Refuses archived items. */
     grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
       return runWrite(db, () => {
         requireMemberOf(readers, marketId, memberId);
         requireMemberOf(readers, marketId, actorId);
-        const amounts = catalog.resolve(marketId, requests, 'items');
+        const amounts = catalog.resolve(marketId, requests, 'items', 'grant');
         for (const { item, quantity } of amounts) movements.grant(marketId, item.id, memberId, quantity, actorId);
         return amounts;
       });
     },
     /**
-     * Admin: takes items out of a member's inventory. Items in escrow are not touched; refuses
-     * with the shortage when the member holds fewer than asked.
+     * Admin: takes items out of a member's inventory, archived items included. Items in escrow
+     * are not touched; refuses with the shortage when the member holds fewer than asked.
      */
     revokeItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
       return runWrite(db, () => {
         requireMemberOf(readers, marketId, memberId);
         requireMemberOf(readers, marketId, actorId);
-        const amounts = catalog.resolve(marketId, requests, 'items');
+        const amounts = catalog.resolve(marketId, requests, 'items', 'revoke');
         const shortages = shortagesOf(readers, memberId, amounts);
         if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
         for (const { item, quantity } of amounts) {

@@ -24,6 +24,7 @@ export type Notification =
   | { kind: 'offer_accepted'; offerId: number; tradeId: number; takerName: string; received: NotifiedItem[]; gave: NotifiedItem[] }
   | { kind: 'trade_completed'; offerId: number; tradeId: number; ownerName: string; received: NotifiedItem[]; gave: NotifiedItem[] }
   | { kind: 'offer_expired'; offerId: number; returned: NotifiedItem[] }
+  /** No longer queued (an owner is not told about their own cancel); rows queued before may still wait. */
   | { kind: 'offer_cancelled'; offerId: number; returned: NotifiedItem[] }
   | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
   | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }

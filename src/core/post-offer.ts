@@ -68,8 +68,8 @@ export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; m
       }
       const note = input.note?.trim() || null;
       if (note && note.length > MAX_NOTE_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'note', max: MAX_NOTE_LENGTH });
-      const give = catalog.resolve(input.marketId, input.give, 'give');
-      const want = catalog.resolve(input.marketId, input.want, 'want');
+      const give = catalog.resolve(input.marketId, input.give, 'give', 'offer');
+      const want = catalog.resolve(input.marketId, input.want, 'want', 'offer');
       const both = give.find((line) => want.some((other) => other.item.id === line.item.id));
       if (both) throw new Refusal({ code: 'item_on_both_sides', item: both.item });
 

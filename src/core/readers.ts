@@ -3,7 +3,7 @@
  * Built once per core, so the hot paths never re-compile SQL.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { inventories, items, members, offerLines, offers, type OfferSide } from '../db/schema.js';
+import { inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
@@ -56,6 +56,7 @@ export function createReaders({ db }: CoreContext): Readers {
     .where(eq(offerLines.offerId, p('offerId')))
     .orderBy(asc(offerLines.side), asc(items.name))
     .prepare();
+  const tradeOfOffer = orm.select({ id: trades.id }).from(trades).where(eq(trades.offerId, p('offerId'))).prepare();
   const holdingOf = orm
     .select({ quantity: inventories.quantity })
     .from(inventories)
@@ -94,6 +95,8 @@ export function createReaders({ db }: CoreContext): Readers {
         expiresAt: row.expiresAt,
         closedAt: row.closedAt,
         acceptedBy: row.acceptedById === null ? null : requireMember(row.acceptedById),
+        // Only an accepted offer has a trade: the others skip the lookup.
+        tradeId: row.acceptedById === null ? null : (tradeOfOffer.get({ offerId: row.id })?.id ?? null),
         closeReason: row.closeReason,
         give: amounts('give'),
         want: amounts('want'),

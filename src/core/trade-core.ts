@@ -45,6 +45,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     findItem: catalog.findItem,
     addItem: catalog.addItem,
     editItem: catalog.editItem,
+    archiveItem: catalog.archiveItem,
+    unarchiveItem: catalog.unarchiveItem,
     ...inventory,
     postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox }),
     acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),

@@ -42,6 +42,8 @@ export interface ItemRef {
 
 export interface CatalogItem extends ItemRef {
   description: string | null;
+  /** When the item was archived (out of the catalog for new offers and grants); null while it is in. */
+  archivedAt: number | null;
 }
 
 export interface ItemAmount {
@@ -66,6 +68,8 @@ export interface OfferView {
   expiresAt: number;
   closedAt: number | null;
   acceptedBy: MemberRef | null;
+  /** The trade an accepted offer became (the number `/rate` takes); null until it is accepted. */
+  tradeId: number | null;
   closeReason: string | null;
   /** What the owner gives (held in escrow while the offer is active). */
   give: ItemAmount[];

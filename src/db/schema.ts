@@ -101,6 +101,11 @@ export const items = sqliteTable(
     emoji: text('emoji'),
     description: text('description'),
     createdAt: integer('created_at').notNull(),
+    /**
+     * Set while the item is archived: out of the catalog, so no new offer or grant may name it.
+     * Holdings, open offers, trades and the ledger keep referring to it, and its slug stays taken.
+     */
+    archivedAt: integer('archived_at'),
   },
   (table) => [uniqueIndex('items_market_slug_unique').on(table.marketId, table.slug)],
 );

@@ -80,7 +80,7 @@ describe('Discord bot, deferred answers', () => {
     const press = fake.pressButton({ user: bobby, message: card, customId: 'accept 1' });
     const answer = await fake.waitForResponse(press.interactionId, (r) => r.kind === 'followUp');
     expect(trail(fake.responses(press.interactionId))).toEqual(['callback:6', 'edit', 'followUp:64']);
-    expect(answer.kind === 'followUp' && description(answer.message)).toBe('Done! You traded with Alice (#1): you received 2 apple and gave 1 orange.');
+    expect(answer.kind === 'followUp' && description(answer.message)).toBe('Done! Trade #1 with Alice (offer #1): you received 2 apple and gave 1 orange.');
     const edited = fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === card.id);
     expect(description(edited)).toBe('Traded\nAccepted by Bobby');
     expect(edited?.components).toEqual([]);

@@ -173,7 +173,7 @@ describe('Discord bot end to end', () => {
 
     const { card, answer } = await press(bobby, message, 'accept 1');
     expect(card).toMatchObject({ title: 'Offer #1', text: 'Traded\nAccepted by Bobby', buttons: [] });
-    expect(answer).toMatchObject({ ephemeral: true, text: 'Done! You traded with Alice (#1): you received 5 🍎 apple and gave 3 orange.' });
+    expect(answer).toMatchObject({ ephemeral: true, text: 'Done! Trade #1 with Alice (offer #1): you received 5 🍎 apple and gave 3 orange.' });
     // Everyone in the channel now sees the traded card.
     const inChannel = fake.channelMessages(fake.guilds[0]!.channelId).find((m) => m.id === message.id);
     expect(seen(inChannel as unknown as Json)).toMatchObject({ text: 'Traded\nAccepted by Bobby', buttons: [] });
@@ -315,7 +315,7 @@ describe('Discord bot end to end', () => {
       expect(broken.card).toBeUndefined();
       expect(broken.answer).toMatchObject({ ephemeral: true, text: 'Something went wrong on my side. Check /myoffers or /inventory before trying again in a moment.' });
       const retried = await press(dave, message, 'accept 6');
-      expect(retried.answer?.text).toMatch(/^Done! You traded with Alice \(#6\)/);
+      expect(retried.answer?.text).toMatch(/^Done! Trade #\d+ with Alice \(offer #6\)/);
     } finally {
       failing.mockRestore();
     }

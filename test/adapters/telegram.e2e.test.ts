@@ -95,7 +95,7 @@ describe('Telegram bot end to end', () => {
 
     const calls = await press(bobby, card, 'accept 1');
     const answer = calls.find((c) => c.method === 'answerCallbackQuery');
-    expect(answer?.params.text).toBe('Done! You traded with Alice (#1): you received 5 🍎 apple and gave 3 orange.');
+    expect(answer?.params.text).toBe('Done! Trade #1 with Alice (offer #1): you received 5 🍎 apple and gave 3 orange.');
     const edited = fake.message(group.id, card.message_id);
     expect(edited?.text).toContain('Traded');
     expect(edited?.text).toContain('Accepted by Bobby');
@@ -197,7 +197,7 @@ describe('Telegram bot end to end', () => {
     const card = lastCard();
     await telegram.bot.api.deleteMessage(group.id, card.message_id);
     const calls = await press(dave, card, `accept ${/#(\d+)/.exec(card.text ?? '')?.[1]}`, true);
-    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Alice/);
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Alice/);
   });
 
   it('moves the market with the group when it becomes a supergroup', async () => {
@@ -253,7 +253,7 @@ describe('Telegram bot end to end', () => {
     if (!privateCard) throw new Error('no card in the private chat');
     await say(bobby, '/help', { chat: { id: -1006666, type: 'supergroup', title: 'Plant swap' } }); // now the current market
     const calls = await press(bobby, privateCard, `accept ${offer}`);
-    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Alice/);
+    expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Alice/);
   });
 
   it('answers /markets in a group privately, never listing someone’s groups to the group', async () => {

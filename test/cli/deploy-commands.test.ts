@@ -80,6 +80,8 @@ describe('slash commands generated from the catalog', () => {
     expect(itemEdit?.options?.find((option) => option.name === 'name')?.autocomplete).toBeUndefined();
     const removeOffer = optionsOf(admin).find((sub) => sub.name === 'remove-offer');
     expect(removeOffer?.options?.[0]).toMatchObject({ name: 'offer', type: 4, autocomplete: true });
+    // The owner is told why: the core refuses a removal without a reason, so Discord asks for one.
+    expect(removeOffer?.options?.[1]).toMatchObject({ name: 'reason', type: 3, required: true });
     for (const command of generated.filter((c) => c.name !== 'admin')) expect(command.default_member_permissions).toBeUndefined();
   });
 });
@@ -112,7 +114,7 @@ describe('deployCommands', () => {
         timeout: 20_000,
       });
       expect(stdout).toContain(`Registered ${commands.length} slash commands in server ${guildId} for application ${fake.applicationId}:`);
-      expect(stdout).toContain('/admin (item-add, item-edit, grant, revoke, remove-offer, ban, unban): Market administration');
+      expect(stdout).toContain('/admin (item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban): Market administration');
       const made = fake.requests.slice(before).map((request) => `${request.method} ${request.path}`);
       expect(made).toEqual([`PUT /applications/${fake.applicationId}/guilds/${guildId}/commands`]);
     } finally {

@@ -52,7 +52,7 @@ describe('commands from text', () => {
   it('accepts and returns the updated card', async () => {
     await run('alice', '/post give 5 apple want 3 orange');
     const result = await run('bob', '/accept #1');
-    expect(result.reply.text).toBe('Done! You traded with alice (#1): you received 5 apple and gave 3 orange.');
+    expect(result.reply.text).toBe('Done! Trade #1 with alice (offer #1): you received 5 apple and gave 3 orange.');
     expect(result.card?.reply.text).toContain('Accepted by bob');
     expect(result.card?.reply.buttons).toEqual([]);
   });
@@ -68,7 +68,7 @@ describe('commands from text', () => {
     ['/post give 1 apple want 1 orange hours 1000', '"hours" must be a whole number from 1 to 720.'],
     ['/post give 1 apple give 2 apple want 1 orange', '"give" is given twice. Usage: /post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]'],
     ['/post give 1 apple want 1 orange to @nobody', 'I have not seen @nobody in this market yet: ask them to send a message here first, or reply to one of their messages.'],
-    ['/accept twelve', '"offer" must be a number, like 12.'],
+    ['/accept twelve', '"offer" must be an offer number, like 12.'],
     ['/accept 99', 'There is no offer #99 in this market. See the open offers with /market.'],
     ['/rate 1 9', '"stars" must be a whole number from 1 to 5.'],
     ['/admin grant @bob 5 apple', 'Only administrators of this group can do that.'],
@@ -87,7 +87,7 @@ describe('commands from text', () => {
       'Added "Golden Apple" to the catalog (written "golden-apple" in commands).',
     );
     expect((await run('admin', '/admin grant @carol golden apple x2')).reply.text).toBe('Granted 2 🍏 Golden Apple to Carol.');
-    expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, grant, revoke, remove-offer, ban, unban.');
+    expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban.');
   });
 
   it('directs an offer at the author replied to when `to` stands alone, and only then', async () => {
@@ -163,9 +163,7 @@ describe('refusals say what to do', () => {
 
   it('asks an admin for the reason of a removal, which the owner is told', async () => {
     await run('alice', '/post give 1 apple want 1 orange');
-    expect(await text('admin', '/admin remove-offer 1')).toBe(
-      'Say why you remove offer #1: its owner is told the reason, like "/admin remove-offer 1 duplicate listing".',
-    );
+    expect(await text('admin', '/admin remove-offer 1')).toBe('Missing "reason". Usage: /admin remove-offer OFFER REASON');
     expect(await text('admin', '/admin remove-offer 1 duplicate listing')).toBe('Offer #1 is removed and alice has their items back.');
   });
 

@@ -2,7 +2,8 @@
  * Property: whatever four members and an admin do, in any order, the market stays sound.
  *
  * Each run is a random sequence of grant / revoke / post / accept / cancel / decline / remove /
- * clock advance / expiry sweep / ban / unban on a fresh SQLite file. A small model predicts each
+ * clock advance / expiry sweep / ban / unban / archive and unarchive of an item on a fresh SQLite
+ * file. A small model predicts each
  * step: which refusals are possible (an operation with no applicable refusal must succeed, one
  * with any must fail with one of them), what moves where, and each offer's status. After every
  * step the database is compared with the model and `checkInvariants` checks DESIGN's invariants.
@@ -49,7 +50,9 @@ type Action =
   | { kind: 'advance'; hours: number }
   | { kind: 'expire'; hours: number; batch: number }
   | { kind: 'ban'; member: number }
-  | { kind: 'unban'; member: number };
+  | { kind: 'unban'; member: number }
+  /** Archives (`archived: true`) or brings back an item: it moves nothing, only what new offers and grants may name. */
+  | { kind: 'archive'; item: number; archived: boolean };
 
 const memberArb = fc.integer({ min: 0, max: MEMBERS - 1 });
 const itemArb = fc.integer({ min: 0, max: CATALOG.length - 1 });
@@ -126,6 +129,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('ban' as const), member: memberArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('unban' as const), member: memberArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('archive' as const), item: itemArb, archived: fc.boolean() }) },
 );
 
 /** Opening stock: member x item -> quantity. */
@@ -153,6 +157,8 @@ interface Model {
   /** inventory[member][item] */
   inventory: number[][];
   banned: boolean[];
+  /** archived[item] */
+  archived: boolean[];
   offers: ModelOffer[];
 }
 
@@ -186,6 +192,7 @@ class Harness {
     this.model = {
       inventory: Array.from({ length: MEMBERS }, () => CATALOG.map(() => 0)),
       banned: Array.from({ length: MEMBERS }, () => false),
+      archived: CATALOG.map(() => false),
       offers: [],
     };
   }
@@ -246,6 +253,9 @@ class Harness {
 
     const banned = this.members.map((id) => this.t.core.getMember(id)?.bannedAt !== null);
     expect(banned, 'bans differ from the model').toEqual(this.model.banned);
+
+    const archived = CATALOG.map((name) => this.t.core.findItem(this.t.market.id, name)?.archivedAt !== null);
+    expect(archived, 'archived items differ from the model').toEqual(this.model.archived);
   }
 }
 
@@ -284,7 +294,14 @@ function step(h: Harness, action: Action): void {
 
   switch (action.kind) {
     case 'grant': {
-      const granted = unwrap(core.grantItems(market.id, h.adminId, h.memberId(action.member), h.requests(action.lines)));
+      const reasons: TradeErrorCode[] = action.lines.some(({ item }) => model.archived[item]) ? ['item_archived'] : [];
+      const before = h.dbHoldings(h.memberId(action.member));
+      const granted = expectOutcome(core.grantItems(market.id, h.adminId, h.memberId(action.member), h.requests(action.lines)), reasons, what);
+      if (!granted) {
+        expect(h.dbHoldings(h.memberId(action.member)), `${what}: a refused grant moved items`).toEqual(before);
+        stats.archivedRefusals += 1;
+        break;
+      }
       expect(h.amounts(granted), `${what}: granted`).toEqual(merge(action.lines));
       h.move(action.member, merge(action.lines), +1);
       break;
@@ -318,6 +335,7 @@ function step(h: Harness, action: Action): void {
       if (action.target !== null && action.target === action.owner) reasons.push('target_is_self');
       if (action.target !== null && action.target !== action.owner && model.banned[action.target]) reasons.push('member_banned');
       if (shortages.length > 0) reasons.push('items_short');
+      if ([...give.keys(), ...want.keys()].some((item) => model.archived[item])) reasons.push('item_archived');
 
       const before = h.dbHoldings(h.memberId(action.owner));
       const result = core.postOffer({
@@ -329,6 +347,7 @@ function step(h: Harness, action: Action): void {
         targetId: action.target === null ? null : h.memberId(action.target),
       });
       const posted = expectOutcome(result, reasons, what);
+      if (!result.ok && result.error.code === 'item_archived') stats.archivedRefusals += 1;
       if (!posted) {
         if (!result.ok && result.error.code === 'items_short') {
           // Every shortage is reported at once, with what the member holds.
@@ -369,9 +388,10 @@ function step(h: Harness, action: Action): void {
     case 'accept': {
       const offer = h.pick(action.offer);
       if (action.topUp && offer) {
+        // An archived item cannot be granted: a taker who lacks one stays short of it.
         const lacking = [...offer.want]
           .map(([item, quantity]) => ({ item, quantity: quantity - h.held(action.member, item) }))
-          .filter((line) => line.quantity > 0);
+          .filter((line) => line.quantity > 0 && !model.archived[line.item]);
         if (lacking.length > 0) {
           unwrap(core.grantItems(market.id, h.adminId, h.memberId(action.member), h.requests(lacking)));
           h.move(action.member, merge(lacking), +1);
@@ -528,8 +548,22 @@ function step(h: Harness, action: Action): void {
       model.banned[action.member] = false;
       break;
     }
+
+    case 'archive': {
+      const name = at(CATALOG, action.item);
+      const was = at(model.archived, action.item);
+      const result = action.archived ? core.archiveItem(market.id, name) : core.unarchiveItem(market.id, name);
+      const reasons: TradeErrorCode[] = was === action.archived ? [action.archived ? 'item_already_archived' : 'item_not_archived'] : [];
+      if (expectOutcome(result, reasons, what)) stats.archived += action.archived ? 1 : 0;
+      model.archived[action.item] = action.archived;
+      // Nothing moved: compareWithModel and checkInvariants after the step prove it.
+      break;
+    }
   }
 }
+
+/** How often the runs reached the archive paths, to show the generators get there. */
+const stats = { archived: 0, archivedRefusals: 0 };
 
 describe('trade core invariants (property)', () => {
   it(`hold after every step of ${NUM_RUNS} random sequences of up to ${MAX_STEPS} operations`, () => {
@@ -570,6 +604,8 @@ describe('trade core invariants (property)', () => {
     expect(ended.get('expired') ?? 0, 'expired offers over all runs').toBeGreaterThan(0);
     expect(ended.get('removed') ?? 0, 'removed offers over all runs').toBeGreaterThan(0);
     expect(ended.get('cancelled') ?? 0, 'cancelled offers over all runs').toBeGreaterThan(0);
+    expect(stats.archived, 'items archived over all runs').toBeGreaterThan(0);
+    expect(stats.archivedRefusals, 'posts and grants refused for an archived item over all runs').toBeGreaterThan(0);
   });
 });
 
@@ -631,6 +667,14 @@ describe('checkInvariants', () => {
         t.db.sqlite
           .prepare("INSERT INTO outbox (market_id, recipient_id, kind, payload, event_key, next_attempt_at, created_at) VALUES (?, ?, 'offer_cancelled', '{}', ?, 0, 0)")
           .run(t.market.id, alice.id, `offer:${offers.active}:cancelled`),
+    ],
+    [
+      'the owner of a cancelled offer is sent a message about their own cancel',
+      /nothing is lost: an offer has a notification for an ending it did not have, or for one its owner caused/,
+      ({ t, offers, alice }) =>
+        t.db.sqlite
+          .prepare("INSERT INTO outbox (market_id, recipient_id, kind, payload, event_key, next_attempt_at, created_at) VALUES (?, ?, 'offer_cancelled', '{}', ?, 0, 0)")
+          .run(t.market.id, alice.id, `offer:${offers.cancelled}:cancelled`),
     ],
     [
       'an offer is directed at a member of another market',

@@ -178,15 +178,22 @@ export function autocompleteChoices(
   const inMarket = { ...scope, market };
   switch (source) {
     case 'catalog':
+    case 'catalog-with-archived':
       return itemChoices(
-        core.listItems(market.id).map((item) => ({ item })),
+        core.listItems(market.id, source === 'catalog' ? 'current' : 'all').map((item) => ({ item })),
         typed,
       );
     case 'item':
       return itemNameChoices(core.listItems(market.id), typed);
-    case 'inventory':
+    case 'archived-item':
+      return itemNameChoices(core.listItems(market.id, 'archived'), typed);
+    case 'inventory': {
       if (!member) return [];
-      return itemChoices(core.getInventory(member.id).holdings, typed, (value, held) => t.discord.youHave(value, held.quantity));
+      // Archived items are held but cannot be offered: suggesting them would only lead to a refusal.
+      const offerable = new Set(core.listItems(market.id).map((item) => item.id));
+      const holdings = core.getInventory(member.id).holdings.filter((held) => offerable.has(held.item.id));
+      return itemChoices(holdings, typed, (value, held) => t.discord.youHave(value, held.quantity));
+    }
     case 'own-offers': {
       if (!member) return [];
       const now = core.clock();
