@@ -6,7 +6,7 @@
  *   BEGIN IMMEDIATE
  *   offer row; taker member; offer lines joined to items; owner member (the core reads it in
  *   `offerView`, and the taker's notification needs the owner's name); taker holding per wanted item;
- *   guarded UPDATE offers -> completed (the offer_cards trigger fires here, as in the core);
+ *   guarded UPDATE offers -> completed (the cards trigger fires here, as in the core);
  *   UPDATE offer_lines -> not open;
  *   per wanted item: guarded debit of the taker, upsert credit of the owner, ledger row (swap);
  *   per given item: guarded decrement of offer_lines.held, upsert credit of the taker, ledger row (release);

@@ -6,6 +6,7 @@
  * It never sees a discord.js or grammY object.
  */
 import type { z } from 'zod';
+import type { CardSubject } from '../src/core/cards.js';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market, MemberRef, Platform } from '../src/core/types.js';
 import type { Logger } from '../src/logger.js';
@@ -123,6 +124,12 @@ export interface Reply {
    */
   visibility: 'public' | 'personal' | 'private';
   tone: 'info' | 'success' | 'error';
+  /**
+   * What the message shows, for the bot to remember when it sends it (see `cards` in the schema):
+   * a record's live card (`follows`: edited whenever the record changes), a notice about a record
+   * (its buttons act on that record), or a list (its page buttons re-run its command).
+   */
+  shows?: { subject: CardSubject; follows: boolean } | undefined;
 }
 
 export interface CommandResult {

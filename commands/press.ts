@@ -5,12 +5,13 @@
  * or, in a private chat, from what the bot recorded when it sent the message), and it may act only
  * on the record the pressed message was sent to show. Both adapters go through here.
  */
-import type { CardLocation, CardRecord } from '../src/core/offer-cards.js';
+import type { CardLocation, CardRecord } from '../src/core/cards.js';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market } from '../src/core/types.js';
-import { isGroup, type CommandDefinition, type OptionSpec } from './definition.js';
+import { isGroup, type CommandDefinition, type CommandResult, type OptionSpec, type Reply } from './definition.js';
 import { findCommand } from './index.js';
 import type { Messages } from './messages/index.js';
+import { recordCard } from './render/records.js';
 
 /** Telegram's limit for callback data; every button of ours is far shorter. */
 export const MAX_PAYLOAD_LENGTH = 64;
@@ -39,8 +40,9 @@ function canonical(spec: OptionSpec, value: string): boolean {
 }
 
 /**
- * Reads a payload the way the bot writes one: a pressable command's exact name, then exactly its
- * options in order, single spaces between. Anything else is not a button of ours.
+ * Reads a payload the way the bot writes one: a pressable command's exact name, then its options
+ * in order (every required one; optional ones may be left off the end), single spaces between.
+ * Anything else is not a button of ours.
  */
 export function parseButtonPayload(payload: string): ButtonCall | undefined {
   if (payload.length > MAX_PAYLOAD_LENGTH) return undefined;
@@ -48,14 +50,17 @@ export function parseButtonPayload(payload: string): ButtonCall | undefined {
   const command = findCommand(name);
   if (!command || isGroup(command) || command.name !== name || !command.pressable) return undefined;
   const options = Object.values(command.options);
-  if (args.length !== options.length) return undefined;
-  return options.every((option, i) => canonical(option.spec, args[i] ?? '')) ? { command, args } : undefined;
+  const required = options.filter((option) => option.required).length;
+  if (args.length < required || args.length > options.length) return undefined;
+  return args.every((arg, i) => options[i] !== undefined && canonical(options[i].spec, arg)) ? { command, args } : undefined;
 }
 
-/** The offer a call names, if its command takes one. */
-function offerNamed(call: ButtonCall): number | undefined {
-  const index = Object.values(call.command.options).findIndex((option) => option.spec.kind === 'offer');
-  return index < 0 ? undefined : Number(call.args[index]);
+/** Whether a call acts on the record or list the pressed message shows, and nothing else. */
+function actsOn(call: ButtonCall, shows: CardRecord): boolean {
+  const { subject } = shows;
+  if (subject.kind === 'list') return call.command.name === subject.command;
+  const index = Object.values(call.command.options).findIndex((option) => option.spec.kind === subject.kind);
+  return index >= 0 && Number(call.args[index]) === subject.id;
 }
 
 export type PressPlan =
@@ -95,7 +100,7 @@ export async function planPress(input: PressInput): Promise<PressPlan> {
   if (!call) return refuse(t.press.unknown);
 
   const shows = core.cardAt(input.message);
-  if (shows && offerNamed(call) !== shows.offerId) return refuse(t.press.notThisMessage);
+  if (shows && !actsOn(call, shows)) return refuse(t.press.notThisMessage);
 
   if (input.chatMarket) {
     if (shows && shows.marketId !== input.chatMarket.id) return refuse(t.press.notThisMessage);
@@ -106,4 +111,17 @@ export async function planPress(input: PressInput): Promise<PressPlan> {
   if (!market) return refuse(t.press.noMarket);
   if (!core.findMember(market.id, input.presserId) || !(await input.isMember(market))) return refuse(t.press.notMember);
   return { ok: true, market, call, shows };
+}
+
+/**
+ * What the pressed message shows once the press has run, if it changes: a live card shows its
+ * record as it now is (after a command that acts on it; a refused one too, so a stale card fixes
+ * itself), and a list shows the page the press asked for. Nothing else is ever put there.
+ */
+export function pressedMessage(core: TradeCore, t: Messages, plan: Extract<PressPlan, { ok: true }>, result: CommandResult): Reply | undefined {
+  const { shows, call, market } = plan;
+  if (!shows) return undefined;
+  if (shows.subject.kind === 'list') return result.reply.tone === 'error' ? undefined : result.reply;
+  if (!shows.follows || call.command.readOnly) return undefined;
+  return recordCard(core, t, market.id, shows.subject);
 }

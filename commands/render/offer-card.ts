@@ -1,7 +1,5 @@
 /** The card of one offer: what it gives and wants, its state, and the buttons that act on it. */
-import type { TradeCore } from '../../src/core/trade-core.js';
-import type { CardRecord } from '../../src/core/offer-cards.js';
-import type { Clock, Market, OfferView } from '../../src/core/types.js';
+import type { Clock, OfferView } from '../../src/core/types.js';
 import type { Reply, ReplyButton } from '../definition.js';
 import { itemList, type Messages } from '../messages/index.js';
 
@@ -34,32 +32,14 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
         { label: t.offer.buttons.cancel, style: 'danger', command: 'cancel', args: [id] },
       ]
     : [];
-  return { title: t.offer.title(offer.id), text: lines.join('\n'), fields, buttons, visibility: 'public', tone: open ? 'info' : 'success' };
-}
-
-const OFFER_ACTIONS = new Set(['accept', 'cancel', 'decline']);
-
-/**
- * The card a pressed message may show after the press: the record it was sent for, re-read within
- * its own market. Whatever a press names, a message never shows anything else.
- */
-export function pressedCard(
-  core: TradeCore,
-  t: Messages,
-  press: { command: string; market: Market; shows: CardRecord | undefined },
-): { offerId: number; reply: Reply } | undefined {
-  // Details only opens the offer: the card it was pressed on stays as it is.
-  if (!OFFER_ACTIONS.has(press.command)) return undefined;
-  const offer = press.shows && core.getOffer(press.market.id, press.shows.offerId);
-  return offer && { offerId: offer.id, reply: offerCard(t, core.clock, offer) };
-}
-
-/**
- * The offer a message shows the live card of, read from its buttons: a message whose buttons act
- * on an offer must change when the offer does. A card without buttons shows an ending and never
- * changes again.
- */
-export function cardOfferId(reply: Reply): number | undefined {
-  const action = reply.buttons?.find((button) => OFFER_ACTIONS.has(button.command));
-  return action ? Number(action.args[0]) : undefined;
+  return {
+    title: t.offer.title(offer.id),
+    text: lines.join('\n'),
+    fields,
+    buttons,
+    visibility: 'public',
+    tone: open ? 'info' : 'success',
+    // A card with buttons must change when its offer does; one that shows an ending never changes again.
+    shows: open ? { subject: { kind: 'offer', id: offer.id }, follows: true } : undefined,
+  };
 }

@@ -15,7 +15,7 @@ import { createNotifications } from './notifications.js';
 import { createHeartbeats } from './heartbeats.js';
 import { createHandledUpdates } from './handled-updates.js';
 import { createMovements } from './movements.js';
-import { createOfferCards } from './offer-cards.js';
+import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
 import { createPostOffer } from './post-offer.js';
@@ -55,7 +55,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...trades,
     ...moderation,
     ...createNotifications(ctx),
-    ...createOfferCards(ctx),
+    ...createCards(ctx),
     ...createHeartbeats(ctx),
     ...createHandledUpdates(ctx),
     /** Recomputes conservation from the ledger; see {@link auditLedger}. */

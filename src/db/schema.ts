@@ -351,28 +351,37 @@ export const handledUpdates = sqliteTable(
 );
 
 /**
- * The messages that show an offer's card in a chat, so a card can follow its offer however the
- * offer changed (a typed command, the expiry sweep, an admin). A trigger of migration 0006 bumps
- * `version` whenever the offer's status changes; a card whose `shown_version` lags is stale and
- * the card job edits it. A card of an offer that has ended is dropped once it shows the ending.
+ * The bot's messages that carry buttons or follow a record, and what each was sent to show: the
+ * only thing a press on the message may act on or show, and the market it belongs to (a private
+ * chat or DM belongs to no market by itself).
+ *
+ * `subject_kind` is a record (`offer`, `trade`, with `subject_id`) or, for a list, the command
+ * that made it (`market`, `myoffers`, ...; no id): its page buttons re-run that command only.
+ * A card that `follows` its record is edited whenever the record changes: a trigger (migration
+ * 0008) bumps `version` when an offer's status changes, and a card whose `shown_version` lags is
+ * stale and the card job edits it. A card that shows its record's ending has no buttons left and
+ * never changes again, so its row is dropped.
  */
-export const offerCards = sqliteTable(
-  'offer_cards',
+export const cards = sqliteTable(
+  'cards',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    offerId: integer('offer_id')
-      .notNull()
-      .references(() => offers.id),
     platform: text('platform', { enum: PLATFORMS }).notNull(),
     /** Telegram chat id, or Discord channel id. */
     chatId: text('chat_id').notNull(),
     messageId: text('message_id').notNull(),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: integer('subject_id'),
+    follows: integer('follows', { mode: 'boolean' }).notNull(),
     version: integer('version').notNull().default(0),
     shownVersion: integer('shown_version').notNull().default(0),
   },
   (table) => [
-    uniqueIndex('offer_cards_message_idx').on(table.platform, table.chatId, table.messageId),
-    index('offer_cards_offer_idx').on(table.offerId),
-    index('offer_cards_stale_idx').on(table.platform, table.id).where(sql`${table.version} <> ${table.shownVersion}`),
+    uniqueIndex('cards_message_idx').on(table.platform, table.chatId, table.messageId),
+    index('cards_subject_idx').on(table.subjectKind, table.subjectId),
+    index('cards_stale_idx').on(table.platform, table.id).where(sql`${table.version} <> ${table.shownVersion}`),
   ],
 );

@@ -6,8 +6,8 @@
  */
 import type { Reply } from '../../commands/definition.js';
 import { messagesFor } from '../../commands/messages/index.js';
-import { offerCard } from '../../commands/render/offer-card.js';
-import type { CardLocation } from '../core/offer-cards.js';
+import { recordCard } from '../../commands/render/records.js';
+import type { CardLocation, RecordRef } from '../core/cards.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
@@ -24,33 +24,33 @@ export interface CardEditor {
 const sameMessage = (a: CardLocation, b: CardLocation) => a.platform === b.platform && a.chatId === b.chatId && a.messageId === b.messageId;
 
 /**
- * Edits the stale cards of one platform: all of them (a batch), or those of `offerId`. `editedAlready`
- * is a card the caller has just edited itself (the message a button was pressed on): it is recorded
- * as shown without a second edit. Returns how many cards were edited or found gone.
+ * Edits the stale cards of one platform: all of them (a batch), or those of `record`.
+ * `editedAlready` is a card the caller has just edited itself (the message a button was pressed
+ * on): it is recorded as shown without a second edit. Returns how many cards were edited or found
+ * gone.
  */
 export async function refreshCards(options: {
   core: TradeCore;
   editor: CardEditor;
   log: Logger;
-  offerId?: number;
-  editedAlready?: CardLocation;
+  record?: RecordRef;
+  editedAlready?: CardLocation | undefined;
   limit?: number;
 }): Promise<number> {
   const { core, editor, log } = options;
-  const stale = core.staleCards(editor.platform, options.offerId === undefined ? { limit: options.limit ?? 50 } : { offerId: options.offerId });
+  const stale = core.staleCards(editor.platform, options.record ? { record: options.record } : { limit: options.limit ?? 50 });
   let edited = 0;
   for (const card of stale) {
     if (options.editedAlready && sameMessage(card, options.editedAlready)) {
       core.cardShown(card);
       continue;
     }
-    const offer = core.findOffer(card.offerId);
-    if (!offer) {
+    // Cards are public and a chat has no one language: they are shown in the default one.
+    const reply = recordCard(core, messagesFor(), card.marketId, card.record);
+    if (!reply) {
       core.forgetCard(card.id);
       continue;
     }
-    // Cards are public and a chat has no one language: they are shown in the default one.
-    const reply = offerCard(messagesFor(), core.clock, offer);
     try {
       const outcome = await editor.editCard(card, reply);
       if (outcome === 'gone') core.forgetCard(card.id);
@@ -58,7 +58,7 @@ export async function refreshCards(options: {
       edited += 1;
     } catch (error) {
       // Left stale: the next pass tries again.
-      log.warn({ err: error, offer: card.offerId, market: offer.marketId, chat: card.chatId }, 'could not update an offer card; will retry');
+      log.warn({ err: error, record: card.record, market: card.marketId, chat: card.chatId }, 'could not update a card; will retry');
     }
   }
   return edited;

@@ -192,9 +192,9 @@ describe('Telegram presses with forged callback data', () => {
   it('still takes real presses in both groups, each acting in its own', async () => {
     await inQuinces.say(admin, '/admin grant @bram 1 pear');
     const quincePress = await inQuinces.press(bram, quinceCard, `accept ${quinceOffer}`);
-    expect(quincePress.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Quinn/);
+    expect(quincePress.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Quinn/);
     const ritePress = await inRivets.press(bram, riteCard, `accept ${rivetOffer}`);
-    expect(ritePress.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! You traded with Rita/);
+    expect(ritePress.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Rita/);
   });
 
   it('never edited a message into a record other than the one it was sent for, nor into another group’s', () => {

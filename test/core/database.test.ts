@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Sqlite from 'better-sqlite3';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../../src/db/connection.js';
 import { applyMigrations, MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
+import { createTradeCore } from '../../src/core/trade-core.js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 
 const dirs: string[] = [];
@@ -62,18 +63,42 @@ describe('openDatabase', () => {
 });
 
 describe('migration 0005 (open offer lines)', () => {
-  it('marks the lines of offers that had already ended as closed, and those of active offers as open', () => {
-    // A database as it was before 0005: the committed migrations up to 0004 only.
+  /** A database file as it was before migration `tag`: the committed migrations up to the one before. */
+  function databaseBefore(tag: string): { folder: string; path: string } {
     const folder = mkdtempSync(join(tmpdir(), 'trading-post-migrations-'));
     dirs.push(folder);
     cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
     const journalPath = join(folder, 'meta', '_journal.json');
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-    const upTo = journal.entries.findIndex((entry) => entry.tag.startsWith('0005_'));
+    const upTo = journal.entries.findIndex((entry) => entry.tag.startsWith(tag));
     expect(upTo).toBeGreaterThan(0);
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
+    return { folder, path: join(folder, 'old.db') };
+  }
 
-    const path = join(folder, 'old.db');
+  it('carries the offer cards of 0006 over to the cards of 0008, with their market, still following their offers', () => {
+    const { folder, path } = databaseBefore('0008_');
+    const sqlite = new Sqlite(path);
+    applyMigrations(sqlite, folder);
+    sqlite.exec(`
+      INSERT INTO markets (platform, platform_market_id, created_at) VALUES ('telegram', '1', 0), ('telegram', '2', 0);
+      INSERT INTO members (market_id, platform_user_id, display_name, created_at) VALUES (2, '1', 'a', 0);
+      INSERT INTO offers (id, market_id, owner_id, status, created_at, expires_at) VALUES (7, 2, 1, 'active', 0, 10);
+      INSERT INTO offer_cards (offer_id, platform, chat_id, message_id) VALUES (7, 'telegram', '-2', '40');`);
+    sqlite.close();
+
+    const db = openDatabase(path);
+    expect(db.sqlite.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'offer_cards%'").all()).toEqual([]);
+    const core = createTradeCore({ db });
+    const location = { platform: 'telegram' as const, chatId: '-2', messageId: '40' };
+    expect(core.cardAt(location)).toEqual({ marketId: 2, subject: { kind: 'offer', id: 7 }, follows: true });
+    db.sqlite.prepare("UPDATE offers SET status = 'cancelled' WHERE id = 7").run();
+    expect(core.staleCards('telegram').map((card) => card.messageId)).toEqual(['40']);
+    db.close();
+  });
+
+  it('marks the lines of offers that had already ended as closed, and those of active offers as open', () => {
+    const { folder, path } = databaseBefore('0005_');
     const sqlite = new Sqlite(path);
     applyMigrations(sqlite, folder);
     sqlite.exec(`

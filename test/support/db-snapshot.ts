@@ -4,7 +4,7 @@
  */
 import type { DatabaseWithDriver } from '../../src/db/connection.js';
 
-const TRADE_STATE = ['markets', 'items', 'inventories', 'offers', 'offer_lines', 'trades', 'ledger', 'outbox', 'offer_cards'] as const;
+const TRADE_STATE = ['markets', 'items', 'inventories', 'offers', 'offer_lines', 'trades', 'ledger', 'outbox', 'cards'] as const;
 
 export function tradeState(db: DatabaseWithDriver): Record<string, unknown[]> {
   return Object.fromEntries(TRADE_STATE.map((table) => [table, db.sqlite.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()]));

@@ -55,8 +55,7 @@ import { messagesFor, type Messages } from '../../../commands/messages/index.js'
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
-import { planPress } from '../../../commands/press.js';
-import { cardOfferId, pressedCard } from '../../../commands/render/offer-card.js';
+import { planPress, pressedMessage } from '../../../commands/press.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
@@ -175,11 +174,15 @@ export function createDiscordBot(options: DiscordBotOptions) {
     allowedMentions: { parse: [] },
   });
 
-  /** Remembers a public message that shows a live offer card, so it can follow its offer. */
-  function rememberCard(reply: Reply, message: { id: string; channelId: string } | null | undefined) {
-    const offerId = cardOfferId(reply);
-    if (offerId === undefined || !message || reply.visibility !== 'public') return;
-    core.recordCard(offerId, { platform: 'discord', chatId: message.channelId, messageId: message.id });
+  /**
+   * Remembers what a message of `market` shows: a press on it then acts there and on nothing else,
+   * and a public live card follows its record. The card job edits through the channel, which cannot
+   * reach an ephemeral message: those only anchor their buttons.
+   */
+  function rememberCard(reply: Reply, message: { id: string; channelId: string } | null | undefined, market: Market) {
+    if (!reply.shows || !message) return;
+    const follows = reply.shows.follows && reply.visibility === 'public';
+    core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: market.id, subject: reply.shows.subject, follows });
   }
 
   /** Edits a remembered card through its channel (the interaction that posted it may be long gone). */
@@ -199,14 +202,15 @@ export function createDiscordBot(options: DiscordBotOptions) {
     },
   };
 
-  /** Brings the remembered cards of `offerId` up to date; `pressed` was already edited by the caller. */
-  const followOffer = (offerId: number, pressed?: { id: string; channelId: string }) =>
+  /** Brings the remembered cards of the offer a command changed up to date; `pressed` was already edited by the caller. */
+  const followChange = (changed: CommandResult['card'], pressed?: { id: string; channelId: string }) =>
+    changed &&
     refreshCards({
       core,
       editor: cardEditor,
       log,
-      offerId,
-      ...(pressed ? { editedAlready: { platform: 'discord' as const, chatId: pressed.channelId, messageId: pressed.id } } : {}),
+      record: { kind: 'offer', id: changed.offerId },
+      editedAlready: pressed && { platform: 'discord', chatId: pressed.channelId, messageId: pressed.id },
     });
 
 
@@ -278,17 +282,17 @@ export function createDiscordBot(options: DiscordBotOptions) {
     const result = await answer(received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
       async direct(done) {
         const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
-        rememberCard(done.reply, response.resource?.message);
+        rememberCard(done.reply, response.resource?.message, market);
       },
       defer: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
       async late(done) {
         if (done.reply.visibility !== 'public') return interaction.editReply(renderMessage(done.reply));
         // The public answer first: should it fail, the placeholder is still there to tell the member.
-        rememberCard(done.reply, await interaction.followUp(renderReply(done.reply)));
+        rememberCard(done.reply, await interaction.followUp(renderReply(done.reply)), market);
         return interaction.deleteReply();
       },
     });
-    if (result.card) await followOffer(result.card.offerId);
+    await followChange(result.card);
     log.debug({ ...trace, offer: result.card?.offerId, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
   }
 
@@ -311,28 +315,35 @@ export function createDiscordBot(options: DiscordBotOptions) {
     if (!plan.ok) return void (await interaction.reply(renderReply(note(plan.refusal))));
     const ctx = commandContext(interaction, market, member, t);
     // A press runs the command as if typed, so the core re-checks everything. The pressed message
-    // then shows its own record as it now is (a refused press too: the card shows why), never
-    // anything else; what the command says goes to the presser alone. Read once: the answer and
-    // the follow-up below show the same card.
-    let shown: CommandResult['card'];
-    const pressed = () => (shown ??= pressedCard(core, t, { command: plan.call.command.name, market, shows: plan.shows }));
+    // then shows its own record as it now is (a refused press too: the card shows why) or the page
+    // of its list the press asked for, never anything else; what the command says goes to the
+    // presser alone. Read once: the answer and the follow-up below show the same thing.
+    let shown: { reply: Reply | undefined } | undefined;
+    const pressed = (done: CommandResult) => (shown ??= { reply: pressedMessage(core, t, plan, done) }).reply;
+    /** The command's answer, for the presser alone, unless the pressed message now shows it (a page). */
+    const tell = async (done: CommandResult) => {
+      if (pressed(done) !== done.reply) rememberCard(done.reply, await interaction.followUp(renderReply(done.reply, true)), market);
+    };
     const result = await answer(received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
       async direct(done) {
-        const card = pressed();
-        if (!card) return interaction.reply(renderReply(done.reply, true));
-        await interaction.update(renderMessage(card.reply));
-        return interaction.followUp(renderReply(done.reply, true));
+        const reply = pressed(done);
+        if (!reply) {
+          const response = await interaction.reply({ ...renderReply(done.reply, true), withResponse: true });
+          return rememberCard(done.reply, response.resource?.message, market);
+        }
+        await interaction.update(renderMessage(reply));
+        return tell(done);
       },
       defer: () => interaction.deferUpdate(),
       async late(done) {
-        const card = pressed();
-        if (card) await interaction.editReply(renderMessage(card.reply));
-        return interaction.followUp(renderReply(done.reply, true));
+        const reply = pressed(done);
+        if (reply) await interaction.editReply(renderMessage(reply));
+        return tell(done);
       },
     });
-    const card = pressed();
-    if (result.card) await followOffer(result.card.offerId, card?.offerId === result.card.offerId ? interaction.message : undefined);
-    log.debug({ ...trace, offer: card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
+    const edited = pressed(result);
+    await followChange(result.card, edited && edited !== result.reply ? interaction.message : undefined);
+    log.debug({ ...trace, offer: result.card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
   }
 
   async function handleAutocomplete(interaction: AutocompleteInteraction, t: Messages) {

@@ -12,8 +12,7 @@ import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
 import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
-import { planPress } from '../../../commands/press.js';
-import { cardOfferId, pressedCard } from '../../../commands/render/offer-card.js';
+import { planPress, pressedMessage } from '../../../commands/press.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
@@ -142,14 +141,14 @@ export function createTelegramBot(options: TelegramBotOptions) {
   }
 
   /** Sends a reply where it belongs: private matters go to the private chat, the rest in place. */
-  async function deliver(ctx: Context, reply: Reply, t: Messages, answering?: Message) {
+  async function deliver(ctx: Context, reply: Reply, t: Messages, answering?: Message, market?: Market) {
     const chat = ctx.chat;
     const user = ctx.from;
     if (!chat || !user) return;
     const inPlace = answering ? { reply_parameters: { message_id: answering.message_id, allow_sending_without_reply: true } } : {};
     if (reply.visibility === 'private' && isGroup(chat)) {
       try {
-        await send(user.id, reply);
+        await send(user.id, reply, {}, market);
         await ctx.reply(t.privateReplySent, inPlace);
       } catch (error) {
         if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
@@ -157,14 +156,16 @@ export function createTelegramBot(options: TelegramBotOptions) {
       }
       return;
     }
-    await send(chat.id, reply, inPlace);
+    await send(chat.id, reply, inPlace, market);
   }
 
-  /** Sends `reply` to a chat; a live offer card is remembered, so it can follow its offer. */
-  async function send(chatId: number, reply: Reply, extra: Parameters<typeof bot.api.sendMessage>[2] = {}) {
+  /**
+   * Sends `reply` to a chat. What a message of `market` shows is remembered with it: a press on it
+   * then acts there, and a live card follows its record.
+   */
+  async function send(chatId: number, reply: Reply, extra: Parameters<typeof bot.api.sendMessage>[2] = {}, market?: Market) {
     const sent = await bot.api.sendMessage(chatId, renderHtml(reply), { ...messageOptions(reply), ...extra });
-    const offerId = cardOfferId(reply);
-    if (offerId !== undefined) core.recordCard(offerId, { platform: 'telegram', chatId: String(chatId), messageId: String(sent.message_id) });
+    if (reply.shows && market) core.recordCard({ platform: 'telegram', chatId: String(chatId), messageId: String(sent.message_id) }, { marketId: market.id, ...reply.shows });
     return sent;
   }
 
@@ -186,16 +187,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
   };
 
   /**
-   * Brings every remembered card of `offerId` up to date after a command changed it (the one the
-   * member pressed, `pressed`, was edited by the caller already).
+   * Brings every remembered card of the offer a command changed up to date (the one the member
+   * pressed, `pressed`, was edited by the caller already).
    */
-  const followOffer = (offerId: number, pressed?: Message) =>
+  const followChange = (changed: CommandResult['card'], pressed?: Message) =>
+    changed &&
     refreshCards({
       core,
       editor: cardEditor,
       log,
-      offerId,
-      ...(pressed ? { editedAlready: { platform: 'telegram' as const, chatId: String(pressed.chat.id), messageId: String(pressed.message_id) } } : {}),
+      record: { kind: 'offer', id: changed.offerId },
+      editedAlready: pressed && { platform: 'telegram', chatId: String(pressed.chat.id), messageId: String(pressed.message_id) },
     });
 
   // A group that becomes a supergroup gets a new chat id; its market moves with it.
@@ -300,13 +302,13 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const { result, market } = outcome;
     // An offer posted from the private chat is shown in its group too: members look for it there.
     if (command.name === 'post' && ctx.chat?.type === 'private' && result.reply.tone !== 'error') await showInGroup(market, result.reply);
-    await deliver(ctx, result.reply, t, answering);
-    if (result.card) await followOffer(result.card.offerId);
+    await deliver(ctx, result.reply, t, answering, market);
+    await followChange(result.card);
   }
 
   async function showInGroup(market: Market, reply: Reply) {
     try {
-      await send(Number(market.platformMarketId), reply);
+      await send(Number(market.platformMarketId), reply, {}, market);
     } catch (error) {
       // The offer stands either way; the member still gets its card in the private chat.
       log.warn({ err: error, market: market.id }, 'could not show the offer card in its group');
@@ -348,7 +350,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       // Details from a group open the offer in the private chat, where the answer belongs. The
       // presser becomes a member of the group's market first, so the link opens for them.
       scopeOf(message.chat, ctx.from, t);
-      const offerId = plan.shows?.offerId ?? Number(call.args[0]);
+      const offerId = Number(call.args[0]);
       if (!core.getOffer(market.id, offerId)) return void (await answerPress(ctx, { text: t.error({ code: 'offer_not_found', offerId }), show_alert: true }));
       return void (await answerPress(ctx, { url: deepLink(`offer_${offerId}`) }));
     }
@@ -357,26 +359,27 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (!outcome) return void (await answerPress(ctx));
     if ('refusal' in outcome) return void (await answerPress(ctx, { text: outcome.refusal, show_alert: true }));
     const { result } = outcome;
-    const answersInChat = Boolean(result.reply.buttons?.length) || (!result.card && result.reply.visibility !== 'personal');
+    // What the pressed message shows now, if that changes: its own record as it now is (so a stale
+    // card fixes itself on the first press), or the page of its list the press asked for.
+    const shown = pressedMessage(core, t, plan, result);
+    const isPage = shown === result.reply;
+    const answersInChat = !isPage && (Boolean(result.reply.buttons?.length) || (!result.card && result.reply.visibility !== 'personal'));
     // Answer the press first: Telegram waits only briefly for it, and a card edit may queue
     // behind the group's flood limit.
-    await answerPress(ctx, answersInChat ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
-    // The pressed message shows its own record as it now is, whatever the answer: a stale card
-    // fixes itself on the first press. It never shows anything else.
-    const card = pressedCard(core, t, { command: call.command.name, market, shows: plan.shows });
-    if (card) await editPressedCard(message, card);
-    if (answersInChat) await deliver(ctx, result.reply, t);
-    if (result.card) await followOffer(result.card.offerId, card?.offerId === result.card.offerId ? message : undefined);
+    await answerPress(ctx, answersInChat || isPage ? {} : { text: plainText(result.reply), show_alert: result.reply.tone === 'error' });
+    if (shown) await editPressedMessage(message, shown);
+    if (answersInChat) await deliver(ctx, result.reply, t, undefined, market);
+    await followChange(result.card, shown && !isPage ? message : undefined);
   });
 
-  async function editPressedCard(message: Message, card: { offerId: number; reply: Reply }) {
+  async function editPressedMessage(message: Message, reply: Reply) {
     try {
-      await bot.api.editMessageText(message.chat.id, message.message_id, renderHtml(card.reply), messageOptions(card.reply));
+      await bot.api.editMessageText(message.chat.id, message.message_id, renderHtml(reply), messageOptions(reply));
     } catch (error) {
       // The command has committed: a card that cannot be edited (deleted, too old) must not turn
       // its answer into an error. An unchanged card is the common harmless case.
       if (!(error instanceof GrammyError && error.description.includes('message is not modified'))) {
-        log.warn({ err: error, chat: message.chat.id, offer: card.offerId }, 'could not update the offer card');
+        log.warn({ err: error, chat: message.chat.id, message: message.message_id }, 'could not update the pressed message');
       }
     }
   }

@@ -1,4 +1,5 @@
-// Cards follow their offers: every change of an offer's status makes its cards stale, whatever path made it.
+// Cards follow their records: every change of an offer's status makes its cards stale, whatever path made it;
+// and every message with buttons is remembered with its market and what it shows.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MemberRef } from '../../src/core/types.js';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
@@ -7,9 +8,11 @@ let t: TestMarket;
 let admin: MemberRef, alice: MemberRef, bob: MemberRef;
 
 const post = () => unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]), hours: 1 }));
-const card = (messageId: string) => ({ platform: 'telegram' as const, chatId: '-100', messageId });
-const staleOffers = () => t.core.staleCards('telegram').map((c) => [c.offerId, c.messageId]);
-const cardRows = () => t.db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM offer_cards').get()?.n;
+const at = (messageId: string) => ({ platform: 'telegram' as const, chatId: '-100', messageId });
+const recordCard = (offerId: number, messageId: string, follows = true) =>
+  t.core.recordCard(at(messageId), { marketId: t.market.id, subject: { kind: 'offer', id: offerId }, follows });
+const staleOffers = () => t.core.staleCards('telegram').map((c) => [c.record.id, c.messageId]);
+const cardRows = () => t.db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM cards').get()?.n;
 
 beforeEach(() => {
   t = createTestMarket();
@@ -19,14 +22,14 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-describe('offer cards', () => {
+describe('cards', () => {
   it('become stale when their offer changes by any path, and are dropped once they show the ending', () => {
     const accepted = post();
     const cancelled = post();
     const expired = post();
     const removed = post();
     const lapsed = post();
-    for (const offer of [accepted, cancelled, expired, removed, lapsed]) t.core.recordCard(offer.id, card(`m${offer.id}`));
+    for (const offer of [accepted, cancelled, expired, removed, lapsed]) recordCard(offer.id, `m${offer.id}`);
     expect(staleOffers()).toEqual([]);
 
     unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: accepted.id, takerId: bob.id }));
@@ -45,27 +48,27 @@ describe('offer cards', () => {
   it('keeps an open offer’s card after showing it, and finds the stale cards of one offer', () => {
     const offer = post();
     const other = post();
-    t.core.recordCard(offer.id, card('a'));
-    t.core.recordCard(offer.id, card('a')); // the same message twice is one card
-    t.core.recordCard(offer.id, card('b'));
-    t.core.recordCard(other.id, card('c'));
+    recordCard(offer.id, 'a');
+    recordCard(offer.id, 'a'); // the same message twice is one card
+    recordCard(offer.id, 'b');
+    recordCard(other.id, 'c');
     expect(cardRows()).toBe(3);
     unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
-    expect(t.core.staleCards('telegram', { offerId: offer.id }).map((c) => c.messageId)).toEqual(['a', 'b']);
-    expect(t.core.staleCards('telegram', { offerId: other.id })).toEqual([]);
+    expect(t.core.staleCards('telegram', { record: { kind: 'offer', id: offer.id } }).map((c) => c.messageId)).toEqual(['a', 'b']);
+    expect(t.core.staleCards('telegram', { record: { kind: 'offer', id: other.id } })).toEqual([]);
     expect(t.core.staleCards('discord')).toEqual([]);
   });
 
   it('treats a card recorded after its offer ended as stale at once', () => {
     const offer = post();
     unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
-    t.core.recordCard(offer.id, card('late'));
+    recordCard(offer.id, 'late');
     expect(staleOffers()).toEqual([[offer.id, 'late']]);
   });
 
   it('edits again a card whose offer changed while it was being edited', () => {
     const offer = post();
-    t.core.recordCard(offer.id, card('a'));
+    recordCard(offer.id, 'a');
     unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id }));
     const [seen] = t.core.staleCards('telegram');
     // Another status change lands between reading the card and recording the edit.
@@ -76,11 +79,23 @@ describe('offer cards', () => {
 
   it('forgets a card whose message is gone', () => {
     const offer = post();
-    t.core.recordCard(offer.id, card('gone'));
+    recordCard(offer.id, 'gone');
     unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
     const [stale] = t.core.staleCards('telegram');
     t.core.forgetCard(stale!.id);
     expect(staleOffers()).toEqual([]);
     expect(cardRows()).toBe(0);
+  });
+
+  it('remembers what a message shows and in which market, for a press on it', () => {
+    const offer = post();
+    recordCard(offer.id, 'notice', false);
+    t.core.recordCard(at('list'), { marketId: t.market.id, subject: { kind: 'list', command: 'market' }, follows: false });
+    expect(t.core.cardAt(at('notice'))).toEqual({ marketId: t.market.id, subject: { kind: 'offer', id: offer.id }, follows: false });
+    expect(t.core.cardAt(at('list'))).toEqual({ marketId: t.market.id, subject: { kind: 'list', command: 'market' }, follows: false });
+    expect(t.core.cardAt({ ...at('list'), chatId: '-200' })).toBeUndefined();
+    // A notice never follows: it is not edited when its offer changes.
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: offer.id, memberId: alice.id }));
+    expect(staleOffers()).toEqual([]);
   });
 });
