@@ -130,6 +130,11 @@ export interface Reply {
    * (its buttons act on that record), or a list (its page buttons re-run its command).
    */
   shows?: { subject: CardSubject; follows: boolean } | undefined;
+  /**
+   * The market the message is about, shown with it where the chat itself does not say (a private
+   * chat, a direct message): members of several groups or servers must tell them apart.
+   */
+  market?: string | undefined;
 }
 
 export interface CommandResult {

@@ -17,6 +17,7 @@ import offer from './offer.js';
 import post from './post.js';
 import profile from './profile.js';
 import rate from './rate.js';
+import repost from './repost.js';
 import trades from './trades.js';
 
 /**
@@ -50,6 +51,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   offer,
   accept,
   cancel,
+  repost,
   decline,
   myoffers,
   trades,

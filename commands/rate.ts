@@ -7,6 +7,7 @@ import { coreRefusal, personalReply } from './render/replies.js';
 export default defineCommand({
   name: 'rate',
   audience: 'everyone',
+  pressable: true,
   options: {
     trade: numberReferenceOption('trade', { kind: 'trade', autocomplete: 'unrated-trades' }),
     stars: integerOption('stars', { min: 1, max: 5, form: 'positional', placeholder: '1-5' }),

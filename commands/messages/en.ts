@@ -204,6 +204,12 @@ export const en = {
         offer: 'Your offer number',
       },
     },
+    repost: {
+      description: 'Post an offer of yours that ended again',
+      options: {
+        offer: 'Your ended offer number',
+      },
+    },
     decline: {
       description: 'Decline an offer made to you',
       options: {
@@ -481,12 +487,24 @@ export const en = {
     youHave: (suggestion: string, quantity: number) => `${suggestion} (you have ${quantity})`,
   },
 
+  repost: {
+    notYours: (offerId: number) => `Only the member who posted #${offerId} can post it again; see your own offers with /myoffers.`,
+    stillOpen: (offerId: number) => `Offer #${offerId} is still open; there is nothing to post again.`,
+    traded: (offerId: number) => `Offer #${offerId} was traded; post a new offer with /post.`,
+  },
+
+  /** Buttons on direct messages: the next step, one press away. */
+  notificationButtons: {
+    stars: (n: number) => `${n} ★`,
+    repost: 'Post again',
+  },
+
   /** Direct messages for the outbox notifications. */
   notification: {
     offer_accepted: (n: { offerId: number; tradeId: number; takerName: string; received: Amounts; gave: Amounts }) =>
-      `${n.takerName} accepted your offer #${n.offerId} (trade #${n.tradeId}): you received ${itemList(n.received)} for ${itemList(n.gave)}.`,
+      `${n.takerName} accepted your offer #${n.offerId} (trade #${n.tradeId}): you received ${itemList(n.received)} for ${itemList(n.gave)}. Rate ${n.takerName}:`,
     trade_completed: (n: { offerId: number; tradeId: number; ownerName: string; received: Amounts; gave: Amounts }) =>
-      `Trade #${n.tradeId} with ${n.ownerName} (offer #${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}.`,
+      `Trade #${n.tradeId} with ${n.ownerName} (offer #${n.offerId}) is done: you received ${itemList(n.received)} and gave ${itemList(n.gave)}. Rate ${n.ownerName}:`,
     offer_expired: (n: { offerId: number; returned: Amounts }) =>
       `Your offer #${n.offerId} expired. ${itemList(n.returned)} went back to your inventory.`,
     /** Only for notifications queued before cancels stopped being notified. */
@@ -499,8 +517,8 @@ export const en = {
         ? `An admin banned you from this market, so your offer #${n.offerId} was taken down. ${itemList(n.returned)} went back to your inventory.`
         : `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
     offer_directed: (n: { offerId: number; ownerName: string; give: Amounts; want: Amounts }) =>
-      `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (#${n.offerId}). Accept with /accept ${n.offerId} or decline with /decline ${n.offerId}.`,
+      `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (offer #${n.offerId}).`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
-      `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'}`,
+      `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
   },
 };

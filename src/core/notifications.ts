@@ -41,6 +41,8 @@ export interface ClaimedNotification {
   marketId: number;
   /** The market's chat (Telegram group id, Discord guild id). */
   marketPlatformId: string;
+  /** The market's name, as the notification names it. */
+  marketTitle: string | null;
   recipientId: number;
   recipientPlatformUserId: string;
   recipientName: string;
@@ -79,6 +81,7 @@ export function createNotifications(ctx: CoreContext) {
       platform: markets.platform,
       marketId: markets.id,
       marketPlatformId: markets.platformMarketId,
+      marketTitle: markets.title,
       recipientId: members.id,
       recipientPlatformUserId: members.platformUserId,
       recipientName: members.displayName,

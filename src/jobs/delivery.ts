@@ -20,7 +20,10 @@
  *
  * Nothing is deleted here.
  */
+import type { Reply } from '../../commands/definition.js';
 import { messagesFor } from '../../commands/messages/index.js';
+import { notificationReply } from '../../commands/render/notification.js';
+import type { CardLocation } from '../core/cards.js';
 import type { ClaimedNotification } from '../core/notifications.js';
 import { isMarketNotice, type Notification } from '../core/outbox.js';
 import type { TradeCore } from '../core/trade-core.js';
@@ -34,7 +37,7 @@ import type { Logger } from '../logger.js';
  * message can never be sent, though the member can be reached.
  */
 export type DeliveryOutcome =
-  | { ok: true }
+  | { ok: true; /** Where the message landed, when the platform said. */ sent?: CardLocation | undefined }
   | { ok: false; kind: 'retry'; retryAfterMs?: number | undefined; error: string }
   | { ok: false; kind: 'unreachable'; error: string }
   | { ok: false; kind: 'rejected'; error: string };
@@ -48,7 +51,8 @@ const failedToSend = (error: unknown): DeliveryOutcome => ({ ok: false, kind: 'r
  */
 export interface PlatformDelivery {
   platform: Platform;
-  sendDirect(platformUserId: string, text: string): Promise<DeliveryOutcome>;
+  /** Sends `reply` (text, the market it is about, buttons) to a member in a direct message. */
+  sendDirect(platformUserId: string, reply: Reply): Promise<DeliveryOutcome>;
   /** Posts in a market's chat; a platform with no such chat answers `rejected`. */
   sendToMarket(platformMarketId: string, text: string): Promise<DeliveryOutcome>;
   /** Where a member goes to let the bot write to them, if the platform has such a link. */
@@ -66,10 +70,9 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-/** The direct message for a notification, in the catalog's words. */
+/** The words of a notification's direct message, in the catalog's language. */
 export function notificationText(notification: Notification, language?: string): string {
-  const render = messagesFor(language).notification[notification.kind] as (n: Notification) => string;
-  return render(notification);
+  return notificationReply(messagesFor(language), notification, null).text;
 }
 
 export interface DeliveryPass {
@@ -126,6 +129,7 @@ export async function deliverOutbox(options: {
     let recorded: boolean;
     if (outcome.ok) {
       recorded = core.markDelivered(row);
+      rememberSent(core, row, outcome.sent);
       pass.sent += 1;
       log.info(context, 'notification delivered');
     } else if (outcome.kind === 'rejected' || (notice && outcome.kind === 'unreachable')) {
@@ -156,5 +160,16 @@ export async function deliverOutbox(options: {
 function sendOne(delivery: PlatformDelivery, row: ClaimedNotification): Promise<DeliveryOutcome> {
   const message = row.notification;
   if (isMarketNotice(message)) return delivery.sendToMarket(row.marketPlatformId, messagesFor().unreachable(message.memberName, delivery.startLink));
-  return delivery.sendDirect(row.recipientPlatformUserId, notificationText(message));
+  return delivery.sendDirect(row.recipientPlatformUserId, notificationReply(messagesFor(), message, row.marketTitle));
+}
+
+/**
+ * Remembers a sent direct message with the market and record it is about, so its buttons act
+ * there. A crash between the send and this leaves the buttons saying they no longer work; the
+ * words arrived all the same.
+ */
+function rememberSent(core: TradeCore, row: ClaimedNotification, sent: CardLocation | undefined): void {
+  if (!sent || isMarketNotice(row.notification)) return;
+  const { shows } = notificationReply(messagesFor(), row.notification, row.marketTitle);
+  if (shows) core.recordCard(sent, { marketId: row.marketId, ...shows });
 }

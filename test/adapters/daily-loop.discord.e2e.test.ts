@@ -138,8 +138,8 @@ describe('hole 1: the trade number /rate needs is shown wherever the trade is', 
     await vi.waitFor(() => expect(inChannel(message)).toMatchObject({ text: 'Traded\nAccepted by Bobby', fields: { Trade: `#${trade}` }, buttons: [] }));
 
     const dms = await deliver();
-    expect(dms(alice)).toEqual([`Bobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple.`]);
-    expect(dms(bobby)).toEqual([`Trade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange.`]);
+    expect(dms(alice)).toEqual([`Bobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple. Rate Bobby:`]);
+    expect(dms(bobby)).toEqual([`Trade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange. Rate Alice:`]);
     expect((await slash(alice, 'myoffers')).text).toContain(`#${offer} Traded (trade #${trade}): gives 5 🍎 apple, wants 3 orange`);
     expect((await slash(bobby, 'rate', [int('trade', trade), int('stars', 5)])).text).toBe(`You gave Alice ★★★★★ for trade #${trade}. Thank you!`);
   });

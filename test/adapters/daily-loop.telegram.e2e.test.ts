@@ -93,8 +93,8 @@ describe('hole 1: the trade number /rate needs is shown wherever the trade is', 
     expect(fake.message(group.id, card.message_id)?.text).toContain(`Trade: #${trade}`);
 
     const dms = await deliver();
-    expect(dms(alice)).toEqual([`Bobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple.`]);
-    expect(dms(bobby)).toEqual([`Trade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange.`]);
+    expect(dms(alice)).toEqual([`Daily market\nBobby accepted your offer #${offer} (trade #${trade}): you received 3 orange for 5 🍎 apple. Rate Bobby:`]);
+    expect(dms(bobby)).toEqual([`Daily market\nTrade #${trade} with Alice (offer #${offer}) is done: you received 5 🍎 apple and gave 3 orange. Rate Alice:`]);
     expect(await inPrivate(alice, '/myoffers')).toContain(`#${offer} Traded (trade #${trade}): gives 5 🍎 apple, wants 3 orange`);
     // And the number works.
     expect(await inGroup(bobby, `/rate ${trade} 5`)).toEqual([`You gave Alice ★★★★★ for trade #${trade}. Thank you!`]);
@@ -184,8 +184,8 @@ describe('hole 9: the owner is not told about their own cancel', () => {
 
     const dms = await deliver();
     expect(dms(alice)).toEqual([
-      `An admin removed your offer #${removed} (wrong group). 2 🍎 apple went back to your inventory.`,
-      `Your offer #${expired} expired. 3 🍎 apple went back to your inventory.`,
+      `Daily market\nAn admin removed your offer #${removed} (wrong group). 2 🍎 apple went back to your inventory.`,
+      `Daily market\nYour offer #${expired} expired. 3 🍎 apple went back to your inventory.`,
     ]);
   });
 });

@@ -292,9 +292,10 @@ describe('Discord bot end to end', () => {
 
     // The same, as the outbox jobs see it.
     const delivery = createDiscordDelivery(discord);
-    await expect(delivery.sendDirect(bobby.id, 'Alice accepted your offer #9.')).resolves.toEqual({ ok: true });
+    const note = (text: string) => ({ text, visibility: 'private', tone: 'info' }) as const;
+    await expect(delivery.sendDirect(bobby.id, note('Alice accepted your offer #9.'))).resolves.toMatchObject({ ok: true, sent: { platform: 'discord' } });
     expect(fake.dms(bobby.id).map((m) => seen(m as unknown as Json).text)).toEqual(['Alice accepted your offer #9.']);
-    await expect(delivery.sendDirect(erin.id, 'hello')).resolves.toMatchObject({ ok: false, kind: 'unreachable' });
+    await expect(delivery.sendDirect(erin.id, note('hello'))).resolves.toMatchObject({ ok: false, kind: 'unreachable' });
   });
 
   it('answers presses of unknown buttons and commands used outside a server with a sentence', async () => {

@@ -30,6 +30,10 @@ describe('button payloads', () => {
     }
   });
 
+  it('reads a rating button, whose optional comment is left off', () => {
+    expect(parseButtonPayload('rate 7 5')).toMatchObject({ command: { name: 'rate' }, args: ['7', '5'] });
+  });
+
   it.each([
     ['accept 41 42', 'an argument too many'],
     ['accept', 'an argument missing'],
@@ -39,7 +43,8 @@ describe('button payloads', () => {
     ['accept 4.1', 'a fraction'],
     ['accept 12345678901', 'eleven digits'],
     ['Accept 41', 'another spelling of the command'],
-    ['rate 41 5', 'a command with no button'],
+    ['help', 'a command with no button'],
+    ['rate 41 5 great', 'free text in a button'],
     ['post give 1 apple want 1 pear', 'a command with items'],
     ['admin ban 41', 'a command group'],
     ['frobnicate 41', 'no such command'],

@@ -2,7 +2,8 @@
  * A crash test: kill -9 the bot process while members post and accept, start it again; the
  * audit finds no difference and every notification is delivered.
  *
- * The REAL bot (`node --import tsx src/main.ts`, as `npm start` runs it) polls a fake Bot API in
+ * The REAL bot (`node --import { plain } from '../support/telegram-group.js';
+import tsx src/main.ts`, as `npm start` runs it) polls a fake Bot API in
  * this process, on a database file in a temporary folder, delivering the outbox every second.
  * The admin builds the catalog and grants items through group commands; then members push a
  * steady stream of /post, /accept and /cancel without waiting for answers. The bot is killed
@@ -227,7 +228,7 @@ describe('kill -9 of the bot while members trade', () => {
     const killedAt = Date.now();
     const firstRun = await first.done;
     expect(firstRun.signal, first.describe()).toBe('SIGKILL');
-    const killedDuring = { text: String(killed.params.text), chatId: Number(killed.params.chat_id) };
+    const killedDuring = { text: plain(String(killed.params.text)), chatId: Number(killed.params.chat_id) };
     const pushedBeforeKill = stream.pushed.length;
     const unconfirmedAtKill = stream.pushed.filter((p) => repliesTo(p.update).length === 0).length;
     const leasedAtKill = reader.sqlite.prepare<[number], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND lease_until > ?").get(killedAt)!.n;
@@ -263,18 +264,21 @@ describe('kill -9 of the bot while members trade', () => {
 
     // Every notification delivered; each reached its member at least once and at most twice.
     const rows = reader.sqlite
-      .prepare<[], { id: number; status: string; payload: string; userId: string; attempts: number }>(`
-        SELECT n.id, n.status, n.payload, m.platform_user_id AS userId, n.attempts FROM outbox n JOIN members m ON m.id = n.recipient_id ORDER BY n.id`)
+      .prepare<[], { id: number; status: string; payload: string; userId: string; attempts: number; market: string | null }>(`
+        SELECT n.id, n.status, n.payload, m.platform_user_id AS userId, n.attempts, k.title AS market
+        FROM outbox n JOIN members m ON m.id = n.recipient_id JOIN markets k ON k.id = n.market_id ORDER BY n.id`)
       .all();
     expect(rows.length, 'the stream made notifications').toBeGreaterThan(0);
     expect(rows.filter((row) => row.status !== 'delivered')).toEqual([]);
     const dms = new Map<string, number>();
     for (const call of fake.calls) {
       if (call.method !== 'sendMessage' || call.error || Number(call.params.chat_id) <= 0) continue;
-      const key = `${Number(call.params.chat_id)} ${String(call.params.text)}`;
+      const key = `${Number(call.params.chat_id)} ${plain(String(call.params.text))}`;
       dms.set(key, (dms.get(key) ?? 0) + 1);
     }
-    const received = rows.map((row) => ({ id: row.id, attempts: row.attempts, times: dms.get(`${row.userId} ${notificationText(JSON.parse(row.payload) as Notification)}`) ?? 0 }));
+    // A DM as its member reads it: the market it is about, then the notification.
+    const shown = (row: (typeof rows)[number]) => [row.market, notificationText(JSON.parse(row.payload) as Notification)].filter(Boolean).join('\n');
+    const received = rows.map((row) => ({ id: row.id, attempts: row.attempts, times: dms.get(`${row.userId} ${shown(row)}`) ?? 0 }));
     expect(received.filter((r) => r.times === 0), 'notifications that never reached their member').toEqual([]);
     expect(received.filter((r) => r.times > 2), 'notifications sent more than twice').toEqual([]);
     const resent = received.filter((r) => r.times === 2);
@@ -282,7 +286,7 @@ describe('kill -9 of the bot while members trade', () => {
     expect(resent.length, JSON.stringify(resent)).toBeLessThanOrEqual(1);
     for (const r of resent) {
       const row = rows.find((candidate) => candidate.id === r.id)!;
-      expect({ chatId: Number(row.userId), text: notificationText(JSON.parse(row.payload) as Notification) }).toEqual(killedDuring);
+      expect({ chatId: Number(row.userId), text: shown(row) }).toEqual(killedDuring);
     }
 
     // The bot answered commands after the restart, including ones pushed after it.

@@ -2,6 +2,8 @@
 // failed group posts and members who come and go: against the fake Bot API, on a real SQLite file,
 // with a controlled clock. A second core on its own connection to the same file stands for a
 // second process.
+import { plain } from '../support/telegram-group.js';
+import type { Reply } from '../../commands/definition.js';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
@@ -25,9 +27,9 @@ let firstCall = 0;
 let nextUserId = 600;
 const others: Database[] = [];
 
-/** Messages the fake accepted for this chat since the test began. */
+/** Messages the fake accepted for this chat since the test began, as they read. */
 const sentTo = (chatId: number) =>
-  fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => String(c.params.text));
+  fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error).map((c) => plain(String(c.params.text)));
 const requests = () => fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage').length;
 const deliver = async (core: TradeCore = t.core) => {
   const { due: _due, rateLimited: _rateLimited, ...pass } = await deliverOutbox({ core, deliveries: [telegram], log });
@@ -46,7 +48,7 @@ function newMember(name: string): MemberRef & { userId: number } {
 /** Posts an offer for `member` that expires in an hour; returns the DM its expiry will send. */
 function offerExpiringSoon(member: MemberRef): string {
   const offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: member.id, give: items(['apple', 1]), want: items(['orange', 1]), hours: 1 }));
-  return `Your offer #${offer.id} expired. 1 apple went back to your inventory.`;
+  return `Test market\nYour offer #${offer.id} expired. 1 apple went back to your inventory.`;
 }
 
 async function expireAll() {
@@ -78,8 +80,8 @@ function slowAnswers(delivery: PlatformDelivery) {
   return {
     delivery: {
       ...delivery,
-      async sendDirect(userId: string, text: string): Promise<DeliveryOutcome> {
-        const outcome = await delivery.sendDirect(userId, text);
+      async sendDirect(userId: string, reply: Reply): Promise<DeliveryOutcome> {
+        const outcome = await delivery.sendDirect(userId, reply);
         if (holding) {
           await new Promise<void>((resolve) => {
             held.push(resolve);

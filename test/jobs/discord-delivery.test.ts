@@ -148,7 +148,8 @@ describe('Discord delivery', () => {
     const delivery = createDiscordDelivery({
       async sendDirectMessage(userId, reply) {
         const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-        await rest.post(Routes.channelMessages(channel.id), { body: { content: reply.text } });
+        const sent = (await rest.post(Routes.channelMessages(channel.id), { body: { content: reply.text } })) as { id: string };
+        return { id: sent.id, channelId: channel.id };
       },
     });
     await oneWaitingNotification();

@@ -1,4 +1,5 @@
 // Expiry and notification delivery with a controlled clock, against the fake Bot API.
+import { plain } from '../support/telegram-group.js';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
@@ -17,7 +18,7 @@ let alice: MemberRef;
 let firstCall = 0;
 
 const dms = (userId: string | number) =>
-  fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === Number(userId) && !c.error).map((c) => String(c.params.text));
+  fake.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === Number(userId) && !c.error).map((c) => plain(String(c.params.text)));
 const deliver = async () => {
   const { due: _due, rateLimited: _rateLimited, ...pass } = await deliverOutbox({ core: t.core, deliveries: [telegram], log });
   return pass;
@@ -56,7 +57,11 @@ describe('expiry', () => {
     expect(t.core.getInventory(alice.id).holdings).toEqual([{ item: expect.objectContaining({ slug: 'apple' }), quantity: 3000 }]);
 
     expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
-    expect(dms(501)).toEqual([`Your offer #${offer.id} expired. 5 apple went back to your inventory.`]);
+    // The DM names the market it is about, and offers the next step.
+    expect(dms(501)).toEqual([`Test market\nYour offer #${offer.id} expired. 5 apple went back to your inventory.`]);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 501).map((c) => c.params.reply_markup)).toEqual([
+      { inline_keyboard: [[{ text: 'Post again', callback_data: `repost ${offer.id}` }]] },
+    ]);
     expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 });
     expect(dms(501)).toHaveLength(1);
   });

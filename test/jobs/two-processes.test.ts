@@ -12,6 +12,7 @@
  * nothing is pending, stops them with SIGTERM and checks the database, the fake and the
  * processes' own logs.
  */
+import { plain } from '../support/telegram-group.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,17 +188,19 @@ describe('two processes running the jobs on one database', () => {
 
     // --- Every notification delivered, and sent exactly once: the fake's DMs are the outbox, rendered.
     const rows = db.sqlite
-      .prepare<[], { id: number; status: string; payload: string; userId: string; attempts: number }>(`
-        SELECT n.id, n.status, n.payload, m.platform_user_id AS userId, n.attempts FROM outbox n JOIN members m ON m.id = n.recipient_id ORDER BY n.id`)
+      .prepare<[], { id: number; status: string; payload: string; userId: string; attempts: number; market: string | null }>(`
+        SELECT n.id, n.status, n.payload, m.platform_user_id AS userId, n.attempts, k.title AS market
+        FROM outbox n JOIN members m ON m.id = n.recipient_id JOIN markets k ON k.id = n.market_id ORDER BY n.id`)
       .all();
     expect(rows).toHaveLength(expectedRows);
     expect(rows.filter((row) => row.status !== 'delivered')).toEqual([]);
     expect(rows.filter((row) => row.attempts !== 1), 'rows claimed more than once').toEqual([]);
-    const expectedDms = rows.map((row) => `${row.userId} ${notificationText(JSON.parse(row.payload) as Notification)}`).sort();
+    // A DM as its member reads it: the market it is about, then the notification.
+    const expectedDms = rows.map((row) => `${row.userId} ${[row.market, notificationText(JSON.parse(row.payload) as Notification)].filter(Boolean).join('\n')}`).sort();
     const calls = fake.calls.slice(callsBefore);
     expect(calls.filter((c) => c.error), 'failed API calls').toEqual([]);
     expect(calls.filter((c) => c.method !== 'sendMessage').map((c) => c.method), 'unexpected API calls').toEqual([]);
-    const sentDms = calls.map((c) => `${String(c.params.chat_id)} ${String(c.params.text)}`).sort();
+    const sentDms = calls.map((c) => `${String(c.params.chat_id)} ${plain(String(c.params.text))}`).sort();
     expect(new Set(expectedDms).size, 'two notifications with the same text to the same member').toBe(expectedDms.length);
     expect(sentDms).toEqual(expectedDms);
     // ...by one process each: the processes' logs name each row once between them.

@@ -440,12 +440,13 @@ export function createDiscordBot(options: DiscordBotOptions) {
     },
 
     /**
-     * Sends `reply` to a member in a direct message; any failure is thrown as discord.js raised it,
-     * for the outbox delivery to classify. Buttons are left out: a press in a DM carries no server,
-     * so it could not say which market it acts on.
+     * Sends `reply` to a member in a direct message, buttons included (the delivery records the
+     * message with its market, so a press there acts on that market); any failure is thrown as
+     * discord.js raised it, for the outbox delivery to classify.
      */
-    async sendDirectMessage(platformUserId: string, reply: Reply): Promise<void> {
-      await client.users.send(platformUserId, renderMessage(reply, { buttons: false }));
+    async sendDirectMessage(platformUserId: string, reply: Reply): Promise<{ id: string; channelId: string }> {
+      const sent = await client.users.send(platformUserId, renderMessage(reply));
+      return { id: sent.id, channelId: sent.channelId };
     },
   };
 }

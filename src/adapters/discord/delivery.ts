@@ -34,10 +34,10 @@ const NOT_ABOUT_THIS_MESSAGE: readonly number[] = [
 export function createDiscordDelivery(bot: Pick<DiscordBot, 'sendDirectMessage'>): PlatformDelivery {
   return {
     platform: 'discord',
-    async sendDirect(platformUserId, text) {
+    async sendDirect(platformUserId, reply) {
       try {
-        await bot.sendDirectMessage(platformUserId, { text, visibility: 'private', tone: 'info' });
-        return { ok: true };
+        const sent = await bot.sendDirectMessage(platformUserId, reply);
+        return { ok: true, sent: { platform: 'discord', chatId: sent.channelId, messageId: sent.id } };
       } catch (error) {
         return classify(error);
       }

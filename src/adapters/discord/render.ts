@@ -7,7 +7,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Colors, EmbedBuilder, esc
 import { buttonPayload, type Reply, type ReplyButton } from '../../../commands/definition.js';
 
 /** Discord's embed limits; longer text is cut with an ellipsis rather than refused. */
-const LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, fields: 25, buttonsPerRow: 5, rows: 5 } as const;
+const LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, fields: 25, footer: 2048, buttonsPerRow: 5, rows: 5 } as const;
 
 const TONE_COLOURS: Record<Reply['tone'], number> = { info: Colors.Blurple, success: Colors.Green, error: Colors.Red };
 
@@ -38,6 +38,7 @@ export function renderEmbed(reply: Reply): EmbedBuilder {
     value: clip(escapeText(field.value), LIMITS.fieldValue) || '-',
   }));
   if (fields.length) embed.addFields(fields);
+  if (reply.market) embed.setFooter({ text: clip(reply.market, LIMITS.footer) });
   return embed;
 }
 

@@ -9,7 +9,9 @@
  */
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Api, GrammyError, HttpError } from 'grammy';
+import type { Reply } from '../../../commands/definition.js';
 import type { DeliveryOutcome, PlatformDelivery } from '../../jobs/delivery.js';
+import { messageOptions, renderHtml } from './render.js';
 
 /** grammY's default is 500 s; the outbox lease is 30 s. The throttler's wait comes on top. */
 export const DELIVERY_TIMEOUT_SECONDS = 10;
@@ -27,10 +29,10 @@ export function createTelegramDelivery(options: {
   });
   api.config.use(apiThrottler(options.throttle));
 
-  const send = async (chatId: string, text: string): Promise<DeliveryOutcome> => {
+  const send = async (chatId: string, reply: Reply): Promise<DeliveryOutcome> => {
     try {
-      await api.sendMessage(Number(chatId), text, { link_preview_options: { is_disabled: true } });
-      return { ok: true };
+      const sent = await api.sendMessage(Number(chatId), renderHtml(reply), messageOptions(reply));
+      return { ok: true, sent: { platform: 'telegram', chatId, messageId: String(sent.message_id) } };
     } catch (error) {
       return classify(error);
     }
@@ -38,7 +40,7 @@ export function createTelegramDelivery(options: {
   return {
     platform: 'telegram',
     sendDirect: send,
-    sendToMarket: send,
+    sendToMarket: (chatId, text) => send(chatId, { text, visibility: 'public', tone: 'info' }),
     startLink: `https://t.me/${options.botUsername}?start=notifications`,
   };
 }

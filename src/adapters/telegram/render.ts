@@ -18,6 +18,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  */
 export function renderHtml(reply: Reply): string {
   const lines: string[] = [];
+  if (reply.market) lines.push(`<i>${escapeHtml(clip(reply.market, 128))}</i>`);
   if (reply.title) lines.push(`<b>${escapeHtml(clip(reply.title, 256))}</b>`);
   if (reply.text) lines.push(...clip(reply.text, 3000).split('\n').map(escapeHtml));
   for (const field of reply.fields ?? []) {
