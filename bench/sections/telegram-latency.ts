@@ -95,7 +95,6 @@ export async function run(): Promise<TelegramLatencyResult> {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'silent' }),
-    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   try {

@@ -6,7 +6,7 @@ import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
-import { LOOSE_THROTTLE, plain, telegramGroup } from '../support/telegram-group.js';
+import { handledBy, plain, telegramGroup } from '../support/telegram-group.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
@@ -21,10 +21,10 @@ let store: FreshCore;
 let telegram: TelegramBot;
 const clock = testClock();
 
-/** Waits until the bot has handled `update`: grammY confirms an update once its handlers finished. */
-const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => fake.waitForHandled(update);
+/** Waits until the bot has handled `update` (and whatever else it had taken). */
+const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => handledBy(fake, telegram, update);
 
-const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group, () => telegram);
 async function privateAnswer(from: FakeUser, text: string) {
   const { calls } = await say(from, text);
   return texts(calls, from.id).map(plain).join('\n');
@@ -38,8 +38,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'silent' }),
-    // The fake has no flood limits; keep the throttler in the pipeline with generous ones.
-    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');
