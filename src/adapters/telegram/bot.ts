@@ -20,6 +20,7 @@ import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import type { Logger } from '../../logger.js';
 import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
+import { oncePer } from './once-per.js';
 import { messageOptions, plainText, renderHtml } from './render.js';
 import { createUpdateRunner, type UpdateRunner } from './runner.js';
 
@@ -43,6 +44,8 @@ const ADMIN_STATUSES = new Set(['creator', 'administrator']);
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member']);
 /** What Telegram answers to a callback answer that comes too late, or twice (a press replayed after a restart). */
 const STALE_QUERY = /query is too old|query ID is invalid/i;
+/** A member the bot cannot write to privately is told so in a group at most this often. */
+export const UNREACHABLE_NOTICE_EVERY_MS = 10 * 60_000;
 
 export function createTelegramBot(options: TelegramBotOptions) {
   const { core, log } = options;
@@ -150,7 +153,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
     };
   }
 
-  /** Sends a reply where it belongs: private matters go to the private chat, the rest in place. */
+  // Keyed by group and member: being told in one group says nothing to the others.
+  const unreachableNoticeDue = oncePer(UNREACHABLE_NOTICE_EVERY_MS, () => core.clock());
+
+  /**
+   * Sends a reply where it belongs: private matters go to the private chat, the rest in place.
+   * A private answer to a command typed in a group leaves no trace in the group: Telegram shows
+   * the member the new private message, and a group's budget (about 20 messages a minute) is kept
+   * for what the group needs to see. Only a member the bot cannot write to is told, in the group,
+   * and at most once per {@link UNREACHABLE_NOTICE_EVERY_MS} (asking again soon after, they still
+   * have the last notice in front of them).
+   */
   async function deliver(ctx: Context, reply: Reply, t: Messages, answering?: Message, market?: Market) {
     const chat = ctx.chat;
     const user = ctx.from;
@@ -159,10 +172,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (reply.visibility === 'private' && isGroup(chat)) {
       try {
         await send(user.id, reply, {}, market);
-        await ctx.reply(t.privateReplySent, inPlace);
       } catch (error) {
         if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
-        await ctx.reply(t.openPrivateChat(deepLink('hello')), inPlace);
+        if (unreachableNoticeDue(`${chat.id}:${user.id}`)) await ctx.reply(t.openPrivateChat(deepLink('hello')), inPlace);
+        else log.info({ chat: chat.id, user: user.id }, 'member still cannot be written to privately; told in the group lately');
       }
       return;
     }
