@@ -446,7 +446,6 @@ export const en = {
     catalogEmpty: 'The catalog is empty. Add an item with /admin item-add NAME.',
   },
 
-  privateReplySent: 'I sent you the answer in a private chat.',
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,
   useInGroup: 'Use me in a group first: there, every command works on that group\'s market.',
 

@@ -24,7 +24,7 @@ let telegram: TelegramBot;
 const clock = testClock();
 const log = pino({ level: 'silent' });
 
-const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group, () => telegram);
 const privateChat = (user: FakeUser): FakeChat => ({ id: user.id, type: 'private' });
 /** What the bot said in the group in answer to `text`. */
 const inGroup = async (from: FakeUser, text: string) => texts((await say(from, text)).calls);
@@ -55,7 +55,7 @@ async function post(from: FakeUser, line: string) {
 beforeAll(async () => {
   fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
   store = freshCore(clock);
-  telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: store.core, log, throttle: LOOSE_THROTTLE, pollingTimeoutSeconds: 1 });
+  telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: store.core, log, pollingTimeoutSeconds: 1 });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');
   await telegram.start();
   for (const user of [admin, alice, bobby, carol, dave]) {

@@ -7,7 +7,7 @@ import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
-import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+import { handledBy, telegramGroup } from '../support/telegram-group.js';
 
 const quinces: FakeChat = { id: -1001111, type: 'supergroup', title: 'Quince swap' };
 const rivets: FakeChat = { id: -1002222, type: 'supergroup', title: 'Rivet exchange' };
@@ -22,15 +22,15 @@ let store: FreshCore;
 let telegram: TelegramBot;
 const logged: Array<{ level: number; msg: string }> = [];
 
-const inQuinces = telegramGroup(() => fake, quinces);
-const inRivets = telegramGroup(() => fake, rivets);
+const inQuinces = telegramGroup(() => fake, quinces, () => telegram);
+const inRivets = telegramGroup(() => fake, rivets, () => telegram);
 const privateChat = (user: FakeUser): FakeChat => ({ id: user.id, type: 'private' });
 const offerOf = (message: Message | undefined) => Number(/Offer #(\d+)/.exec(message?.text ?? '')?.[1]);
 
 /** Presses `data` on `message` as a modified client would, and returns the bot's calls meanwhile. */
 async function forge(from: FakeUser, message: Message, data: string, extra: { expired?: boolean } = {}) {
   const before = fake.calls.length;
-  await fake.waitForHandled(fake.pressButton({ message, from, data, forged: true, ...extra }));
+  await handledBy(fake, telegram, fake.pressButton({ message, from, data, forged: true, ...extra }));
   return fake.calls.slice(before);
 }
 
@@ -47,7 +47,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
-    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   for (const group of [quinces, rivets]) fake.setChatMemberStatus(group.id, admin.id, 'creator');
@@ -162,7 +161,7 @@ describe('Telegram presses with forged callback data', () => {
     store.core.claimUpdate('telegram', String(update.update_id));
     const since = logged.length;
     const callsBefore = fake.calls.length;
-    await fake.waitForHandled(update);
+    await handledBy(fake, telegram, update);
     const calls = fake.calls.slice(callsBefore);
     expect(calls.filter((c) => c.method === 'answerCallbackQuery' && !c.error)).toEqual([]);
     expect(calls.filter((c) => c.method !== 'answerCallbackQuery' && c.method !== 'getUpdates')).toEqual([]);
@@ -173,7 +172,7 @@ describe('Telegram presses with forged callback data', () => {
   it('logs a press answered too late at debug, and says no "Something went wrong" for it', async () => {
     const since = logged.length;
     const callsBefore = fake.calls.length;
-    await fake.waitForHandled(fake.pressButton({ message: quinceCard, from: mallory, data: `accept ${rivetOffer}`, forged: true, expired: true }));
+    await handledBy(fake, telegram, fake.pressButton({ message: quinceCard, from: mallory, data: `accept ${rivetOffer}`, forged: true, expired: true }));
     const answers = fake.calls.slice(callsBefore).filter((c) => c.method === 'answerCallbackQuery');
     expect(answers.map((c) => String(c.params.text))).not.toContainEqual(expect.stringContaining('Something went wrong'));
     expect(logged.slice(since).filter((line) => line.level >= 40)).toEqual([]);
@@ -184,7 +183,7 @@ describe('Telegram presses with forged callback data', () => {
     const since = logged.length;
     const callsBefore = fake.calls.length;
     const update = fake.pushUpdate({ message: { message_id: 7001, date: 0, chat: { id: quinces.id, type: 'supergroup', title: 'Quince swap' }, text: '/market', entities: [{ type: 'bot_command', offset: 0, length: 7 }] } } as never);
-    await fake.waitForHandled(update);
+    await handledBy(fake, telegram, update);
     expect(fake.calls.slice(callsBefore).filter((c) => c.method !== 'getUpdates')).toEqual([]);
     expect(logged.slice(since).filter((line) => line.level >= 40)).toEqual([]);
     expect(inQuinces.texts((await inQuinces.say(quinn, '/market')).calls).join('\n')).toContain(`#${quinceOffer}`);

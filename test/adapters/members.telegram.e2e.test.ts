@@ -6,7 +6,7 @@ import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
-import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+import { telegramGroup } from '../support/telegram-group.js';
 
 const group: FakeChat = { id: -1003333, type: 'supergroup', title: 'Seed library' };
 const admin: FakeUser = { id: 300, first_name: 'Ada', username: 'ada' };
@@ -17,14 +17,14 @@ const carol: FakeUser = { id: 303, first_name: 'Carol', username: 'carol' };
 let fake: FakeTelegram;
 let store: FreshCore;
 let telegram: TelegramBot;
-const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group, () => telegram);
 const dm = (user: FakeUser): FakeChat => ({ id: user.id, type: 'private' });
 const inPrivate = async (user: FakeUser, text: string) => texts((await say(user, text, { chat: dm(user) })).calls, user.id).join('\n');
 
 beforeAll(async () => {
   fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
   store = freshCore();
-  telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: store.core, log: pino({ level: 'silent' }), throttle: LOOSE_THROTTLE, pollingTimeoutSeconds: 1 });
+  telegram = createTelegramBot({ token: fake.token, apiRoot: fake.apiRoot, core: store.core, log: pino({ level: 'silent' }), pollingTimeoutSeconds: 1 });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');
   await telegram.start();
   for (const user of [admin, alice, bobby, carol]) {

@@ -10,7 +10,7 @@ import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js'
 import { deliverOutbox } from '../../src/jobs/delivery.js';
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
-import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+import { telegramGroup } from '../support/telegram-group.js';
 
 const en = messagesFor('en');
 const group: FakeChat = { id: -1004321, type: 'supergroup', title: 'Fruit market' };
@@ -24,7 +24,7 @@ let fake: FakeTelegram;
 let store: FreshCore;
 let telegram: TelegramBot;
 
-const group_ = telegramGroup(() => fake, group);
+const group_ = telegramGroup(() => fake, group, () => telegram);
 const { say, texts, lastCard } = group_;
 /** Presses a button; returns the answer to the press. */
 const press = async (from: FakeUser, message: Message, data: string) =>
@@ -66,7 +66,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'silent' }),
-    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');

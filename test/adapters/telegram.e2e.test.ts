@@ -2,11 +2,11 @@
 import type { Message } from 'grammy/types';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
+import { createTelegramBot, UNREACHABLE_NOTICE_EVERY_MS, type TelegramBot } from '../../src/adapters/telegram/bot.js';
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
-import { LOOSE_THROTTLE, plain, telegramGroup } from '../support/telegram-group.js';
+import { handledBy, plain, telegramGroup } from '../support/telegram-group.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
@@ -21,10 +21,10 @@ let store: FreshCore;
 let telegram: TelegramBot;
 const clock = testClock();
 
-/** Waits until the bot has handled `update`: grammY confirms an update once its handlers finished. */
-const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => fake.waitForHandled(update);
+/** Waits until the bot has handled `update` (and whatever else it had taken). */
+const handled = (update: Parameters<FakeTelegram['waitForHandled']>[0]) => handledBy(fake, telegram, update);
 
-const { say, press, texts, lastCard } = telegramGroup(() => fake, group);
+const { say, press, texts, lastCard } = telegramGroup(() => fake, group, () => telegram);
 async function privateAnswer(from: FakeUser, text: string) {
   const { calls } = await say(from, text);
   return texts(calls, from.id).map(plain).join('\n');
@@ -38,8 +38,6 @@ beforeAll(async () => {
     apiRoot: fake.apiRoot,
     core: store.core,
     log: pino({ level: 'silent' }),
-    // The fake has no flood limits; keep the throttler in the pipeline with generous ones.
-    throttle: LOOSE_THROTTLE,
     pollingTimeoutSeconds: 1,
   });
   fake.setChatMemberStatus(group.id, admin.id, 'creator');
@@ -208,11 +206,25 @@ describe('Telegram bot end to end', () => {
     store.core.moveMarket('telegram', '-1009999', String(group.id)); // back, for the tests after this one
   });
 
-  it('asks a member who never opened a private chat to do so, instead of failing', async () => {
+  it('asks a member who never opened a private chat to do so, in the group at most once in ten minutes', async () => {
     fake.neverStarted(dave.id);
-    expect(texts((await say(dave, '/inventory')).calls)).toEqual([
-      'I cannot write to you privately yet: open https://t.me/TradingPostBot?start=hello and press Start, then ask again.',
-    ]);
+    const notice = 'I cannot write to you privately yet: open https://t.me/TradingPostBot?start=hello and press Start, then ask again.';
+    expect(texts((await say(dave, '/inventory')).calls)).toEqual([notice]);
+    // Asking again soon after: the notice just above still says it; the group's budget is spared.
+    const again = await say(dave, '/trades');
+    expect(texts(again.calls)).toEqual([]);
+    expect(again.calls.filter((c) => c.method === 'sendMessage' && !c.error)).toEqual([]);
+    // Another member is told on their own account.
+    fake.neverStarted(carol.id);
+    expect(texts((await say(carol, '/inventory')).calls)).toEqual([notice]);
+    clock.advance(UNREACHABLE_NOTICE_EVERY_MS);
+    expect(texts((await say(dave, '/inventory')).calls)).toEqual([notice]);
+    // Once they press Start, the answers go to the private chat again.
+    await say(dave, '/start', { chat: { id: dave.id, type: 'private' } });
+    await say(carol, '/start', { chat: { id: carol.id, type: 'private' } });
+    const answered = await say(dave, '/inventory');
+    expect(texts(answered.calls)).toEqual([]);
+    expect(texts(answered.calls, dave.id).join('\n')).toContain('You hold');
   });
 
   it('does not run an update twice when Telegram hands it out again after a crash', async () => {
@@ -258,7 +270,8 @@ describe('Telegram bot end to end', () => {
 
   it('answers /markets in a group privately, never listing someone’s groups to the group', async () => {
     const { calls } = await say(bobby, '/markets');
-    expect(texts(calls)).toEqual(['I sent you the answer in a private chat.']);
+    // Not even an "I answered you privately": Telegram shows Bobby the private message.
+    expect(texts(calls)).toEqual([]);
     expect(texts(calls, bobby.id).join('\n')).toContain('Fruit market');
   });
 

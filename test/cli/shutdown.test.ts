@@ -1,10 +1,11 @@
 // Graceful shutdown of the real bot process (`src/main.ts`): a signal while Telegram is still
-// unreachable at start, a command in hand when SIGTERM arrives, and the deadline for work that
-// never finishes.
+// unreachable at start, commands in hand (in two groups, and one waiting behind another of its
+// group) when SIGTERM arrives, and the deadline for work that never finishes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Message } from 'grammy/types';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeCall, type FakeTelegram } from '../fakes/telegram-api.js';
 import { killStartedProcesses, startBot, waitUntil, type StartedProcess } from '../support/bot-process.js';
@@ -19,7 +20,9 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const group = { id: -1001, type: 'supergroup' as const, title: 'Market' };
+const other = { id: -1002, type: 'supergroup' as const, title: 'Other market' };
 const ann = { id: 7, first_name: 'Ann' };
+const ben = { id: 8, first_name: 'Ben' };
 
 /** A local address where nothing listens: every connection is refused. */
 async function unreachableAddress(): Promise<string> {
@@ -38,19 +41,22 @@ async function startPolling(fakeApi: FakeTelegram, database: string, env: Record
   return bot;
 }
 
-/** Makes getChatMember (the admin check of `/admin`) wait for `gate`; `entered` turns true when a call arrives. */
+/** Makes getChatMember (the admin check of `/admin`) wait for `gate`; `entered` counts the calls that arrived. */
 function holdAdminCheck(fakeApi: FakeTelegram, gate: Promise<void>) {
-  const state = { entered: false };
+  const state = { entered: 0 };
   fakeApi.handle('getChatMember', async (params: { user_id: number }) => {
-    state.entered = true;
+    state.entered += 1;
     await gate;
     return { status: 'creator', user: { id: Number(params.user_id), is_bot: false, first_name: 'Ann' }, is_anonymous: false };
   });
   return state;
 }
 
-const repliesTo = (fakeApi: FakeTelegram, messageId: number) =>
-  fakeApi.calls.filter((call: FakeCall) => call.method === 'sendMessage' && !call.error && Number(call.params.reply_parameters?.message_id) === messageId);
+/** The bot's answers to a message (message ids are per chat). */
+const repliesTo = (fakeApi: FakeTelegram, message: Message) =>
+  fakeApi.calls.filter(
+    (call: FakeCall) => call.method === 'sendMessage' && !call.error && Number(call.params.chat_id) === message.chat.id && Number(call.params.reply_parameters?.message_id) === message.message_id,
+  );
 
 describe('graceful shutdown', () => {
   it('exits 0 on SIGTERM while Telegram is still unreachable at start', async () => {
@@ -65,14 +71,19 @@ describe('graceful shutdown', () => {
     expect(run.stdout).toContain('"msg":"stopped"');
   }, 40_000);
 
-  it('finishes the command in hand, takes no new update, and the next start answers that one', async () => {
+  it('finishes the commands in hand, takes no new update, and the next start answers that one', async () => {
     fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
     let release = () => {};
     const adminCheck = holdAdminCheck(fake, new Promise<void>((resolve) => (release = resolve)));
     const bot = await startPolling(fake, 'in-hand.db');
 
+    // Two commands in hand side by side (one per group), and one the bot has taken that waits
+    // behind the first of its group.
     const inHand = fake.sendText({ chat: group, from: ann, text: '/admin item-add apple' });
-    await waitUntil('the admin check to be asked', () => adminCheck.entered, { timeoutMs: 15_000, watch: [bot], describe: () => bot.describe() });
+    const alsoInHand = fake.sendText({ chat: other, from: ben, text: '/admin item-add pear' });
+    await waitUntil('both admin checks to be asked', () => adminCheck.entered === 2, { timeoutMs: 15_000, watch: [bot], describe: () => bot.describe() });
+    const behind = fake.sendText({ chat: group, from: ben, text: '/market' });
+    await fake.waitForHandled(behind, 15_000);
     bot.kill('SIGTERM');
     await waitUntil('the shutdown to begin', () => bot.stdout().includes('shutting down'), { timeoutMs: 15_000, watch: [bot], describe: () => bot.describe() });
     const late = fake.sendText({ chat: group, from: ann, text: '/market' });
@@ -80,10 +91,12 @@ describe('graceful shutdown', () => {
 
     const run = await bot.done;
     expect(run.code, bot.describe()).toBe(0);
-    const answered = repliesTo(fake, inHand.message.message_id);
+    const answered = repliesTo(fake, inHand.message);
     expect(answered, 'the command in hand was answered').toHaveLength(1);
     expect(String(answered[0]?.params.text)).toContain('apple');
-    expect(repliesTo(fake, late.message.message_id), 'nothing new was taken after SIGTERM').toEqual([]);
+    expect(String(repliesTo(fake, alsoInHand.message)[0]?.params.text)).toContain('pear');
+    expect(repliesTo(fake, behind.message), 'the one taken and waiting behind was answered too').toHaveLength(1);
+    expect(repliesTo(fake, late.message), 'nothing new was taken after SIGTERM').toEqual([]);
 
     const again = await startPolling(fake, 'in-hand.db');
     const answer = await fake.waitFor((call) => call.method === 'sendMessage' && Number(call.params.reply_parameters?.message_id) === late.message.message_id, 15_000);
@@ -97,7 +110,7 @@ describe('graceful shutdown', () => {
     const adminCheck = holdAdminCheck(fake, new Promise<void>(() => {}));
     const bot = await startPolling(fake, 'stuck.db', { SHUTDOWN_TIMEOUT_SECONDS: '1' });
     fake.sendText({ chat: group, from: ann, text: '/admin item-add apple' });
-    await waitUntil('the admin check to be asked', () => adminCheck.entered, { timeoutMs: 15_000, watch: [bot], describe: () => bot.describe() });
+    await waitUntil('the admin check to be asked', () => adminCheck.entered > 0, { timeoutMs: 15_000, watch: [bot], describe: () => bot.describe() });
     bot.kill('SIGTERM');
     const run = await bot.done;
     expect(run.code, bot.describe()).toBe(1);

@@ -1,5 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, InlineKeyboard, type PollingOptions } from 'grammy';
+import { Api, Bot, GrammyError, InlineKeyboard, type PollingOptions } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from './telegram-api.js';
 
@@ -118,6 +118,44 @@ describe('fake Telegram Bot API with the real grammY client', () => {
     expect(attempts[0]?.error).toEqual({ error_code: 429, description: 'Too Many Requests: retry after 1' });
     expect(ok.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
     expect(fake.messages(group.id).map((m) => m.text)).toEqual(['pong']);
+  });
+
+  it('refuses messages to a chat over its flood limit with 429 and retry_after; other chats are not limited', async () => {
+    const bot = newBot(true);
+    const elsewhere: FakeChat = { id: -1009876543210, type: 'supergroup', title: 'Plant swap' };
+    fake.addChat(group);
+    fake.addChat(elsewhere);
+    fake.limitChat(group.id, { messages: 2, perSeconds: 60 });
+    await bot.api.sendMessage(group.id, 'one');
+    await bot.api.sendMessage(group.id, 'two');
+    const refused = await bot.api.sendMessage(group.id, 'three').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GrammyError);
+    // The oldest message leaves the window in (just under) a minute.
+    expect(refused).toMatchObject({ error_code: 429, description: 'Too Many Requests: retry after 60', parameters: { retry_after: 60 } });
+    await bot.api.sendMessage(elsewhere.id, 'not limited');
+    expect(fake.messages(group.id).map((m) => m.text)).toEqual(['one', 'two']);
+    expect(fake.sent('sendMessage').map((c) => c.error?.error_code)).toEqual([undefined, undefined, 429, undefined]);
+  });
+
+  it('adds latencyMs to every answer, getUpdates included, and says when each update was confirmed', async () => {
+    const slow = await startFakeTelegram({ latencyMs: 100 });
+    try {
+      const api = new Api(slow.token, { apiRoot: slow.apiRoot });
+      let started = Date.now();
+      await api.getMe();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      const update = slow.sendText({ chat: group, from: alice, text: '/ping' });
+      started = Date.now();
+      expect((await api.getUpdates({ timeout: 0 })).map((u) => u.update_id)).toEqual([update.update_id]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      // Handed out, not yet confirmed: that takes a later call with a higher offset.
+      expect(slow.confirmedAt(update)).toBeUndefined();
+      const before = Date.now();
+      expect(await api.getUpdates({ offset: update.update_id + 1, timeout: 0 })).toEqual([]);
+      expect(slow.confirmedAt(update)).toBeGreaterThanOrEqual(before);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('answers 403 for a user who blocked the bot or never started it', async () => {

@@ -11,7 +11,8 @@
  * real long polling, keeps the bot's messages per chat so edits can be checked, and reproduces the
  * errors real Telegram gives for common mistakes (editing a missing or unchanged message, a blocked
  * user, an over-long text, callback data over 64 bytes, broken HTML, unescaped MarkdownV2).
- * Multipart (file upload) bodies are not parsed.
+ * Multipart (file upload) bodies are not parsed. It can add a network round trip to every answer
+ * (`latencyMs`) and refuse messages to a chat over a flood limit with 429s (`limitChat`).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -71,6 +72,20 @@ export interface FakeTelegramOptions {
   botUsername?: string;
   /** User id of the bot. Default `7000000001`. */
   botId?: number;
+  /**
+   * Every answer (getUpdates included) leaves this long after the fake decided it: a network round
+   * trip. Calls are recorded (and `waitFor` resolves) when decided, as a member would see a
+   * message appear. Default 0.
+   */
+  latencyMs?: number;
+}
+
+/** A flood limit on one chat (see `limitChat`). */
+export interface FakeFloodLimit {
+  /** Messages the chat takes... */
+  messages: number;
+  /** ...in any window of this many seconds. */
+  perSeconds: number;
 }
 
 /** Thrown inside a handler to answer `{ ok: false, ... }`. */
@@ -135,6 +150,9 @@ export class FakeTelegram {
   private readonly openQueries = new Set<string>();
   private readonly answers: Params[] = [];
   private readonly custom = new Map<string, Handler>();
+  private readonly floodLimits = new Map<number, FakeFloodLimit & { sentAt: number[] }>();
+  private readonly confirmedAtById = new Map<number, number>();
+  private readonly latencyMs: number;
   private queryCounter = 0;
   private closed = false;
 
@@ -144,6 +162,7 @@ export class FakeTelegram {
     const botId = options.botId ?? 7_000_000_001;
     const username = options.botUsername ?? 'TradingPostTestBot';
     this.server = server;
+    this.latencyMs = options.latencyMs ?? 0;
     this.apiRoot = `http://127.0.0.1:${port}`;
     this.token = `${botId}:AAFakeTelegramTestToken_0123456789`;
     this.botUser = { id: botId, is_bot: true, first_name: 'Trading Post', username };
@@ -208,7 +227,10 @@ export class FakeTelegram {
 
   /**
    * Resolves once the bot has confirmed (by polling with a higher `offset`) every update pushed so
-   * far, or up to `update` when given. grammY confirms an update after its middleware finished.
+   * far, or up to `update` when given. grammY's built-in polling (`bot.start()`) confirms an update
+   * after its middleware finished, so there this means handled. grammY's runner confirms updates
+   * as it takes them, before handling them: there this means taken (the Telegram adapter's
+   * `whenIdle()` then says when they are handled).
    */
   waitForHandled(update?: Update, timeoutMs = 5000): Promise<void> {
     const target = update?.update_id ?? this.lastUpdateId;
@@ -228,6 +250,11 @@ export class FakeTelegram {
       }, timeoutMs);
       this.handledWaiters.push(check);
     });
+  }
+
+  /** When the bot confirmed `update` (`Date.now()`), or undefined while it has not. */
+  confirmedAt(update: Update): number | undefined {
+    return this.confirmedAtById.get(update.update_id);
   }
 
   // ---------------------------------------------------------------- pushing updates
@@ -360,6 +387,16 @@ export class FakeTelegram {
     this.notStarted.add(userId);
   }
 
+  /**
+   * Puts a flood limit on a chat, as Telegram does (about 1 message a second per chat, 20 a minute
+   * per group): a `sendMessage` to it beyond `messages` in the last `perSeconds` seconds answers
+   * 429 `Too Many Requests: retry after N`, with `parameters.retry_after` the whole seconds until
+   * the oldest counted message leaves the window. Refused calls are recorded with their `error`.
+   */
+  limitChat(chatId: number, limit: FakeFloodLimit): void {
+    this.floodLimits.set(chatId, { ...limit, sentAt: [] });
+  }
+
   /** The next `times` calls to `method` answer with `error` (HTTP status = `error_code`). */
   failNext(method: string, times: number, error: FakeApiError): void {
     this.failures.set(method.toLowerCase(), { times, error });
@@ -437,12 +474,18 @@ export class FakeTelegram {
       }
     }
     if (!error) {
-      writeJson(res, 200, { ok: true, result });
+      this.write(res, 200, { ok: true, result });
       return;
     }
     const body: Record<string, unknown> = { ok: false, error_code: error.error_code, description: error.description };
     if (error.retry_after !== undefined) body.parameters = { retry_after: error.retry_after };
-    writeJson(res, error.error_code, body);
+    this.write(res, error.error_code, body);
+  }
+
+  /** Writes an answer, `latencyMs` later when there is a latency. */
+  private write(res: http.ServerResponse, status: number, body: unknown): void {
+    if (this.latencyMs > 0 && !this.closed) setTimeout(() => writeJson(res, status, body), this.latencyMs);
+    else writeJson(res, status, body);
   }
 
   // ---------------------------------------------------------------- long polling
@@ -452,14 +495,18 @@ export class FakeTelegram {
     const limit = Math.min(100, Math.max(1, toInt(params.limit) ?? 100));
     const timeout = Math.max(0, toInt(params.timeout) ?? 0);
     if (Array.isArray(params.allowed_updates)) this.allowedUpdates = params.allowed_updates.map(String);
-    if (offset > 0) this.forget((u) => u.update_id < offset);
+    if (offset > 0) {
+      const at = Date.now();
+      for (const u of this.queue) if (u.update_id < offset) this.confirmedAtById.set(u.update_id, at);
+      this.forget((u) => u.update_id < offset);
+    }
     if (this.poll) {
       // Real Telegram ends the older request when a second one comes in.
       this.answerPoll(this.poll, undefined);
     }
     const ready = this.deliverable(limit);
     if (ready.length > 0 || timeout === 0 || this.closed) {
-      writeJson(res, 200, { ok: true, result: ready });
+      this.write(res, 200, { ok: true, result: ready });
       return;
     }
     const poll: PendingPoll = {
@@ -480,9 +527,9 @@ export class FakeTelegram {
     clearTimeout(poll.timer);
     if (this.poll === poll) this.poll = undefined;
     if (poll.res.writableEnded || poll.res.destroyed) return;
-    if (updates) writeJson(poll.res, 200, { ok: true, result: updates });
+    if (updates) this.write(poll.res, 200, { ok: true, result: updates });
     else
-      writeJson(poll.res, 409, {
+      this.write(poll.res, 409, {
         ok: false,
         error_code: 409,
         description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
@@ -587,6 +634,20 @@ export class FakeTelegram {
     throw new ApiError(400, 'Bad Request: chat not found');
   }
 
+  /** Throws the 429 Telegram gives a chat over its flood limit; counts the message otherwise. */
+  private checkFloodLimit(chatId: number): void {
+    const limit = this.floodLimits.get(chatId);
+    if (!limit) return;
+    const at = Date.now();
+    const windowMs = limit.perSeconds * 1000;
+    while (limit.sentAt.length > 0 && at - (limit.sentAt[0] as number) >= windowMs) limit.sentAt.shift();
+    if (limit.sentAt.length >= limit.messages) {
+      const retryAfter = Math.max(1, Math.ceil(((limit.sentAt[0] ?? at) + windowMs - at) / 1000));
+      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
+    }
+    limit.sentAt.push(at);
+  }
+
   private checkCanWrite(chat: Chat): void {
     if (chat.type !== 'private') return;
     if (this.blocked.has(chat.id)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
@@ -671,6 +732,7 @@ export class FakeTelegram {
     sendmessage: (p) => {
       const chat = this.resolveChat(p.chat_id);
       this.checkCanWrite(chat);
+      this.checkFloodLimit(chat.id);
       const raw = typeof p.text === 'string' ? p.text : p.text === undefined ? '' : String(p.text);
       const text = formatText(raw, p.parse_mode);
       if (text.trim() === '') throw new ApiError(400, 'Bad Request: message text is empty');

@@ -2,10 +2,13 @@
  * A group chat played against the fake Bot API, for end-to-end tests of the real grammY bot:
  * members say things and press buttons, and the tests read what the bot sent as members see it.
  */
-import type { Message, MessageEntity } from 'grammy/types';
+import type { Message, MessageEntity, Update } from 'grammy/types';
 import type { FakeCall, FakeChat, FakeTelegram, FakeUser } from '../fakes/telegram-api.js';
 
-/** The fake has no flood limits: keep the throttler in the pipeline, with generous ones. */
+/**
+ * The fake has no flood limits: a throttler in the pipeline with generous ones, for the outbox's
+ * delivery client (the bot itself has no throttler).
+ */
 export const LOOSE_THROTTLE = {
   global: { reservoir: 1000, reservoirRefreshAmount: 1000, reservoirRefreshInterval: 1000 },
   group: { maxConcurrent: 10 },
@@ -15,20 +18,34 @@ export const LOOSE_THROTTLE = {
 /** A message's HTML as displayed. */
 export const plain = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
-/** `fake` is read at each call, so the helpers can be made before the fake is started. */
-export function telegramGroup(fake: () => FakeTelegram, group: FakeChat) {
+/** The bot as these helpers need it: `createTelegramBot`'s `whenIdle`. */
+export interface IdleBot {
+  whenIdle(): Promise<void>;
+}
+
+/**
+ * Waits until the bot has handled `update` (and everything else it had taken): the runner
+ * confirms an update when it takes it, and the bot says when nothing is in hand any more.
+ */
+export async function handledBy(fake: FakeTelegram, bot: IdleBot, update?: Update, timeoutMs?: number): Promise<void> {
+  await fake.waitForHandled(update, timeoutMs);
+  await bot.whenIdle();
+}
+
+/** `fake` and `bot` are read at each call, so the helpers can be made before either is started. */
+export function telegramGroup(fake: () => FakeTelegram, group: FakeChat, bot: () => IdleBot) {
   return {
     /** Sends a message and waits until the bot has handled it; returns what the bot sent meanwhile. */
     async say(from: FakeUser, text: string, options: { chat?: FakeChat; replyTo?: Message; entities?: MessageEntity[] } = {}) {
       const before = fake().calls.length;
       const update = fake().sendText({ chat: options.chat ?? group, from, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}), ...(options.entities ? { entities: options.entities } : {}) });
-      await fake().waitForHandled(update);
+      await handledBy(fake(), bot(), update);
       return { update, calls: fake().calls.slice(before) };
     },
     /** Presses a button and waits until the bot has handled it; returns the calls it made meanwhile. */
     async press(from: FakeUser, message: Message, data: string, stale = false) {
       const before = fake().calls.length;
-      await fake().waitForHandled(fake().pressButton({ message, from, data, stale }));
+      await handledBy(fake(), bot(), fake().pressButton({ message, from, data, stale }));
       return fake().calls.slice(before);
     },
     /** What members saw: the bot's messages to a chat, as displayed. */

@@ -1,12 +1,13 @@
 /**
- * The Telegram bot: grammY long polling in front of the command catalog.
+ * The Telegram bot: grammY long polling (concurrent, with grammY's runner) in front of the
+ * command catalog.
  *
  * A group is a market (created on first use). In a private chat the bot acts on the member's
  * current market: the group they used last, or the one picked with `/markets`. Everything a
  * command says comes from `commands/`; this file only translates updates and replies.
  */
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
-import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
@@ -19,7 +20,9 @@ import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import type { Logger } from '../../logger.js';
 import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
+import { oncePer } from './once-per.js';
 import { messageOptions, plainText, renderHtml } from './render.js';
+import { createUpdateRunner, type UpdateRunner } from './runner.js';
 
 export interface TelegramBotOptions {
   token: string;
@@ -29,11 +32,11 @@ export interface TelegramBotOptions {
   log: Logger;
   /** Skips `getMe` at start (tests). */
   botInfo?: UserFromGetMe;
-  /** Telegram's flood limits by default; tests against a fake may loosen them. */
-  throttle?: APIThrottlerOptions;
   retry?: Partial<AutoRetryOptions>;
   /** Seconds a `getUpdates` call waits for news (30 in production). */
   pollingTimeoutSeconds?: number;
+  /** Most updates handled at once (the runner's 500 by default). */
+  concurrency?: number;
 }
 
 const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
@@ -41,6 +44,8 @@ const ADMIN_STATUSES = new Set(['creator', 'administrator']);
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member']);
 /** What Telegram answers to a callback answer that comes too late, or twice (a press replayed after a restart). */
 const STALE_QUERY = /query is too old|query ID is invalid/i;
+/** A member the bot cannot write to privately is told so in a group at most this often. */
+export const UNREACHABLE_NOTICE_EVERY_MS = 10 * 60_000;
 
 export function createTelegramBot(options: TelegramBotOptions) {
   const { core, log } = options;
@@ -68,8 +73,16 @@ export function createTelegramBot(options: TelegramBotOptions) {
       throw error;
     }
   });
-  bot.api.config.use(apiThrottler(options.throttle));
+  // No throttler here, as grammY's guide on flood limits advises: auto-retry waits out a 429 for
+  // the one call that got it. A queue in front of every call made one member's answer (or an admin
+  // look-up) wait behind other chats' traffic. Only the outbox, which broadcasts, is paced
+  // (delivery.ts).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
+
+  // Updates are handled concurrently (runner.ts); each chat's in the order they came, so two
+  // commands in one group, or in one member's private chat, never overtake each other. Different
+  // chats run side by side: a group waiting out its flood limit holds back only itself.
+  bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
@@ -140,7 +153,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
     };
   }
 
-  /** Sends a reply where it belongs: private matters go to the private chat, the rest in place. */
+  // Keyed by group and member: being told in one group says nothing to the others.
+  const unreachableNoticeDue = oncePer(UNREACHABLE_NOTICE_EVERY_MS, () => core.clock());
+
+  /**
+   * Sends a reply where it belongs: private matters go to the private chat, the rest in place.
+   * A private answer to a command typed in a group leaves no trace in the group: Telegram shows
+   * the member the new private message, and a group's budget (about 20 messages a minute) is kept
+   * for what the group needs to see. Only a member the bot cannot write to is told, in the group,
+   * and at most once per {@link UNREACHABLE_NOTICE_EVERY_MS} (asking again soon after, they still
+   * have the last notice in front of them).
+   */
   async function deliver(ctx: Context, reply: Reply, t: Messages, answering?: Message, market?: Market) {
     const chat = ctx.chat;
     const user = ctx.from;
@@ -149,10 +172,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (reply.visibility === 'private' && isGroup(chat)) {
       try {
         await send(user.id, reply, {}, market);
-        await ctx.reply(t.privateReplySent, inPlace);
       } catch (error) {
         if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
-        await ctx.reply(t.openPrivateChat(deepLink('hello')), inPlace);
+        if (unreachableNoticeDue(`${chat.id}:${user.id}`)) await ctx.reply(t.openPrivateChat(deepLink('hello')), inPlace);
+        else log.info({ chat: chat.id, user: user.id }, 'member still cannot be written to privately; told in the group lately');
       }
       return;
     }
@@ -263,11 +286,20 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   /**
    * Runs a catalog command for the update's member: the one path by which an update changes
-   * anything. Updates are handled one at a time and confirmed after they are handled, so a crash
-   * replays the ones not yet confirmed; claiming the update's id first makes that at most once:
-   * an update started before the crash is skipped (its effects, if committed, stand and its
-   * notifications go out), the ones never started run normally. (grammY's concurrent runner would
-   * confirm updates before handling them and lose the queued ones in a crash.)
+   * anything. Claiming the update's id first makes every command run at most once, whatever
+   * Telegram hands out again.
+   *
+   * The runner (runner.ts) confirms each batch of updates to Telegram with its next getUpdates,
+   * right after taking the batch and before handling it. After a crash, then:
+   * - the last batch taken, if its confirmation had not gone out yet, is handed out again: the
+   *   updates claimed before the crash are skipped (their effects, if committed, stand and their
+   *   notifications go out), the others run normally;
+   * - updates taken and confirmed but not yet claimed (waiting behind an earlier update of their
+   *   chat, or just handed over) are lost: Telegram counts them as delivered, so they never run
+   *   and the member repeats them. There are at most as many as the updates in hand, usually a few;
+   * - a claimed command in flight is not run again (and its member may get no answer).
+   * A graceful stop handles every update taken before it returns, so only a crash (or a shutdown
+   * past its deadline) loses any.
    */
   async function runCommand(
     ctx: Context,
@@ -400,7 +432,12 @@ export function createTelegramBot(options: TelegramBotOptions) {
     }
   });
 
-  let polling: Promise<void> | undefined;
+  const runner: UpdateRunner = createUpdateRunner(bot, {
+    allowedUpdates: ['message', 'callback_query'],
+    timeoutSeconds: pollingTimeoutSeconds,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    log,
+  });
   // Aborts a start still waiting for Telegram (getMe is retried until it answers).
   const starting = new AbortController();
   return {
@@ -421,37 +458,28 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (starting.signal.aborted) return;
       await publishCommandMenu(bot.api, commands, messagesFor('en'));
       if (starting.signal.aborted) return;
-      await new Promise<void>((resolve, reject) => {
-        polling = bot
-          .start({
-            allowed_updates: ['message', 'callback_query'],
-            timeout: pollingTimeoutSeconds,
-            onStart: () => {
-              // getMe and deleteWebhook just answered: the connection is up before the first poll returns.
-              lastPolledAt = Date.now();
-              resolve();
-            },
-          })
-          .catch((error: unknown) => {
-            log.error({ err: error }, 'telegram polling stopped');
-            reject(error instanceof Error ? error : new Error(String(error)));
-          });
-      });
+      // Long polling gets nothing while a webhook is set (grammY's own start does the same).
+      await bot.api.deleteWebhook();
+      if (starting.signal.aborted) return;
+      // getMe and deleteWebhook just answered: the connection is up before the first poll returns.
+      lastPolledAt = Date.now();
+      runner.start().catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped'));
       log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
     },
-    /** Stops taking updates; resolves when the update in hand is finished. */
+    /** Stops taking updates; resolves when every update already taken is handled. */
     async stop(): Promise<void> {
       starting.abort();
-      if (bot.isRunning()) await bot.stop();
-      await polling;
+      await runner.stop();
     },
+    /** Resolves once no update is being handled (tests wait on it; a member would not). */
+    whenIdle: () => runner.whenIdle(),
     /** Card edits, for the card job. */
     cardEditor,
     /**
      * Whether long polling is running and Telegram answered it lately, for the heartbeat: a
      * getUpdates returns within its timeout, so a longer silence means the connection is down.
      */
-    isRunning: () => bot.isRunning() && Date.now() - lastPolledAt < (2 * pollingTimeoutSeconds + 15) * 1000,
+    isRunning: () => runner.isRunning() && Date.now() - lastPolledAt < (2 * pollingTimeoutSeconds + 15) * 1000,
   };
 }
 
