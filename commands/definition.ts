@@ -158,6 +158,8 @@ export interface CommandContext {
    * outside the market's chat (a private chat, a DM).
    */
   isStillMember?: (() => Promise<boolean>) | undefined;
+  /** The command came from a private chat or DM, which does not say which market it is about. */
+  inPrivate?: boolean | undefined;
   /** Asks the platform, at this moment, whether the member administers the market. */
   isAdmin(): Promise<boolean>;
   /**

@@ -36,7 +36,16 @@ export async function executeCommand(
     }
     args[name] = parsed.data;
   }
-  return definition.run(ctx, args as never);
+  return namingTheMarket(ctx, await definition.run(ctx, args as never));
+}
+
+/**
+ * A private answer names its market: away from the market's own chat (or in a private reply to
+ * it), a member of several groups or servers could not otherwise tell which one it is about.
+ */
+function namingTheMarket(ctx: CommandContext, result: CommandResult): CommandResult {
+  if (result.reply.market !== undefined || !(ctx.inPrivate || result.reply.visibility === 'private')) return result;
+  return { ...result, reply: { ...result.reply, market: ctx.market.title ?? undefined } };
 }
 
 /**

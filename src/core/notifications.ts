@@ -118,6 +118,31 @@ export function createNotifications(ctx: CoreContext) {
     .where(and(eq(members.id, p('id')), isNull(members.unreachableSince)))
     .prepare();
 
+  // Direct messages held back because the platform will not let the bot write to their member.
+  const waitingFor = orm
+    .select({ id: outbox.id })
+    .from(outbox)
+    .innerJoin(members, eq(members.id, outbox.recipientId))
+    .innerJoin(markets, eq(markets.id, outbox.marketId))
+    .where(
+      and(
+        eq(markets.platform, sql`${p('platform')}`),
+        eq(members.platformUserId, p('user')),
+        isNotNull(members.unreachableSince),
+        eq(outbox.status, 'pending'),
+        ne(outbox.kind, NOTICE),
+        free(p('now')),
+      ),
+    )
+    .orderBy(outbox.id)
+    .limit(p('limit'))
+    .prepare();
+  const takeWaiting = orm
+    .update(outbox)
+    .set({ leaseUntil: sql`${p('lease')}`, attempts: sql`${outbox.attempts} + 1` })
+    .where(and(eq(outbox.id, p('id')), eq(outbox.status, 'pending'), free(p('now'))))
+    .prepare();
+
   const recorded = (work: () => { changes: number }) => db.writeTransaction(work).changes === 1;
   const reason = (error: string) => error.slice(0, 500);
 
@@ -149,6 +174,23 @@ export function createNotifications(ctx: CoreContext) {
         if (take.run({ id, now, lease }).changes !== 1) return undefined;
         const { payload, ...row } = claimedRow.get({ id })!;
         return { ...row, lease, notification: JSON.parse(payload) as OutboxMessage };
+      });
+    },
+
+    /**
+     * Leases up to `limit` direct messages waiting for a platform account the platform will not let
+     * the bot write to (DMs closed), oldest first, to be shown another way: in an answer only that
+     * member sees, on their next interaction. Record each shown one with `markDelivered`.
+     */
+    claimWaitingFor(platform: Platform, platformUserId: string, leaseMs: number, limit = 5): ClaimedNotification[] {
+      return db.writeTransaction(() => {
+        const now = clock();
+        const lease = now + leaseMs;
+        return waitingFor.all({ platform, user: platformUserId, now, limit }).flatMap(({ id }) => {
+          if (takeWaiting.run({ id, now, lease }).changes !== 1) return [];
+          const { payload, ...row } = claimedRow.get({ id })!;
+          return [{ ...row, lease, notification: JSON.parse(payload) as OutboxMessage }];
+        });
       });
     },
 

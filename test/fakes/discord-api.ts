@@ -167,6 +167,8 @@ export interface FakeDiscord {
   dms(userId: string): FakeMessage[];
   /** Messages sent to a (guild or DM) channel. */
   channelMessages(channelId: string): FakeMessage[];
+  /** From now on this user is not a member of the guild (GET its member answers 404 / 10007); `false` undoes it. */
+  leaveGuild(guildId: string, userId: string, left?: boolean): void;
   /** From now on sending to this user's DM channel answers 403 / 50007 (pass `false` to undo). */
   refuseDMs(userId: string, refuse?: boolean): void;
 
@@ -275,6 +277,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const interactionsByToken = new Map<string, InteractionState>();
   const responseWaiters = new Map<string, Set<Waiter<InteractionResponse>>>();
   const users = new Map<string, Json>([[botUser.id, botUser]]);
+  /** `guild:user` pairs of members who left their guild. */
+  const departed = new Set<string>();
   const dmChannelByUser = new Map<string, string>();
   const userByDmChannel = new Map<string, string>();
   const refused = new Set<string>();
@@ -1014,6 +1018,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       },
     },
     {
+      method: 'GET',
+      pattern: new RegExp(`^/guilds/${S}/members/${S}$`),
+      handle: ({ params: [guildId = '', userId = ''] }) => {
+        guildOf(guildId);
+        const user = users.get(userId);
+        if (!user || departed.has(`${guildId}:${userId}`)) throw new HttpError(404, { message: 'Unknown Member', code: 10007 });
+        return ok(memberObject(user, PERMISSIONS.member));
+      },
+    },
+    {
       method: 'PUT',
       pattern: new RegExp(`^/applications/${S}/commands$`),
       handle: ({ params: [app = ''], body }) => {
@@ -1229,6 +1243,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
 
     channelMessages: (channelId) => [...(messagesByChannel.get(channelId) ?? [])],
+
+    leaveGuild(guildId, userId, left = true) {
+      if (left) departed.add(`${guildId}:${userId}`);
+      else departed.delete(`${guildId}:${userId}`);
+    },
 
     refuseDMs(userId, refuse = true) {
       if (refuse) refused.add(userId);

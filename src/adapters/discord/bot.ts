@@ -56,12 +56,19 @@ import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
+import { notificationReply } from '../../../commands/render/notification.js';
+import { isMarketNotice } from '../../core/outbox.js';
 import { refreshCards, type CardEditor } from '../../jobs/cards.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
 
 /** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
 const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
+
+/** Answers that say an account is not (or no longer) in a server, or the bot is not there itself. */
+const NOT_A_MEMBER: number[] = [RESTJSONErrorCodes.UnknownMember, RESTJSONErrorCodes.UnknownGuild, RESTJSONErrorCodes.MissingAccess];
+/** How long shown-on-interaction notifications are held while they are being shown. */
+const WAITING_LEASE_MS = 30_000;
 
 /** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
 const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
@@ -223,13 +230,39 @@ export function createDiscordBot(options: DiscordBotOptions) {
       displayName: displayNameOf(interaction.user, interaction.member),
       username: interaction.user.username,
     });
-    // Discord never says when a member opens their DMs again; trying again on their next
-    // interaction is the nearest thing, so their waiting notifications get another chance.
-    if (member.unreachableSince !== null) core.markReachable('discord', member.platformUserId);
     return { market, member };
   }
 
+  /**
+   * Shows a member whose DMs were closed what waited for them, in answers only they see, each
+   * counted as delivered; then DMs get another try, since Discord never says when a member opens
+   * them again. Called once the interaction has its answer.
+   */
+  async function showWaiting(interaction: ChatInputCommandInteraction | ButtonInteraction, t: Messages): Promise<void> {
+    for (const row of core.claimWaitingFor('discord', interaction.user.id, WAITING_LEASE_MS)) {
+      if (isMarketNotice(row.notification)) continue;
+      const reply = notificationReply(t, row.notification, row.marketTitle);
+      const message = await interaction.followUp(renderReply(reply, true));
+      if (reply.shows) core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: row.marketId, ...reply.shows, follows: false });
+      core.markDelivered(row);
+    }
+    core.markReachable('discord', interaction.user.id);
+  }
+
+  /** Whether Discord counts `userId` a member of `market`'s server now (asked for a press in a DM). */
+  async function isServerMember(market: Market, userId: string): Promise<boolean> {
+    try {
+      const guild = await client.guilds.fetch(market.platformMarketId);
+      await guild.members.fetch({ user: userId, force: true });
+      return true;
+    } catch (error) {
+      if (error instanceof DiscordAPIError && NOT_A_MEMBER.includes(Number(error.code))) return false;
+      throw error;
+    }
+  }
+
   function commandContext(interaction: ChatInputCommandInteraction | ButtonInteraction, market: Market, member: MemberRef, t: Messages): CommandContext {
+    const inServer = interaction.inGuild();
     return {
       core,
       t,
@@ -240,6 +273,9 @@ export function createDiscordBot(options: DiscordBotOptions) {
       // Read at the moment of the action from the permissions Discord sent with this interaction
       // (Administrator implies Manage Server): never cached, never a REST call.
       isAdmin: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+      // A DM vouches for no server: membership is asked of Discord when a command would change something.
+      isStillMember: inServer ? undefined : () => isServerMember(market, interaction.user.id),
+      inPrivate: !inServer,
     };
   }
 
@@ -293,26 +329,29 @@ export function createDiscordBot(options: DiscordBotOptions) {
       },
     });
     await followChange(result.card);
+    if (member.unreachableSince !== null) await showWaiting(interaction, t);
     log.debug({ ...trace, offer: result.card?.offerId, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
   }
 
   async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
-    // A press in a DM carries no server: nothing the bot recorded says which market it acts on.
-    if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
-    const { market, member } = enterMarket(interaction);
-    Object.assign(trace, { market: market.id, member: member.id });
+    // In a server, the server is the market; in a DM, the market the bot recorded with the message.
+    const entered = interaction.inGuild() ? enterMarket(interaction) : undefined;
     // The custom id is the client's to send: checked strictly, and it never picks the market.
     const plan = await planPress({
       core,
       t,
       payload: interaction.customId,
       message: { platform: 'discord', chatId: interaction.message.channelId, messageId: interaction.message.id },
-      chatMarket: market,
+      chatMarket: entered?.market,
       presserId: interaction.user.id,
-      // A press inside the server comes from one of its members: Discord vouches for that.
-      isMember: async () => true,
+      // Asked only for a press in a DM: inside the server, Discord vouches for membership.
+      isMember: (market) => isServerMember(market, interaction.user.id),
     });
     if (!plan.ok) return void (await interaction.reply(renderReply(note(plan.refusal))));
+    const { market } = plan;
+    const member = entered?.member ?? core.findMember(market.id, interaction.user.id);
+    if (!member) throw new Error('a planned press has no member'); // planPress checked it
+    Object.assign(trace, { market: market.id, member: member.id });
     const ctx = commandContext(interaction, market, member, t);
     // A press runs the command as if typed, so the core re-checks everything. The pressed message
     // then shows its own record as it now is (a refused press too: the card shows why) or the page
@@ -343,6 +382,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
     });
     const edited = pressed(result);
     await followChange(result.card, edited && edited !== result.reply ? interaction.message : undefined);
+    if (member.unreachableSince !== null) await showWaiting(interaction, t);
     log.debug({ ...trace, offer: result.card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
   }
 

@@ -150,6 +150,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       // Asked at the moment of the action: rights change without the bot being told.
       isAdmin: async () => ADMIN_STATUSES.has((await bot.api.getChatMember(Number(market.platformMarketId), user.id)).status),
       isStillMember: fromGroup ? undefined : () => isGroupMember(market, user.id),
+      inPrivate: !fromGroup,
     };
   }
 
@@ -169,6 +170,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const user = ctx.from;
     if (!chat || !user) return;
     const inPlace = answering ? { reply_parameters: { message_id: answering.message_id, allow_sending_without_reply: true } } : {};
+    // A live card made in the private chat (a posted offer) is shown in its group too: members look for it there.
+    if (!isGroup(chat) && market && reply.visibility === 'public' && reply.shows?.follows) await showInGroup(market, { ...reply, market: undefined });
     if (reply.visibility === 'private' && isGroup(chat)) {
       try {
         await send(user.id, reply, {}, market);
@@ -332,12 +335,11 @@ export function createTelegramBot(options: TelegramBotOptions) {
     if (!outcome) return;
     if ('refusal' in outcome) return void (await deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
     const { result, market } = outcome;
-    // An offer posted from the private chat is shown in its group too: members look for it there.
-    if (command.name === 'post' && ctx.chat?.type === 'private' && result.reply.tone !== 'error') await showInGroup(market, result.reply);
     await deliver(ctx, result.reply, t, answering, market);
     await followChange(result.card);
   }
 
+  /** Posts a card in the market's group; the member has it in the private chat either way. */
   async function showInGroup(market: Market, reply: Reply) {
     try {
       await send(Number(market.platformMarketId), reply, {}, market);
