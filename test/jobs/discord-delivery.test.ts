@@ -2,7 +2,7 @@
 // limits, server errors and members who refuse DMs. Nothing lost, nothing sent twice.
 import { REST, Routes } from 'discord.js';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
 import { createDiscordDelivery } from '../../src/adapters/discord/delivery.js';
 import { deliverOutbox } from '../../src/jobs/delivery.js';
@@ -99,11 +99,18 @@ describe('Discord delivery', () => {
     clock.advance(HOUR);
     expect(await deliver()).toEqual({ sent: 0, retried: 0, unreachable: 0, rejected: 0 });
 
-    // They open their DMs and use the bot again: the waiting notification gets another chance.
+    // They use the bot again: what waited is shown to them alone, there, and counts as delivered.
     fake.refuseDMs(member.platformUserId, false);
     const { interactionId } = fake.slashCommand({ user: { id: member.platformUserId, username: 'mia' }, name: 'inventory' });
-    await fake.waitForResponse(interactionId);
-    expect(await deliver()).toEqual({ sent: 1, retried: 0, unreachable: 0, rejected: 0 });
+    const shown = await fake.waitForResponse(interactionId, (r) => r.kind === 'followUp');
+    expect(shown.kind === 'followUp' && shown.message.flags).toBe(64);
+    expect(shown.kind === 'followUp' && (shown.message.embeds[0] as { description?: string }).description).toMatch(/^Your offer #\d+ expired\./);
+    await vi.waitFor(() => expect(store.core.outboxCounts().pending ?? 0).toBe(0));
+    expect(await deliver()).toEqual(nothing);
+    expect(dmTexts()).toEqual([]);
+    // And direct messages get another try: the next notification goes by DM.
+    await oneWaitingNotification();
+    expect(await deliver()).toEqual({ ...nothing, sent: 1 });
     expect(dmTexts()).toEqual([expect.stringMatching(/^Your offer #\d+ expired\./)]);
   });
 
