@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { CardSubject } from '../src/core/cards.js';
 import type { TradeCore } from '../src/core/trade-core.js';
-import type { Market, MemberRef, Platform } from '../src/core/types.js';
+import type { Market, MemberRef } from '../src/core/types.js';
 import type { Logger } from '../src/logger.js';
 import type { Messages } from './messages/index.js';
 
@@ -146,10 +146,20 @@ export interface CommandResult {
   card?: { offerId: number; reply: Reply };
 }
 
+/** What a platform can do: commands say things its way by asking this, never by its name. */
+export interface PlatformCapabilities {
+  /** `slash`: typed options (`/post give: ... want: ...`); `text`: words after the command (`/post give ... want ...`). */
+  syntax: 'slash' | 'text';
+  /** An answer can be shown to one member alone inside the market's chat. */
+  ephemeral: boolean;
+  /** Members have a private chat with the bot whose commands act on a market they pick (`/markets`). */
+  privateMarkets: boolean;
+}
+
 export interface CommandContext {
   core: TradeCore;
   t: Messages;
-  platform: Platform;
+  capabilities: PlatformCapabilities;
   market: Market;
   member: MemberRef;
   /**

@@ -25,14 +25,14 @@ export async function executeCommand(
   for (const [name, option] of Object.entries(definition.options)) {
     const value = values[name];
     if (value === undefined || value === '') {
-      if (option.required) return refusal(ctx.t.missingArgument(name, usage(definition, group?.name, ctx.platform)));
+      if (option.required) return refusal(ctx.t.missingArgument(name, usage(definition, group?.name, ctx.capabilities.syntax)));
       args[name] = undefined;
       continue;
     }
     const parsed = option.schema.safeParse(value);
     if (!parsed.success) {
       const problem = parsed.error.issues[0] && 'params' in parsed.error.issues[0] ? (parsed.error.issues[0].params as ArgumentProblem) : undefined;
-      return refusal(problem ? ctx.t.argument(name, problem) : ctx.t.missingArgument(name, usage(definition, group?.name, ctx.platform)));
+      return refusal(problem ? ctx.t.argument(name, problem) : ctx.t.missingArgument(name, usage(definition, group?.name, ctx.capabilities.syntax)));
     }
     args[name] = parsed.data;
   }
@@ -73,7 +73,7 @@ export async function executeText(ctx: CommandContext, command: AnyCommand, text
   if (!read.ok) {
     const { problem } = read;
     if (problem.kind === 'invalid') return refusal(ctx.t.argument(problem.option, problem.problem));
-    const line = usage(definition, group?.name, ctx.platform);
+    const line = usage(definition, group?.name, ctx.capabilities.syntax);
     return refusal(problem.kind === 'repeated' ? ctx.t.repeatedArgument(problem.option, line) : ctx.t.unexpectedText(problem.text, line));
   }
   return executeCommand(ctx, definition, read.values, group);

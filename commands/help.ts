@@ -31,7 +31,7 @@ async function showsAdminPart(ctx: CommandContext): Promise<boolean> {
     return await ctx.isAdmin();
   } catch (error) {
     logOf(ctx).warn(
-      { err: error, platform: ctx.platform, market: ctx.market.id, member: ctx.member.id },
+      { err: error, market: ctx.market.id, member: ctx.member.id },
       'admin check failed during /help; showing the help for members',
     );
     return false;
@@ -47,7 +47,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
     options: {},
     async run(ctx) {
       const t = ctx.t.help;
-      const line = (definition: CommandDefinition, group?: string) => `${usage(definition, group, ctx.platform)} — ${definition.description}`;
+      const line = (definition: CommandDefinition, group?: string) => `${usage(definition, group, ctx.capabilities.syntax)} — ${definition.description}`;
       const everyone: string[] = [];
       const admin: string[] = [];
       for (const command of commands()) {
@@ -58,7 +58,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
         }
       }
       // Telegram's private chat acts on one of the member's groups; /markets picks which.
-      if (ctx.platform === 'telegram') everyone.push(`/markets [NUMBER] — ${ctx.t.telegram.marketsDescription}`);
+      if (ctx.capabilities.privateMarkets) everyone.push(`/markets [NUMBER] — ${ctx.t.telegram.marketsDescription}`);
       const items = ctx.core.listItems(ctx.market.id).map((item) => (item.emoji ? `${item.emoji} ${item.name}` : item.name));
       const fields = [{ name: t.items, value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
       if (await showsAdminPart(ctx)) fields.push({ name: t.adminTitle, value: admin.join('\n') });

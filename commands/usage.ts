@@ -1,10 +1,9 @@
 /**
- * The one-line usage of a command, as the member's platform writes it: typed on Telegram
- * (`/post give ITEMS want ITEMS [hours N]`), a slash command with its option names on Discord
- * (`/post give: want: [hours:]`). Optional parts are in brackets on both.
+ * The one-line usage of a command, in the syntax of the member's platform: typed words
+ * (`/post give ITEMS want ITEMS [hours N]`, Telegram) or a slash command with its option names
+ * (`/post give: want: [hours:]`, Discord). Optional parts are in brackets on both.
  */
-import type { Platform } from '../src/core/types.js';
-import type { CommandDefinition, OptionSpec } from './definition.js';
+import type { CommandDefinition, OptionSpec, PlatformCapabilities } from './definition.js';
 
 const optional = (written: string, spec: OptionSpec) => (spec.required ? written : `[${written}]`);
 
@@ -20,9 +19,9 @@ export function slashOrder(definition: CommandDefinition): OptionSpec[] {
   return [...specs.filter((spec) => spec.required), ...specs.filter((spec) => !spec.required)];
 }
 
-export function usage(definition: CommandDefinition, group?: string, platform: Platform = 'telegram'): string {
+export function usage(definition: CommandDefinition, group?: string, syntax: PlatformCapabilities['syntax'] = 'text'): string {
   const name = group ? `/${group} ${definition.name}` : `/${definition.name}`;
-  if (platform === 'discord') return [name, ...slashOrder(definition).map((spec) => optional(`${spec.name}:`, spec))].join(' ');
+  if (syntax === 'slash') return [name, ...slashOrder(definition).map((spec) => optional(`${spec.name}:`, spec))].join(' ');
   const specs = Object.values(definition.options).map((option) => option.spec);
   const parts = specs
     .sort((a, b) => textOrder(a) - textOrder(b))

@@ -3,15 +3,12 @@
  * platforms that have a token and the background jobs. SIGINT/SIGTERM stop taking updates,
  * finish what is in flight, stop the jobs and close the database, within a deadline.
  */
-import { createDiscordBot } from './adapters/discord/bot.js';
-import { createDiscordDelivery } from './adapters/discord/delivery.js';
-import { createTelegramBot } from './adapters/telegram/bot.js';
-import { createTelegramDelivery } from './adapters/telegram/delivery.js';
+import { discordPlatform } from './adapters/discord/port.js';
+import { telegramPlatform } from './adapters/telegram/port.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createTradeCore } from './core/trade-core.js';
 import { openDatabase } from './db/connection.js';
-import type { CardEditor } from './jobs/cards.js';
-import type { PlatformDelivery } from './jobs/delivery.js';
+import type { CardEditor, PlatformDelivery, PlatformPort } from './platform.js';
 import { startHeartbeat } from './jobs/heartbeat.js';
 import { startJobs, type Jobs } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
@@ -29,13 +26,10 @@ function readConfig(): Config {
   }
 }
 
-/** A platform as main sees it: `started` turns true once it takes updates. */
+/** A configured platform, and whether it takes updates yet. */
 interface Platform {
-  name: string;
+  port: PlatformPort;
   started: boolean;
-  isRunning: () => boolean;
-  /** Stops taking updates; resolves when the updates in hand are finished. */
-  stop: () => Promise<void>;
 }
 
 /** Set by the first signal; a start-up step still running then must not report a failure. */
@@ -60,7 +54,7 @@ async function main() {
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    const starting = platforms.filter((platform) => !platform.started).map((platform) => platform.name);
+    const starting = platforms.filter((platform) => !platform.started).map((platform) => platform.port.name);
     log.info({ signal, starting }, 'shutting down: no new updates; finishing what is in flight');
     const unfinished = new Set<string>();
     const step = async (name: string, work: () => Promise<void>) => {
@@ -72,8 +66,8 @@ async function main() {
       // Updates first, so nothing new arrives while the rest winds down. A platform still
       // connecting has nothing in hand: it is told to stop, not waited for. A Discord delivery
       // cut off by the disconnect counts as a failed send and is retried after the restart.
-      for (const platform of platforms) if (!platform.started) void platform.stop().catch(() => undefined);
-      await Promise.all(platforms.filter((platform) => platform.started).map((platform) => step(platform.name, platform.stop)));
+      for (const platform of platforms) if (!platform.started) void platform.port.stop().catch(() => undefined);
+      await Promise.all(platforms.filter((platform) => platform.started).map((platform) => step(platform.port.name, () => platform.port.stop())));
       // Then the jobs: no new run starts, and the runs in flight finish.
       const running = jobs;
       if (running) await step('jobs', () => running.stop());
@@ -115,37 +109,24 @@ async function main() {
   heartbeat = startHeartbeat({
     core,
     log,
-    platformsUp: () => Object.fromEntries(platforms.map((platform) => [platform.name, platform.isRunning()])),
+    platformsUp: () => Object.fromEntries(platforms.map((platform) => [platform.port.name, platform.port.isRunning()])),
   });
 
-  const starts: Array<Promise<void>> = [];
-  if (config.telegram) {
-    const settings = config.telegram;
-    const telegram = createTelegramBot({ token: settings.token, apiRoot: settings.apiRoot, core, log: log.child({ platform: 'telegram' }) });
-    const platform: Platform = { name: 'telegram', started: false, isRunning: () => telegram.isRunning(), stop: () => telegram.stop() };
+  const ports = [
+    config.telegram && telegramPlatform(config.telegram, { core, log: log.child({ platform: 'telegram' }) }),
+    config.discord && discordPlatform(config.discord, { core, log: log.child({ platform: 'discord' }) }),
+  ].filter((port): port is PlatformPort => Boolean(port));
+  // Side by side: an unreachable platform does not hold back the others.
+  const starts = ports.map((port) => {
+    const platform: Platform = { port, started: false };
     platforms.push(platform);
-    starts.push(
-      telegram.start().then(() => {
-        if (stopping) return;
-        platform.started = true;
-        deliveries.push(createTelegramDelivery({ token: settings.token, apiRoot: settings.apiRoot, botUsername: telegram.bot.botInfo.username }));
-        cardEditors.push(telegram.cardEditor);
-      }),
-    );
-  }
-  if (config.discord) {
-    const discord = createDiscordBot({ ...config.discord, core, log: log.child({ platform: 'discord' }) });
-    const platform: Platform = { name: 'discord', started: false, isRunning: () => discord.isRunning(), stop: () => discord.stop() };
-    platforms.push(platform);
-    starts.push(
-      discord.start().then(() => {
-        if (stopping) return;
-        platform.started = true;
-        deliveries.push(createDiscordDelivery(discord));
-        cardEditors.push(discord.cardEditor);
-      }),
-    );
-  }
+    return port.start().then(() => {
+      if (stopping) return;
+      platform.started = true;
+      deliveries.push(port.delivery());
+      cardEditors.push(port.cardEditor);
+    });
+  });
   await Promise.all(starts);
 }
 

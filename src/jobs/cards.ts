@@ -4,22 +4,13 @@
  * after a command changed an offer (so the group sees it at once), and the scheduler calls it on
  * the delivery schedule to catch the changes no command made (expiry) and the edits that failed.
  */
-import type { Reply } from '../../commands/definition.js';
 import { messagesFor } from '../../commands/messages/index.js';
 import { recordCard } from '../../commands/render/records.js';
 import type { CardLocation, RecordRef } from '../core/cards.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
-
-/**
- * What a platform adapter gives: an edit of a card message. `gone` means the message can never be
- * edited again (deleted, or the bot left the chat); a failure that may pass is thrown.
- */
-export interface CardEditor {
-  platform: Platform;
-  editCard(location: CardLocation, reply: Reply): Promise<'shown' | 'gone'>;
-}
+import type { CardEditor } from '../platform.js';
 
 const sameMessage = (a: CardLocation, b: CardLocation) => a.platform === b.platform && a.chatId === b.chatId && a.messageId === b.messageId;
 

@@ -20,44 +20,17 @@
  *
  * Nothing is deleted here.
  */
-import type { Reply } from '../../commands/definition.js';
 import { messagesFor } from '../../commands/messages/index.js';
 import { notificationReply } from '../../commands/render/notification.js';
 import type { CardLocation } from '../core/cards.js';
+import type { DeliveryOutcome, PlatformDelivery } from '../platform.js';
 import type { ClaimedNotification } from '../core/notifications.js';
 import { isMarketNotice, type Notification } from '../core/outbox.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
 
-/**
- * How a send went. `retry`: try again later (server, network, timeout; with `retryAfterMs` when
- * the platform said how long to wait: a rate limit). `unreachable`: the platform refuses direct
- * messages to this member (blocked, never started, DMs closed, account gone). `rejected`: this
- * message can never be sent, though the member can be reached.
- */
-export type DeliveryOutcome =
-  | { ok: true; /** Where the message landed, when the platform said. */ sent?: CardLocation | undefined }
-  | { ok: false; kind: 'retry'; retryAfterMs?: number | undefined; error: string }
-  | { ok: false; kind: 'unreachable'; error: string }
-  | { ok: false; kind: 'rejected'; error: string };
-
 const failedToSend = (error: unknown): DeliveryOutcome => ({ ok: false, kind: 'retry', error: String(error) });
-
-/**
- * What a platform adapter gives the jobs: a way to write to a member and to a market's chat.
- * Each send must end (succeed or fail) well within the outbox lease, {@link DEFAULT_LEASE_MS}:
- * a send still running when the lease runs out may be repeated by another process.
- */
-export interface PlatformDelivery {
-  platform: Platform;
-  /** Sends `reply` (text, the market it is about, buttons) to a member in a direct message. */
-  sendDirect(platformUserId: string, reply: Reply): Promise<DeliveryOutcome>;
-  /** Posts in a market's chat; a platform with no such chat answers `rejected`. */
-  sendToMarket(platformMarketId: string, text: string): Promise<DeliveryOutcome>;
-  /** Where a member goes to let the bot write to them, if the platform has such a link. */
-  startLink?: string | undefined;
-}
 
 /** How long a claim holds a row: far longer than one bounded send, short enough after a crash. */
 export const DEFAULT_LEASE_MS = 30_000;

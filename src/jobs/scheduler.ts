@@ -6,8 +6,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Logger } from '../logger.js';
-import { DEFAULT_LEASE_MS, drainOutbox, type PlatformDelivery } from './delivery.js';
-import { refreshCards, type CardEditor } from './cards.js';
+import type { CardEditor, PlatformDelivery } from '../platform.js';
+import { DEFAULT_LEASE_MS, drainOutbox } from './delivery.js';
+import { refreshCards } from './cards.js';
 import { sweepExpiredOffers } from './expiry.js';
 import { runHousekeeping } from './housekeeping.js';
 

@@ -4,13 +4,16 @@ import { executeText, findCommand, type CommandContext, type CommandResult } fro
 import { messagesFor } from '../../commands/messages/index.js';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 
+const TELEGRAM = { syntax: 'text', ephemeral: false, privateMarkets: true } as const;
+const DISCORD = { syntax: 'slash', ephemeral: true, privateMarkets: false } as const;
+
 let t: TestMarket;
 let admins: Set<string>;
 
 const as = (name: string): CommandContext => ({
   core: t.core,
   t: messagesFor('en'),
-  platform: 'telegram',
+  capabilities: TELEGRAM,
   market: t.market,
   member: t.member(name),
   isAdmin: async () => admins.has(name),
@@ -178,10 +181,10 @@ describe('refusals say what to do', () => {
 });
 
 describe('/help', () => {
-  const help = async (name: string, platform: CommandContext['platform'], extra: Partial<CommandContext> = {}) => {
+  const help = async (name: string, platform: 'telegram' | 'discord', extra: Partial<CommandContext> = {}) => {
     const definition = findCommand('help');
     if (!definition) throw new Error('no /help');
-    const { reply } = await executeText({ ...as(name), platform, ...extra }, definition, '');
+    const { reply } = await executeText({ ...as(name), capabilities: platform === 'telegram' ? TELEGRAM : DISCORD, ...extra }, definition, '');
     const adminPart = reply.fields?.find((field) => field.name === en.help.adminTitle)?.value;
     return { text: reply.text, adminPart, reply };
   };

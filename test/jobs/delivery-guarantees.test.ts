@@ -10,7 +10,8 @@ import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js'
 import { createTradeCore, type TradeCore } from '../../src/core/trade-core.js';
 import type { MemberRef } from '../../src/core/types.js';
 import { openDatabase, type Database } from '../../src/db/connection.js';
-import { deliverOutbox, drainOutbox, type DeliveryOutcome, type PlatformDelivery } from '../../src/jobs/delivery.js';
+import { deliverOutbox, drainOutbox } from '../../src/jobs/delivery.js';
+import type { DeliveryOutcome, PlatformDelivery } from '../../src/platform.js';
 import { sweepExpiredOffers } from '../../src/jobs/expiry.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';

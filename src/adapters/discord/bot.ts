@@ -45,6 +45,7 @@ import { executeCommand, executeText, findCommand } from '../../../commands/inde
 import {
   isGroup,
   type CommandContext,
+  type PlatformCapabilities,
   type CommandDefinition,
   type CommandResult,
   type MemberMention,
@@ -58,7 +59,8 @@ import type { Logger } from '../../logger.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
 import { notificationReply } from '../../../commands/render/notification.js';
 import { isMarketNotice } from '../../core/outbox.js';
-import { refreshCards, type CardEditor } from '../../jobs/cards.js';
+import { refreshCards } from '../../jobs/cards.js';
+import type { CardEditor } from '../../platform.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { renderMessage, renderReply } from './render.js';
 
@@ -72,6 +74,9 @@ const WAITING_LEASE_MS = 30_000;
 
 /** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
 const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
+
+/** Slash commands with typed options, answers only one member sees, and no private chat of markets. */
+export const DISCORD_CAPABILITIES: PlatformCapabilities = { syntax: 'slash', ephemeral: true, privateMarkets: false };
 
 /** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
@@ -266,7 +271,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
     return {
       core,
       t,
-      platform: 'discord',
+      capabilities: DISCORD_CAPABILITIES,
       log,
       market,
       member,

@@ -16,7 +16,7 @@
  * to reject) in `bot.ts`; it must stay well within the outbox lease.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
-import type { DeliveryOutcome, PlatformDelivery } from '../../jobs/delivery.js';
+import type { DeliveryOutcome, PlatformDelivery } from '../../platform.js';
 import type { DiscordBot } from './bot.js';
 
 const UNREACHABLE: readonly number[] = [

@@ -11,12 +11,13 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
-import type { AnyCommand, CommandContext, CommandResult, Reply } from '../../../commands/definition.js';
+import type { AnyCommand, CommandContext, CommandResult, PlatformCapabilities, Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Market, MemberRef } from '../../core/types.js';
-import { refreshCards, type CardEditor } from '../../jobs/cards.js';
+import { refreshCards } from '../../jobs/cards.js';
+import type { CardEditor } from '../../platform.js';
 import type { Logger } from '../../logger.js';
 import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
@@ -38,6 +39,9 @@ export interface TelegramBotOptions {
   /** Most updates handled at once (the runner's 500 by default). */
   concurrency?: number;
 }
+
+/** Typed commands, no answers only one member sees in a group, and a private chat acting on a picked market. */
+export const TELEGRAM_CAPABILITIES: PlatformCapabilities = { syntax: 'text', ephemeral: false, privateMarkets: true };
 
 const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
@@ -143,7 +147,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     return {
       core,
       t,
-      platform: 'telegram',
+      capabilities: TELEGRAM_CAPABILITIES,
       log,
       market,
       member,

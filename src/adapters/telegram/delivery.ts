@@ -10,7 +10,7 @@
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Reply } from '../../../commands/definition.js';
-import type { DeliveryOutcome, PlatformDelivery } from '../../jobs/delivery.js';
+import type { DeliveryOutcome, PlatformDelivery } from '../../platform.js';
 import { messageOptions, renderHtml } from './render.js';
 
 /** grammY's default is 500 s; the outbox lease is 30 s. The throttler's wait comes on top. */
