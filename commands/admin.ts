@@ -9,7 +9,7 @@ import type { Result } from '../src/core/errors.js';
 import { defineCommand, defineGroup, type CommandContext, type CommandResult, type MemberMention } from './definition.js';
 import { itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
-import { coreRefusal, personalReply, publicReply, resolveMember } from './render/replies.js';
+import { coreRefusal, personalReply, publicReply, refusal, resolveMember } from './render/replies.js';
 
 const nameOption = textOption('name', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
 const emojiOption = textOption('emoji', { required: false, maxLength: 16, placeholder: 'EMOJI' });
@@ -23,7 +23,7 @@ function moveItems(
   say: (name: string, items: ItemAmount[]) => string,
 ): CommandResult {
   const resolved = resolveMember(ctx, who);
-  if ('refusal' in resolved) return resolved.refusal;
+  if (!resolved.ok) return refusal(resolved.refusal);
   const done = act(resolved.member);
   return done.ok ? { reply: publicReply(say(resolved.member.displayName, done.value)) } : coreRefusal(ctx, done.error);
 }
@@ -120,7 +120,7 @@ const ban = defineCommand({
   options: { member: memberOption('member'), reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH }) },
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
-    if ('refusal' in resolved) return resolved.refusal;
+    if (!resolved.ok) return refusal(resolved.refusal);
     const banned = ctx.core.banMember({ marketId: ctx.market.id, adminId: ctx.member.id, memberId: resolved.member.id, reason: args.reason });
     return banned.ok
       ? { reply: publicReply(ctx.t.admin.banned(resolved.member.displayName, banned.value.removed.length)) }
@@ -134,7 +134,7 @@ const unban = defineCommand({
   options: { member: memberOption('member') },
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
-    if ('refusal' in resolved) return resolved.refusal;
+    if (!resolved.ok) return refusal(resolved.refusal);
     const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, memberId: resolved.member.id });
     return lifted.ok ? { reply: publicReply(ctx.t.admin.unbanned(resolved.member.displayName)) } : coreRefusal(ctx, lifted.error);
   },

@@ -137,6 +137,19 @@ export interface Reply {
   market?: string | undefined;
 }
 
+/**
+ * Something a member asked for that cannot be done, on its way to the adapter: one sentence for
+ * the member, and nothing changed. Every refusal before a command has a reply takes this shape
+ * (a member that cannot be named, a chat with no market, a press that is not the bot's); the core's
+ * own refusals are codes (`TradeError`) that commands put into words.
+ */
+export interface Refused {
+  ok: false;
+  refusal: string;
+}
+
+export const refused = (refusal: string): Refused => ({ ok: false, refusal });
+
 export interface CommandResult {
   reply: Reply;
   /**

@@ -3,7 +3,7 @@ import { DEFAULT_OFFER_HOURS, MAX_NOTE_LENGTH, MAX_OFFER_HOURS, MIN_OFFER_HOURS 
 import { defineCommand } from './definition.js';
 import { integerOption, itemsOption, memberOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
-import { coreRefusal, resolveMember } from './render/replies.js';
+import { coreRefusal, refusal, resolveMember } from './render/replies.js';
 
 export default defineCommand({
   name: 'post',
@@ -23,7 +23,7 @@ export default defineCommand({
     let targetId: number | undefined;
     if (args.to) {
       const resolved = resolveMember(ctx, args.to);
-      if ('refusal' in resolved) return resolved.refusal;
+      if (!resolved.ok) return refusal(resolved.refusal);
       targetId = resolved.member.id;
     }
     const posted = ctx.core.postOffer({

@@ -8,7 +8,7 @@
 import type { CardLocation, CardRecord } from '../src/core/cards.js';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market } from '../src/core/types.js';
-import { isGroup, type CommandDefinition, type CommandResult, type OptionSpec, type Reply } from './definition.js';
+import { isGroup, refused, type CommandDefinition, type CommandResult, type OptionSpec, type Refused, type Reply } from './definition.js';
 import { findCommand } from './index.js';
 import type { Messages } from './messages/index.js';
 import { recordCard } from './render/records.js';
@@ -64,7 +64,7 @@ function actsOn(call: ButtonCall, shows: CardRecord): boolean {
 }
 
 export type PressPlan =
-  | { ok: false; refusal: string }
+  | Refused
   | {
       ok: true;
       /** Where the command runs: never chosen by the payload. */
@@ -95,21 +95,20 @@ export interface PressInput {
 /** Decides whether a press may run, where, and what the pressed message may show afterwards. */
 export async function planPress(input: PressInput): Promise<PressPlan> {
   const { core, t } = input;
-  const refuse = (refusal: string): PressPlan => ({ ok: false, refusal });
   const call = parseButtonPayload(input.payload);
-  if (!call) return refuse(t.press.unknown);
+  if (!call) return refused(t.press.unknown);
 
   const shows = core.cardAt(input.message);
-  if (shows && !actsOn(call, shows)) return refuse(t.press.notThisMessage);
+  if (shows && !actsOn(call, shows)) return refused(t.press.notThisMessage);
 
   if (input.chatMarket) {
-    if (shows && shows.marketId !== input.chatMarket.id) return refuse(t.press.notThisMessage);
+    if (shows && shows.marketId !== input.chatMarket.id) return refused(t.press.notThisMessage);
     return { ok: true, market: input.chatMarket, call, shows };
   }
   // A private chat belongs to no market: only the bot's own record of the message can say which.
   const market = shows && core.getMarket(shows.marketId);
-  if (!market) return refuse(t.press.noMarket);
-  if (!core.findMember(market.id, input.presserId) || !(await input.isMember(market))) return refuse(t.press.notMember);
+  if (!market) return refused(t.press.noMarket);
+  if (!core.findMember(market.id, input.presserId) || !(await input.isMember(market))) return refused(t.press.notMember);
   return { ok: true, market, call, shows };
 }
 

@@ -1,7 +1,7 @@
 /** `/profile [@member]`: reputation: completed trades and the stars others gave. */
 import { defineCommand } from './definition.js';
 import { memberOption } from './options.js';
-import { privateReply, resolveMember } from './render/replies.js';
+import { privateReply, refusal, resolveMember } from './render/replies.js';
 
 export default defineCommand({
   name: 'profile',
@@ -12,7 +12,7 @@ export default defineCommand({
     let member = ctx.member;
     if (args.member) {
       const resolved = resolveMember(ctx, args.member);
-      if ('refusal' in resolved) return resolved.refusal;
+      if (!resolved.ok) return refusal(resolved.refusal);
       member = resolved.member;
     }
     const profile = ctx.core.getProfile(member.id);

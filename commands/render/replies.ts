@@ -1,7 +1,7 @@
 /** Small reply builders every command shares. */
 import type { TradeError } from '../../src/core/errors.js';
 import type { MemberRef } from '../../src/core/types.js';
-import type { CommandContext, CommandResult, MemberMention, Reply } from '../definition.js';
+import { refused, type CommandContext, type CommandResult, type MemberMention, type Refused, type Reply } from '../definition.js';
 
 export const privateReply = (text: string, extra: Partial<Reply> = {}): Reply => ({ text, visibility: 'private', tone: 'info', ...extra });
 export const personalReply = (text: string, extra: Partial<Reply> = {}): Reply => ({ text, visibility: 'personal', tone: 'success', ...extra });
@@ -17,9 +17,10 @@ export const coreRefusal = (ctx: CommandContext, error: TradeError): CommandResu
  * The market member a mention names. A platform account becomes a member on first mention; an
  * @username must belong to someone the bot has seen in this market.
  */
-export function resolveMember(ctx: CommandContext, mention: MemberMention): { member: MemberRef } | { refusal: CommandResult } {
+export function resolveMember(ctx: CommandContext, mention: MemberMention): { ok: true; member: MemberRef } | Refused {
   if (mention.kind === 'user') {
     return {
+      ok: true,
       member: ctx.core.ensureMember({
         marketId: ctx.market.id,
         platformUserId: mention.platformUserId,
@@ -29,5 +30,5 @@ export function resolveMember(ctx: CommandContext, mention: MemberMention): { me
     };
   }
   const found = ctx.core.findMemberByUsername(ctx.market.id, mention.username);
-  return found ? { member: found } : { refusal: refusal(ctx.t.unknownMember(mention.username)) };
+  return found ? { ok: true, member: found } : refused(ctx.t.unknownMember(mention.username));
 }

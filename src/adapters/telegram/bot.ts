@@ -11,7 +11,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context } from 'grammy';
 import type { Chat, Message, User, UserFromGetMe } from 'grammy/types';
 import { commands, executeText, findCommand } from '../../../commands/index.js';
-import type { AnyCommand, CommandContext, CommandResult, PlatformCapabilities, Reply } from '../../../commands/definition.js';
+import { refused, type AnyCommand, type CommandContext, type CommandResult, type PlatformCapabilities, type Refused, type Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
 import type { TradeCore } from '../../core/trade-core.js';
@@ -98,7 +98,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
    * group it comes from, or in a private chat `known` (a press on a message recorded for a
    * market) or else the member's current market.
    */
-  function scopeOf(chat: Chat, user: User, t: Messages, known?: Market): { market: Market; member: MemberRef } | { refusal: string } {
+  function scopeOf(chat: Chat, user: User, t: Messages, known?: Market): { ok: true; market: Market; member: MemberRef } | Refused {
     let market: Market | undefined;
     if (isGroup(chat)) {
       market = groupMarket(chat);
@@ -106,12 +106,12 @@ export function createTelegramBot(options: TelegramBotOptions) {
     } else {
       const current = core.currentMarket('telegram', String(user.id));
       market = known ?? current;
-      if (!market) return { refusal: t.useInGroup };
+      if (!market) return refused(t.useInGroup);
       // A card pressed in private acts where it belongs, and so do the commands typed after it.
       if (market.id !== current?.id) core.setCurrentMarket('telegram', String(user.id), market.id);
     }
     const member = core.ensureMember({ marketId: market.id, platformUserId: String(user.id), displayName: displayName(user), username: user.username ?? null });
-    return { market, member };
+    return { ok: true, market, member };
   }
 
   /**
@@ -315,7 +315,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     t: Messages,
     extras: Parameters<typeof executeText>[3] = {},
     known?: Market,
-  ): Promise<{ result: CommandResult; market: Market } | { refusal: string } | undefined> {
+  ): Promise<{ ok: true; result: CommandResult; market: Market } | Refused | undefined> {
     const chat = ctx.chat;
     const user = ctx.from;
     if (!chat || !user) return undefined;
@@ -324,20 +324,20 @@ export function createTelegramBot(options: TelegramBotOptions) {
       return undefined;
     }
     const scope = scopeOf(chat, user, t, known);
-    if ('refusal' in scope) return scope;
+    if (!scope.ok) return scope;
     const result = await executeText(commandContext(scope.market, scope.member, user, t, isGroup(chat)), command, args, extras);
     log.info(
       { market: scope.market.id, member: scope.member.id, offer: result.card?.offerId, command: command.name, via: ctx.callbackQuery ? 'button' : 'text', tone: result.reply.tone },
       'command handled',
     );
-    return { result, market: scope.market };
+    return { ok: true, result, market: scope.market };
   }
 
   /** Runs a command typed (or linked) in a message and delivers the answer. */
   async function runAndDeliver(ctx: Context, command: AnyCommand, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
     const outcome = await runCommand(ctx, command, args, t, extras);
     if (!outcome) return;
-    if ('refusal' in outcome) return void (await deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
+    if (!outcome.ok) return void (await deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
     const { result, market } = outcome;
     await deliver(ctx, result.reply, t, answering, market);
     await followChange(result.card);
@@ -395,7 +395,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
     const outcome = await runCommand(ctx, call.command, call.args.join(' '), t, {}, market);
     if (!outcome) return void (await answerPress(ctx));
-    if ('refusal' in outcome) return void (await answerPress(ctx, { text: outcome.refusal, show_alert: true }));
+    if (!outcome.ok) return void (await answerPress(ctx, { text: outcome.refusal, show_alert: true }));
     const { result } = outcome;
     // What the pressed message shows now, if that changes: its own record as it now is (so a stale
     // card fixes itself on the first press), or the page of its list the press asked for.
