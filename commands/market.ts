@@ -16,9 +16,15 @@ export default defineCommand({
     page: integerOption('page', { required: false, min: 1, max: 1000 }),
   },
   run(ctx, args) {
-    const listed = ctx.core.listMarketOffers(ctx.market.id, { item: args.item, page: args.page });
+    // Page N is reached by walking the pages before it: the core reads by keyset now.
+    const page = args.page ?? 1;
+    let listed = ctx.core.listMarketOffers(ctx.market.id, { item: args.item });
+    for (let walked = 1; walked < page && listed.ok && listed.value.next; walked += 1) {
+      listed = ctx.core.listMarketOffers(ctx.market.id, { item: args.item, cursor: listed.value.next });
+    }
     if (!listed.ok) return coreRefusal(ctx, listed.error);
-    const { entries, page, hasMore } = listed.value;
+    const { entries } = listed.value;
+    const hasMore = listed.value.next !== null;
     const t = ctx.t.market;
     const lines = entries.map((offer) =>
       t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want), offer.target?.displayName ?? null),

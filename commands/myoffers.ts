@@ -11,7 +11,7 @@ export default defineCommand({
   readOnly: true,
   options: { status: choiceOption('status', { required: false, choices: OFFER_STATUSES }) },
   run(ctx, args) {
-    const offers = ctx.core.listMyOffers(ctx.member.id, args.status);
+    const offers = ctx.core.listMyOffers(ctx.member.id, { status: args.status, size: 25 }).entries;
     const t = ctx.t.myOffers;
     const lines = offers.map((offer) =>
       t.line(offer.id, ctx.t.offer.status[offer.status] ?? offer.status, itemList(offer.give), itemList(offer.want), offer.tradeId),

@@ -12,7 +12,7 @@ export default defineCommand({
   options: { filter: choiceOption('filter', { required: false, choices: TRADE_FILTERS }) },
   run(ctx, args) {
     const t = ctx.t.trades;
-    const lines = ctx.core.listTrades(ctx.member.id, args.filter).map((trade) => {
+    const lines = ctx.core.listTrades(ctx.member.id, { filter: args.filter, size: 25 }).entries.map((trade) => {
       const asOwner = trade.owner.id === ctx.member.id;
       const other = asOwner ? trade.taker : trade.owner;
       const when = new Date(trade.completedAt ?? trade.createdAt).toISOString().slice(0, 10);

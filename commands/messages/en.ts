@@ -116,8 +116,6 @@ export const en = {
         return notTheTarget(error.offerId, error.offer);
       case 'reason_required':
         return `Say why you remove offer #${error.offerId}: its owner is told the reason, like "/admin remove-offer ${error.offerId} duplicate listing".`;
-      case 'invalid_page':
-        return `Pages are whole numbers from 1, like "/market page 2".`;
       case 'item_name_keyword':
         return `"${error.name}" cannot be an item name: "${error.word}" is a command word, so /post would read it as one. Join the words with dashes instead, like "${error.name.split(/\s+/).join('-')}".`;
       case 'not_open_to_you':

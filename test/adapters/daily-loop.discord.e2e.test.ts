@@ -94,7 +94,7 @@ async function suggestions(who: FakeUserInput, name: string, options: CommandOpt
 }
 
 const memberId = (who: FakeUserInput) => store.core.findMember(store.core.findMarket('discord', guild.id)!.id, who.id)!.id;
-const newestTrade = (who: FakeUserInput) => store.core.listTrades(memberId(who))[0]!;
+const newestTrade = (who: FakeUserInput) => store.core.listTrades(memberId(who)).entries[0]!;
 
 /** Runs the outbox delivery once, as the job does; returns the direct messages each member got meanwhile. */
 async function deliver() {

@@ -34,7 +34,7 @@ const inPrivate = async (from: FakeUser, text: string) => texts((await say(from,
 const offerOf = (card: Message) => Number(/Offer #(\d+)/.exec(card.text ?? '')?.[1]);
 const memberId = (user: FakeUser) => store.core.findMember(store.core.findMarket('telegram', String(group.id))!.id, String(user.id))!.id;
 /** The newest trade `user` took part in. */
-const newestTrade = (user: FakeUser) => store.core.listTrades(memberId(user))[0]!;
+const newestTrade = (user: FakeUser) => store.core.listTrades(memberId(user)).entries[0]!;
 
 /** Runs the outbox delivery once, as the job does; returns the direct messages each member got. */
 async function deliver() {

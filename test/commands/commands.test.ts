@@ -101,10 +101,10 @@ describe('commands from text', () => {
     const open = await run('alice', '/post give 1 apple want 1 orange', { replyTo: carol });
     expect(open.reply.fields?.map((field) => field.name)).not.toContain('Only for');
     // `to` alone with no reply names nobody: refused, nothing posted.
-    const before = t.core.listMyOffers(t.member('alice').id).length;
+    const before = t.core.listMyOffers(t.member('alice').id).entries.length;
     const refused = await run('alice', '/post give 1 apple want 1 orange to');
     expect(refused.reply).toMatchObject({ text: messagesFor('en').argument('to', { problem: 'not_a_member' }), tone: 'error' });
-    expect(t.core.listMyOffers(t.member('alice').id)).toHaveLength(before);
+    expect(t.core.listMyOffers(t.member('alice').id).entries).toHaveLength(before);
   });
 
   it('puts a text mention’s words back where the option is not a member', async () => {
