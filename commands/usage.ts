@@ -4,26 +4,26 @@
  * (`/post give: want: [hours:]`). Optional parts are in brackets on both.
  */
 import type { Platform } from '../src/core/types.js';
-import type { CommandDefinition, OptionSpec } from './definition.js';
+import { textOrder, type CommandDefinition, type OptionSpec } from './definition.js';
 
 const optional = (written: string, spec: OptionSpec) => (spec.required ? written : `[${written}]`);
 
-/** Options in the order a text command reads them: positional words, the rest, then keywords. */
-const textOrder = (spec: OptionSpec) => (spec.form === 'positional' ? 0 : spec.form === 'rest' ? 1 : 2);
+/** The options a member types: not those only buttons write (a page cursor). */
+const typedOptions = (definition: CommandDefinition) => Object.values(definition.options).map((option) => option.spec).filter((spec) => !spec.buttonOnly);
 
 /**
  * The options of a command in the order Discord lists them: required ones first (Discord refuses
  * a required option after an optional one), each group in the order the command declares them.
  */
 export function slashOrder(definition: CommandDefinition): OptionSpec[] {
-  const specs = Object.values(definition.options).map((option) => option.spec);
+  const specs = typedOptions(definition);
   return [...specs.filter((spec) => spec.required), ...specs.filter((spec) => !spec.required)];
 }
 
 export function usage(definition: CommandDefinition, group?: string, platform: Platform = 'telegram'): string {
   const name = group ? `/${group} ${definition.name}` : `/${definition.name}`;
   if (platform === 'discord') return [name, ...slashOrder(definition).map((spec) => optional(`${spec.name}:`, spec))].join(' ');
-  const specs = Object.values(definition.options).map((option) => option.spec);
+  const specs = typedOptions(definition);
   const parts = specs
     .sort((a, b) => textOrder(a) - textOrder(b))
     .map((spec) => optional(spec.form === 'keyword' ? `${spec.name} ${spec.placeholder}` : spec.placeholder, spec));

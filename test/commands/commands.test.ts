@@ -202,7 +202,7 @@ describe('/help', () => {
     expect(text).toContain(`/post give: want: [hours:] [to:] [note:] — ${en.commands['post']?.description}`);
     expect(text).toContain('/accept offer: — ');
     expect(text).toContain('/rate trade: stars: [comment:] — ');
-    expect(text).toContain('/market [item:] [page:] — ');
+    expect(text).toContain('/market [item:] — ');
     expect(text).not.toMatch(/ITEMS|@member|OFFER|\/markets/);
     expect(adminPart).toContain(`/admin grant member: items: — ${en.commands['admin grant']?.description}`);
     expect(adminPart).toContain('/admin item-edit item: [name:] [emoji:] [description:] — ');
