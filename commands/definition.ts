@@ -62,6 +62,18 @@ export interface OptionSpec {
   autocomplete?: AutocompleteSource;
   /** A keyword option whose value runs to the end of the line (`note`). */
   trailing?: boolean;
+  /**
+   * How a button writes this option, for a text option a button carries (see `canonical` in
+   * press.ts): `item-number`, one catalog item by its number (a name may not fit in a button);
+   * `words`, search words as one lower-case slug (`red-apple`); `page`, a page cursor
+   * (`after-120`, `before-7`). Numbers and choices need none; other text never travels in a button.
+   */
+  buttonForm?: 'item-number' | 'words' | 'page';
+  /**
+   * Written only by buttons (the page cursor): left out of usage lines and slash commands, since
+   * members page with the buttons every list carries and never need to type it.
+   */
+  buttonOnly?: boolean;
 }
 
 /** A platform account named in a command: resolved to a member of the market by the dispatcher. */
@@ -105,10 +117,36 @@ export interface ReplyButton {
 }
 
 /**
- * What a button carries back when pressed: the command and its arguments as typed, `accept 12`.
- * Both platforms store it (Telegram callback data, Discord custom id); pressing runs it as text.
+ * What a button carries back when pressed: the command and its arguments as typed, `accept 12`,
+ * `market 7 page after-120`. Both platforms store it (Telegram callback data, Discord custom id);
+ * pressing runs it as text.
  */
 export const buttonPayload = (button: ReplyButton) => [button.command, ...button.args].join(' ');
+
+/** Options in the order a text command reads them: positional words, the rest, then keywords. */
+export const textOrder = (spec: OptionSpec) => (spec.form === 'positional' ? 0 : spec.form === 'rest' ? 1 : 2);
+
+/** Telegram's limit for callback data, in bytes of UTF-8; Discord's custom ids allow more. */
+export const MAX_PAYLOAD_BYTES = 64;
+
+/** The length of `text` in UTF-8, as Telegram counts callback data. */
+export const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/**
+ * The arguments a button writes for `values` (option name to value, as text): positional
+ * options in the command's order, then the rest, then each keyword option as `name value`,
+ * exactly the layout a typed command is read in, so a press reads back as these values.
+ */
+export function buttonArgs(definition: CommandDefinition, values: Readonly<Record<string, string | undefined>>): string[] {
+  const specs = Object.values(definition.options).map((option) => option.spec);
+  const args: string[] = [];
+  for (const spec of specs.sort((a, b) => textOrder(a) - textOrder(b))) {
+    const value = values[spec.name];
+    if (value === undefined) continue;
+    args.push(...(spec.form === 'keyword' ? [spec.name, value] : [value]));
+  }
+  return args;
+}
 
 export interface Reply {
   title?: string;
@@ -206,8 +244,8 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
   readOnly?: boolean;
   /**
    * Whether a button may run this command. A press carries its payload back from the member's
-   * client, so only these commands are taken from a button, with exactly their options in order
-   * (numbers or choices: nothing a button could not carry).
+   * client, so only these commands are taken from a button, with exactly their options as the
+   * bot writes them (numbers, choices, or a text option with a `buttonForm`).
    */
   pressable?: boolean;
   run(ctx: CommandContext, args: ArgsOf<O>): CommandResult | Promise<CommandResult>;

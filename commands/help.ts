@@ -1,6 +1,6 @@
 /**
  * `/help`: what the bot does, every command with its usage as the member's platform writes it
- * (typed on Telegram, slash options on Discord), and the market's catalog.
+ * (typed on Telegram, slash options on Discord); the catalog is /catalog's.
  */
 import { createLogger, type Logger } from '../src/logger.js';
 import { defineCommand, isGroup, type AnyCommand, type CommandContext, type CommandDefinition } from './definition.js';
@@ -43,7 +43,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
   return defineCommand({
     name: 'help',
     audience: 'everyone',
-  readOnly: true,
+    readOnly: true,
     options: {},
     async run(ctx) {
       const t = ctx.t.help;
@@ -59,9 +59,8 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
       }
       // Telegram's private chat acts on one of the member's groups; /markets picks which.
       if (ctx.capabilities.privateMarkets) everyone.push(`/markets [NUMBER] — ${ctx.t.telegram.marketsDescription}`);
-      const items = ctx.core.listItems(ctx.market.id).map((item) => (item.emoji ? `${item.emoji} ${item.name}` : item.name));
-      const fields = [{ name: t.items, value: items.length ? items.join(', ') : ctx.t.admin.catalogEmpty }];
-      if (await showsAdminPart(ctx)) fields.push({ name: t.adminTitle, value: admin.join('\n') });
+      // The catalog has a command of its own, /catalog (paged): listed here it would outgrow a message.
+      const fields = (await showsAdminPart(ctx)) ? [{ name: t.adminTitle, value: admin.join('\n') }] : [];
       return { reply: personalReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, tone: 'info' }) };
     },
   });

@@ -5,6 +5,7 @@
 import accept from './accept.js';
 import admin from './admin.js';
 import cancel from './cancel.js';
+import catalog from './catalog.js';
 import decline from './decline.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
 import { en } from './messages/en.js';
@@ -46,6 +47,7 @@ export function describeCommands(list: readonly AnyCommand[], t: Messages): read
 export const commands: readonly AnyCommand[] = describeCommands([
   createHelpCommand(() => commands),
   inventory,
+  catalog,
   post,
   market,
   offer,

@@ -5,6 +5,7 @@
  * turns into a sentence naming the option.
  */
 import { z } from 'zod';
+import type { PageCursor } from '../src/core/paging.js';
 import type { ItemRequest } from '../src/core/types.js';
 import type { AutocompleteSource, CommandOption, MemberMention, OptionKind, OptionSpec, RawValue, TextForm } from './definition.js';
 import { parseItems, type ItemsSyntaxError } from './parse/items.js';
@@ -19,7 +20,9 @@ export type ArgumentProblem =
   | { problem: 'not_a_number_reference'; kind: 'offer' | 'trade' }
   /** A number, but offers and trades are numbered from 1 (`0`, `-3`). */
   | { problem: 'number_below_one'; kind: 'offer' | 'trade' }
-  | { problem: 'items'; error: ItemsSyntaxError };
+  | { problem: 'items'; error: ItemsSyntaxError }
+  /** A page cursor that is none: typed by hand (`page 2`, the old paging), or a forged button. */
+  | { problem: 'not_a_page' };
 
 interface Common<R extends boolean> {
   required?: R;
@@ -79,7 +82,13 @@ export function integerOption<R extends boolean = true>(
 
 export function textOption<R extends boolean = true>(
   name: string,
-  options: Common<R> & { maxLength: number; trailing?: boolean; placeholder?: string; autocomplete?: AutocompleteSource },
+  options: Common<R> & {
+    maxLength: number;
+    trailing?: boolean;
+    placeholder?: string;
+    autocomplete?: AutocompleteSource;
+    buttonForm?: 'item-number' | 'words';
+  },
 ): CommandOption<string, NoInfer<R>> {
   const spec: OptionSpec = {
     ...specOf(name, 'text', options, { form: 'keyword', placeholder: options.placeholder ?? 'TEXT' }),
@@ -87,6 +96,7 @@ export function textOption<R extends boolean = true>(
   };
   if (options.trailing) spec.trailing = true;
   if (options.autocomplete) spec.autocomplete = options.autocomplete;
+  if (options.buttonForm) spec.buttonForm = options.buttonForm;
   return build<string, R>(spec, (value, ctx) => {
     const text = String(value).trim();
     return text.length > options.maxLength ? refuse(ctx, { problem: 'too_long', max: options.maxLength }) : text;
@@ -131,5 +141,26 @@ export function numberReferenceOption<R extends boolean = true>(
     // `0` is a number: say what is wrong with it rather than ask for a number.
     if (number === undefined) return refuse(ctx, { problem: 'not_a_number_reference', kind: options.kind });
     return number >= 1 ? number : refuse(ctx, { problem: 'number_below_one', kind: options.kind });
+  });
+}
+
+/** A page cursor as a button writes it: `after-120` or `before-7` (an entry's number, from 1). */
+export const PAGE_CURSOR = /^(after|before)-([1-9][0-9]{0,9})$/;
+
+/** A page cursor as the page buttons write it (see {@link PAGE_CURSOR}). */
+export const pageCursorText = (cursor: PageCursor) => ('after' in cursor ? `after-${cursor.after}` : `before-${cursor.before}`);
+
+/**
+ * `page after-120`: where a page of a list starts, written only by the list's page buttons (it is
+ * left out of usage lines and slash commands). The keyword is the one the old `page N` used, so a
+ * member who still types that is told to use the buttons.
+ */
+export function pageOption(): CommandOption<PageCursor, false> {
+  const spec: OptionSpec = { ...specOf('page', 'text', { required: false }, { form: 'keyword', placeholder: 'PAGE' }), buttonForm: 'page', buttonOnly: true };
+  return build<PageCursor, false>(spec, (value, ctx) => {
+    const match = PAGE_CURSOR.exec(String(value).trim());
+    if (!match) return refuse(ctx, { problem: 'not_a_page' });
+    const id = Number(match[2]);
+    return match[1] === 'after' ? { after: id } : { before: id };
   });
 }

@@ -6,25 +6,29 @@
  * on the record the pressed message was sent to show. Both adapters go through here.
  */
 import type { CardLocation, CardRecord } from '../src/core/cards.js';
+import { slugify } from '../src/core/catalog.js';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market } from '../src/core/types.js';
-import { isGroup, refused, type CommandDefinition, type CommandResult, type OptionSpec, type Refused, type Reply } from './definition.js';
+import { buttonArgs, isGroup, MAX_PAYLOAD_BYTES, refused, utf8Length, type CommandDefinition, type CommandResult, type OptionSpec, type Refused, type Reply } from './definition.js';
 import { findCommand } from './index.js';
 import type { Messages } from './messages/index.js';
+import { PAGE_CURSOR } from './options.js';
 import { recordCard } from './render/records.js';
+import { readTextArguments } from './text-arguments.js';
 
-/** Telegram's limit for callback data; every button of ours is far shorter. */
-export const MAX_PAYLOAD_LENGTH = 64;
-
-/** A payload as the bot writes it: `accept 12`. */
+/** A payload as the bot writes it: `accept 12`, `market 7 page after-120`. */
 export interface ButtonCall {
   command: CommandDefinition;
+  /** The payload's words after the command: what the press runs, as if typed. */
   args: string[];
+  /** The same, option by option. */
+  values: Record<string, string>;
 }
 
 /** A number as a button writes it: no sign, no leading zero, no spaces, ten digits at most. */
 const CANONICAL_NUMBER = /^[1-9][0-9]{0,9}$/;
 
+/** The one way a button writes a value of this option; anything else is not a button of ours. */
 function canonical(spec: OptionSpec, value: string): boolean {
   switch (spec.kind) {
     case 'offer':
@@ -33,34 +37,57 @@ function canonical(spec: OptionSpec, value: string): boolean {
       return CANONICAL_NUMBER.test(value);
     case 'choice':
       return spec.choices?.includes(value) ?? false;
+    case 'text':
+      switch (spec.buttonForm) {
+        case 'item-number':
+          return CANONICAL_NUMBER.test(value);
+        case 'words':
+          // Search words as their slug: what the command makes of them anyway, in one word.
+          return value !== '' && slugify(value) === value;
+        case 'page':
+          return PAGE_CURSOR.test(value);
+        default:
+          return false;
+      }
     default:
-      // Items, members and free text never travel in a button.
+      // Items and members never travel in a button.
       return false;
   }
 }
 
 /**
  * Reads a payload the way the bot writes one: a pressable command's exact name, then its options
- * in order (every required one; optional ones may be left off the end), single spaces between.
+ * laid out as {@link buttonArgs} writes them (every required one; each value in its one canonical
+ * form), single spaces between. It is read with the same reader the press then runs it through,
+ * and must be exactly what the bot would write for what was read, so a payload means one thing.
  * Anything else is not a button of ours.
  */
 export function parseButtonPayload(payload: string): ButtonCall | undefined {
-  if (payload.length > MAX_PAYLOAD_LENGTH) return undefined;
+  if (utf8Length(payload) > MAX_PAYLOAD_BYTES) return undefined;
   const [name = '', ...args] = payload.split(' ');
   const command = findCommand(name);
   if (!command || isGroup(command) || command.name !== name || !command.pressable) return undefined;
-  const options = Object.values(command.options);
-  const required = options.filter((option) => option.required).length;
-  if (args.length < required || args.length > options.length) return undefined;
-  return args.every((arg, i) => options[i] !== undefined && canonical(options[i].spec, arg)) ? { command, args } : undefined;
+  const read = readTextArguments(command, args.join(' '));
+  if (!read.ok) return undefined;
+  const values: Record<string, string> = {};
+  for (const { spec, required } of Object.values(command.options)) {
+    const value = read.values[spec.name];
+    if (value === undefined) {
+      if (required) return undefined;
+      continue;
+    }
+    if (typeof value !== 'string' || !canonical(spec, value)) return undefined;
+    values[spec.name] = value;
+  }
+  return buttonArgs(command, values).join(' ') === args.join(' ') ? { command, args, values } : undefined;
 }
 
 /** Whether a call acts on the record or list the pressed message shows, and nothing else. */
 function actsOn(call: ButtonCall, shows: CardRecord): boolean {
   const { subject } = shows;
   if (subject.kind === 'list') return call.command.name === subject.command;
-  const index = Object.values(call.command.options).findIndex((option) => option.spec.kind === subject.kind);
-  return index >= 0 && Number(call.args[index]) === subject.id;
+  const option = Object.values(call.command.options).find((candidate) => candidate.spec.kind === subject.kind);
+  return option !== undefined && Number(call.values[option.spec.name]) === subject.id;
 }
 
 export type PressPlan =

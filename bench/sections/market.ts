@@ -13,7 +13,8 @@
  *   built file (a sweep is destructive), median of {@link SWEEP_COPIES} per layout. For the
  *   scattered sweep the clustered offers are expired first, untimed, so 1,000 fewer are active;
  * - market listing (with `listing`): `core.listMarketOffers` page 1 / page 5, with and without an
- *   item filter, median and p99 over {@link LISTING_CALLS} calls each; then again (`+closed`) on
+ *   item filter, median and p99 over {@link LISTING_CALLS} calls each (page 5 is read from the
+ *   cursor page 4 ended with, as the Next button does; the walk there is not timed); then again (`+closed`) on
  *   a copy to which `size` more offers were posted and cancelled through the core, newer than
  *   every active one: a listing must cost the same with a long closed history behind it;
  * - the conservation audit once over the whole file (with `audit`), last.
@@ -36,6 +37,7 @@ import {
 } from '../fixtures.js';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { DEFAULT_EXPIRY_BATCH } from '../../src/core/close-offer.js';
+import type { PageCursor } from '../../src/core/paging.js';
 import type { TradeCore } from '../../src/core/trade-core.js';
 import type { MemberRef } from '../../src/core/types.js';
 import { offers } from '../../src/db/schema.js';
@@ -129,9 +131,14 @@ export async function runMarket(options: MarketOptions): Promise<MarketResult> {
     const measureListing = (core: TradeCore, labels: readonly string[]) =>
       LISTING_CASES.map(({ options: listOptions }, index) => {
         const label = labels[index] ?? `case ${index}`;
+        let cursor: PageCursor | undefined;
+        for (let page = 1; page < listOptions.page; page += 1) {
+          cursor = unwrap(core.listMarketOffers(market.marketId, { item: listOptions.item, cursor })).next ?? undefined;
+          if (!cursor) throw new Error(`listing ${label} has no page ${page + 1}`);
+        }
         gc?.();
         const call = () => {
-          const result = core.listMarketOffers(market.marketId, listOptions);
+          const result = core.listMarketOffers(market.marketId, { item: listOptions.item, cursor });
           if (!result.ok || result.value.entries.length !== 10) throw new Error(`listing ${label} returned ${JSON.stringify(result).slice(0, 200)}`);
         };
         for (let i = 0; i < LISTING_WARMUP; i += 1) call();

@@ -21,6 +21,9 @@ export function itemList(amounts: Amounts): string {
     .join(', ');
 }
 
+/** `🍎 apple`: an item as lists show it. */
+export const itemName = (item: { emoji: string | null; name: string }) => (item.emoji ? `${item.emoji} ${item.name}` : item.name);
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `2 d 3 h`, `45 min`: how long until a moment. */
@@ -74,6 +77,9 @@ const notTheTarget = (offerId: number, offer: 'public' | 'own' | 'directed_elsew
   }
 };
 
+/** The page cursor every list takes: written by its buttons, never shown in usage lines or menus. */
+const PAGE_OPTION = 'Where the page starts (written by the page buttons)';
+
 export const en = {
   locale: 'en',
 
@@ -93,7 +99,7 @@ export const en = {
       case 'unknown_item':
         return error.suggestions.length > 0
           ? `There is no item called "${error.name}" here. Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
-          : `There is no item called "${error.name}" here. See the catalog with /help or ask an admin to add it.`;
+          : `There is no item called "${error.name}" here. See the catalog with /catalog or ask an admin to add it.`;
       case 'item_on_both_sides':
         return `${error.item.name} is on both sides of the offer; give it or want it, not both.`;
       case 'too_many_items':
@@ -116,8 +122,6 @@ export const en = {
         return notTheTarget(error.offerId, error.offer);
       case 'reason_required':
         return `Say why you remove offer #${error.offerId}: its owner is told the reason, like "/admin remove-offer ${error.offerId} duplicate listing".`;
-      case 'invalid_page':
-        return `Pages are whole numbers from 1, like "/market page 2".`;
       case 'item_name_keyword':
         return `"${error.name}" cannot be an item name: "${error.word}" is a command word, so /post would read it as one. Join the words with dashes instead, like "${error.name.split(/\s+/).join('-')}".`;
       case 'not_open_to_you':
@@ -146,7 +150,7 @@ export const en = {
           : `There is already an item "${error.slug}"; pick another name or edit it with /admin item-edit.`;
       case 'item_archived':
         return error.use === 'offer'
-          ? `${error.item.name} is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).`
+          ? `${error.item.name} is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /catalog).`
           : `${error.item.name} is archived, so it cannot be granted; bring it back first with /admin item-unarchive ${error.item.slug}.`;
       case 'item_already_archived':
         return `"${error.name}" is already archived.`;
@@ -155,7 +159,7 @@ export const en = {
       case 'item_not_found':
         return error.suggestions.length > 0
           ? `There is no item "${error.name}". Did you mean ${error.suggestions.map((s) => `"${s}"`).join(' or ')}?`
-          : `There is no item "${error.name}" in the catalog. See the catalog with /help.`;
+          : `There is no item "${error.name}" in the catalog. See the catalog with /catalog.`;
       case 'not_banned':
         return `${error.memberName} is not banned, so there is nothing to lift.`;
     }
@@ -168,6 +172,13 @@ export const en = {
     },
     inventory: {
       description: 'Your items, and those held in your open offers',
+    },
+    catalog: {
+      description: 'The items of this market, optionally those matching some words',
+      options: {
+        text: 'Only items with these words in their name or description',
+        page: PAGE_OPTION,
+      },
     },
     post: {
       description: 'Offer items in exchange for others',
@@ -183,7 +194,7 @@ export const en = {
       description: 'Browse the open offers, optionally those with one item',
       options: {
         item: 'Only offers that give or want this item',
-        page: 'Page number',
+        page: PAGE_OPTION,
       },
     },
     offer: {
@@ -220,12 +231,14 @@ export const en = {
       description: 'Your offers, optionally in one state',
       options: {
         status: 'Only offers in this state',
+        page: PAGE_OPTION,
       },
     },
     trades: {
       description: 'Your trade history',
       options: {
         filter: 'active, inactive, or one state',
+        page: PAGE_OPTION,
       },
     },
     rate: {
@@ -331,6 +344,8 @@ export const en = {
           : 'Trade numbers start at 1; see your trades and their numbers with /trades.';
       case 'items':
         return itemsSyntax(option, problem.error);
+      case 'not_a_page':
+        return 'Use the Previous and Next buttons under a list to see its other pages.';
     }
   },
 
@@ -349,9 +364,8 @@ export const en = {
     title: 'Trading post',
     intro:
       'Post what you give and what you want; your items are held until someone accepts or the offer ends. ' +
-      'Items are written like "5 apple, 2 pear".',
+      'Items are written like "5 apple, 2 pear"; /catalog lists them.',
     adminTitle: 'For administrators',
-    items: 'Items',
   },
 
   offer: {
@@ -388,14 +402,27 @@ export const en = {
     `Offer #${offerId} had already expired, so there was nothing to cancel; ${itemList(returned)} went back to your inventory.`,
   declined: (offerId: number) => `You declined offer #${offerId}; its owner has their items back.`,
 
+  /** The buttons under every paged list. */
+  list: {
+    previous: '◀ Previous',
+    next: 'Next ▶',
+  },
+
+  catalog: {
+    title: 'Catalog',
+    filtered: (words: string) => `Catalog: "${words}"`,
+    empty: 'The catalog is empty: an admin adds items with /admin item-add NAME.',
+    noMatch: (words: string) => `No item in the catalog matches "${words}".`,
+    line: (name: string, description: string | null) => (description ? `${name} — ${description}` : name),
+  },
+
   market: {
-    title: (page: number) => (page > 1 ? `Open offers (page ${page})` : 'Open offers'),
+    title: 'Open offers',
     filtered: (item: string) => `Offers with ${item}`,
     empty: 'There are no open offers right now. Post one with /post.',
     /** `target`: the one member a directed offer is for. */
     line: (id: number, owner: string, give: string, want: string, target: string | null) =>
       `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}`,
-    more: (nextPage: number) => `More: /market page ${nextPage}`,
   },
 
   inventory: {
@@ -409,6 +436,7 @@ export const en = {
 
   myOffers: {
     title: 'Your offers',
+    titleIn: (status: string) => `Your offers (${status})`,
     empty: 'You have no offers here. Post one with /post.',
     line: (id: number, status: string, give: string, want: string, tradeId: number | null) =>
       `#${id} ${status}${tradeId === null ? '' : ` (trade #${tradeId})`}: gives ${give}, wants ${want}`,
@@ -416,6 +444,7 @@ export const en = {
 
   trades: {
     title: 'Your trades',
+    titleIn: (filter: string) => `Your trades (${filter})`,
     empty: 'You have no trades here yet.',
     line: (id: number, when: string, other: string, gave: string, got: string, rated: boolean) =>
       `Trade #${id} (${when}) with ${other}: you gave ${gave}, got ${got}${rated ? '' : ` (rate it: /rate ${id} 5)`}`,
@@ -443,7 +472,6 @@ export const en = {
     removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,
     banned: (member: string, removed: number) => `${member} is banned${removed ? `; ${plural(removed, 'open offer')} removed and refunded` : ''}.`,
     unbanned: (member: string) => `${member} may trade again.`,
-    catalogEmpty: 'The catalog is empty. Add an item with /admin item-add NAME.',
   },
 
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,

@@ -14,4 +14,4 @@ export function messagesFor(languageCode?: string | null): Messages {
   return (language && catalogs[language]) || en;
 }
 
-export { itemList, duration } from './en.js';
+export { itemList, itemName, duration } from './en.js';

@@ -6,13 +6,14 @@
  * and grants, not suggested for them. Everything that already holds or promises it goes on as
  * before: it is still found by name, taken from open offers, refunded, revoked.
  */
-import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { items } from '../db/schema.js';
 import { invalidNameCharacter, keywordInName } from './item-names.js';
 import type { CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
-import { runWrite } from './context.js';
+import { readTransaction, runWrite } from './context.js';
+import { readPage, type KeysetPage, type PageRequest } from './paging.js';
 import type { CatalogItem, ItemAmount, ItemRequest } from './types.js';
 
 const p = sql.placeholder;
@@ -46,6 +47,16 @@ export function closestNames(typed: string, catalog: readonly CatalogItem[]): st
     .slice(0, 3)
     .map((entry) => entry.name);
 }
+
+/** Rows a filtered catalog listing reads at a time. */
+const SCAN_BATCH = 100;
+
+/** Lower case as {@link slugify} writes it, so typed words and stored text compare alike. */
+const fold = (text: string) => text.normalize('NFKC').toLowerCase();
+
+/** Whether `word` (folded) is in the item's slug, name or description. */
+const matchesWord = (item: CatalogItem, word: string) =>
+  item.slug.includes(word) || fold(item.name).includes(word) || (item.description !== null && fold(item.description).includes(word));
 
 export interface NewItem {
   name: string;
@@ -87,6 +98,16 @@ export function createCatalog({ db, clock }: CoreContext) {
     .from(items)
     .where(and(eq(items.marketId, p('marketId')), eq(items.slug, p('slug'))))
     .prepare();
+  const itemById = orm
+    .select(columns)
+    .from(items)
+    .where(and(eq(items.marketId, p('marketId')), eq(items.id, p('id'))))
+    .prepare();
+  // The catalog listing walks items_market_slug_unique from a slug, in either direction: slugs are
+  // unique in a market, so the slug alone is a position. Archived items are skipped on the way.
+  const inCatalog = and(eq(items.marketId, p('marketId')), isNull(items.archivedAt));
+  const itemsAfter = orm.select(columns).from(items).where(and(inCatalog, gt(items.slug, p('slug')))).orderBy(asc(items.slug)).limit(p('limit')).prepare();
+  const itemsBefore = orm.select(columns).from(items).where(and(inCatalog, lt(items.slug, p('slug')))).orderBy(desc(items.slug)).limit(p('limit')).prepare();
 
   /** A market's items by name; a catalog is small, so one statement serves every listing. */
   const list = (marketId: number, listing: ItemListing = 'current'): CatalogItem[] => {
@@ -117,6 +138,26 @@ export function createCatalog({ db, clock }: CoreContext) {
       throw new Refusal({ code: 'text_too_long', field: 'description', max: MAX_ITEM_DESCRIPTION });
     }
     return description?.trim() || null;
+  };
+
+  /**
+   * Up to `limit` catalog items from the slug `from` on, in one direction, that have every word in
+   * their slug, name or description. Read in batches, so a filter that matches little still walks
+   * the index a batch at a time rather than loading the catalog.
+   */
+  const scanCatalog = (marketId: number, from: string, direction: 'forward' | 'backward', limit: number, words: readonly string[]): CatalogItem[] => {
+    const statement = direction === 'forward' ? itemsAfter : itemsBefore;
+    const batch = words.length ? Math.max(limit, SCAN_BATCH) : limit;
+    const found: CatalogItem[] = [];
+    for (let slug = from; ; ) {
+      const rows = statement.all({ marketId, slug, limit: batch });
+      for (const row of rows) {
+        if (words.every((word) => matchesWord(row, word)) && found.push(row) === limit) return found;
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < batch) return found;
+      slug = last.slug;
+    }
   };
 
   /** The item `typed` names, or a refusal with the closest names of `listing` as suggestions. */
@@ -160,6 +201,33 @@ export function createCatalog({ db, clock }: CoreContext) {
   return {
     listItems: list,
     findItem: find,
+    /** An item of the market by its number (what a button carries), archived or not. */
+    getItem: (marketId: number, itemId: number): CatalogItem | undefined => itemById.get({ marketId, id: itemId }),
+    /**
+     * A page of the catalog as members use it (archived items left out), by slug, optionally only
+     * the items with every one of `words` (lower case, as {@link slugify} writes them) in their
+     * slug, name or description. The cursor is an item's number; one of another market, or none,
+     * starts from the first page.
+     */
+    listCatalog(marketId: number, options: { words?: readonly string[] | undefined } & PageRequest = {}): KeysetPage<CatalogItem> {
+      const words = options.words ?? [];
+      const slugOf = (id: number) => itemById.get({ marketId, id })?.slug;
+      return readTransaction(db, () =>
+        readPage(
+          {
+            forward(after, limit) {
+              const from = after === undefined ? '' : slugOf(after);
+              return from === undefined ? [] : scanCatalog(marketId, from, 'forward', limit, words);
+            },
+            backward(before, limit) {
+              const from = slugOf(before);
+              return from === undefined ? [] : scanCatalog(marketId, from, 'backward', limit, words);
+            },
+          },
+          options,
+        ),
+      );
+    },
     resolve,
     /** Adds an item; its slug comes from the name. Refuses a name already taken. */
     addItem(marketId: number, input: NewItem): Result<CatalogItem> {

@@ -36,7 +36,6 @@ export type TradeError =
    */
   | { code: 'not_the_target'; offerId: number; offer: 'public' | 'own' | 'directed_elsewhere' }
   | { code: 'reason_required'; offerId: number }
-  | { code: 'invalid_page'; page: number }
   | { code: 'target_is_self' }
   | { code: 'banned'; reason: string | null }
   | { code: 'member_banned'; memberName: string }

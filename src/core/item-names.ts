@@ -17,10 +17,11 @@ export function invalidNameCharacter(name: string): string | undefined {
 
 /**
  * Words that start a keyword option in a text command (Telegram): `give`, `want`, `hours`, `to`,
- * `note` of /post, `page` of /market, `name`, `emoji`, `description` of /admin item-add and
- * item-edit. A name with one of them as a whole word cannot be typed back: in
- * `/post give 1 apple want 1 Ticket to Ride` the `to` starts a member option. The commands'
- * keyword options are checked against this list by a test, since the core may not import them.
+ * `note` of /post, `page` of the lists (written by their page buttons), `name`, `emoji`,
+ * `description` of /admin item-add and item-edit. A name with one of them as a whole word cannot
+ * be typed back: in `/post give 1 apple want 1 Ticket to Ride` the `to` starts a member option.
+ * The commands' keyword options are checked against this list by a test, since the core may not
+ * import them.
  */
 export const COMMAND_KEYWORDS = ['give', 'want', 'hours', 'to', 'note', 'page', 'name', 'emoji', 'description'] as const;
 

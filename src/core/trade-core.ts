@@ -43,6 +43,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     getMember: readers.member,
     listItems: catalog.listItems,
     findItem: catalog.findItem,
+    getItem: catalog.getItem,
+    listCatalog: catalog.listCatalog,
     addItem: catalog.addItem,
     editItem: catalog.editItem,
     archiveItem: catalog.archiveItem,

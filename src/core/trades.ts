@@ -1,10 +1,11 @@
 /**
  * After the swap: trade history, ratings (each side rates the other once) and profiles.
  */
-import { and, count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
 import { readTransaction, runRead, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
+import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
 import type { Outbox } from './outbox.js';
 import { refuseIfBanned, type Readers } from './readers.js';
 import type { MemberRef, TradeView } from './types.js';
@@ -12,7 +13,6 @@ import type { MemberRef, TradeView } from './types.js';
 const p = sql.placeholder;
 
 export const MAX_COMMENT_LENGTH = 500;
-export const HISTORY_LIMIT = 25;
 
 /** `active` and `inactive` name groups of trade states, as in the transaction spec. */
 export const TRADE_FILTER_GROUPS = {
@@ -106,26 +106,39 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
     },
 
     /**
-     * The member's trades on either side, newest first. `filter` is a state or a group:
+     * A page of the member's trades on either side, newest first. `filter` is a state or a group:
      * `active` (pending, processing) or `inactive` (completed, cancelled); all when absent.
      */
-    listTrades(memberId: number, filter?: TradeFilter | readonly TradeStatus[]): TradeView[] {
-      const statuses: readonly TradeStatus[] =
-        filter === undefined
+    listTrades(memberId: number, options: { filter?: TradeFilter | readonly TradeStatus[] | undefined } & PageRequest = {}): KeysetPage<TradeView> {
+      const { filter } = options;
+      const statuses: TradeStatus[] = [
+        ...(filter === undefined
           ? TRADE_STATUSES
           : typeof filter !== 'string'
             ? filter
             : filter in TRADE_FILTER_GROUPS
               ? TRADE_FILTER_GROUPS[filter as keyof typeof TRADE_FILTER_GROUPS]
-              : [filter as TradeStatus];
-      const rows = db.orm
-        .select()
-        .from(trades)
-        .where(and(or(eq(trades.ownerId, memberId), eq(trades.takerId, memberId)), inArray(trades.status, [...statuses])))
-        .orderBy(desc(trades.id))
-        .limit(HISTORY_LIMIT)
-        .all();
-      return rows.map(view);
+              : [filter as TradeStatus]),
+      ];
+      // One walk per side, each down its own index (owner, id) or (taker, id), merged here: an OR
+      // of the two sides would gather every trade of the member and sort them for one page.
+      const walk = (direction: 'forward' | 'backward', bound: number, limit: number) => {
+        const forward = direction === 'forward';
+        const side = (column: typeof trades.ownerId | typeof trades.takerId) =>
+          db.orm
+            .select()
+            .from(trades)
+            .where(and(eq(column, memberId), inArray(trades.status, statuses), forward ? lt(trades.id, bound) : gt(trades.id, bound)))
+            .orderBy(forward ? desc(trades.id) : asc(trades.id))
+            .limit(limit)
+            .all();
+        const byId = new Map([...side(trades.ownerId), ...side(trades.takerId)].map((row) => [row.id, row]));
+        return [...byId.values()].sort((a, b) => (forward ? b.id - a.id : a.id - b.id)).slice(0, limit);
+      };
+      const page = readTransaction(db, () =>
+        readPage({ forward: (after, limit) => walk('forward', after ?? Number.MAX_SAFE_INTEGER, limit), backward: (before, limit) => walk('backward', before, limit) }, options),
+      );
+      return mapPage(page, view);
     },
 
     /**

@@ -96,8 +96,3 @@ export interface TradeView {
   commentByTaker: string | null;
 }
 
-export interface Page<T> {
-  entries: T[];
-  page: number;
-  hasMore: boolean;
-}

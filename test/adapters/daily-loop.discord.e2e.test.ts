@@ -94,7 +94,7 @@ async function suggestions(who: FakeUserInput, name: string, options: CommandOpt
 }
 
 const memberId = (who: FakeUserInput) => store.core.findMember(store.core.findMarket('discord', guild.id)!.id, who.id)!.id;
-const newestTrade = (who: FakeUserInput) => store.core.listTrades(memberId(who))[0]!;
+const newestTrade = (who: FakeUserInput) => store.core.listTrades(memberId(who)).entries[0]!;
 
 /** Runs the outbox delivery once, as the job does; returns the direct messages each member got meanwhile. */
 async function deliver() {
@@ -251,7 +251,7 @@ describe('hole 10: archived items leave the catalog but not the history', () => 
       ephemeral: false,
       text: '"pear" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive pear brings it back.',
     });
-    const refusal = 'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /help).';
+    const refusal = 'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /catalog).';
     expect(await slash(alice, 'post', [str('give', '1 apple'), str('want', '1 pear')])).toMatchObject({ ephemeral: true, text: refusal });
     expect(await slash(carol, 'post', [str('give', '1 pear'), str('want', '1 apple')])).toMatchObject({ ephemeral: true, text: refusal });
     expect(await admin('grant', [user('member', dave), str('items', '1 pear')], [dave])).toMatchObject({
@@ -263,7 +263,7 @@ describe('hole 10: archived items leave the catalog but not the history', () => 
   });
 
   it('leaves it out of the catalog and of the suggestions for new offers and grants', async () => {
-    expect((await slash(alice, 'help')).fields['Items']).toBe('🍎 apple, orange');
+    expect(await slash(alice, 'catalog')).toMatchObject({ ephemeral: true, title: 'Catalog', text: '🍎 apple\norange' });
     expect(await suggestions(alice, 'post', [str('give', '1 apple'), typing('want', 'pe')])).toEqual([]);
     expect(await suggestions(carol, 'post', [typing('give', '')])).toEqual(['apple', 'orange']); // carol holds pear, but cannot offer it
     expect(await suggestions(ada, 'admin', [user('member', dave), typing('items', 'pe')], 'grant')).toEqual([]);

@@ -126,7 +126,7 @@ describe('Discord autocomplete', () => {
   it('suggests to /rate the member’s completed trades they have not rated, and drops one once rated', async () => {
     expect(await suggestions(bobby, 'rate', [typing('trade', '')])).toEqual([]);
     await slash(bobby, 'accept', [int('offer', publicByAlice)]);
-    const [trade] = store.core.listTrades(store.core.findMember(store.core.findMarket('discord', guild.id)!.id, bobby.id)!.id);
+    const [trade] = store.core.listTrades(store.core.findMember(store.core.findMarket('discord', guild.id)!.id, bobby.id)!.id).entries;
     if (!trade) throw new Error('no trade');
 
     const forBobby = await suggestions(bobby, 'rate', [typing('trade', '')]);

@@ -240,7 +240,7 @@ describe('Discord bot end to end', () => {
   it.each([
     ['post', [str('give', '100 apple'), str('want', '1 orange')], 'You need 100 more apple (you have 0).'],
     ['post', [str('give', '1 apple')], 'Missing "want". Usage: /post give: want: [hours:] [to:] [note:]'],
-    ['post', [str('give', '1 banana'), str('want', '1 orange')], 'There is no item called "banana" here. See the catalog with /help or ask an admin to add it.'],
+    ['post', [str('give', '1 banana'), str('want', '1 orange')], 'There is no item called "banana" here. See the catalog with /catalog or ask an admin to add it.'],
     ['post', [str('give', '1 apple'), str('want', '1 orange'), int('hours', 0)], '"hours" must be a whole number from 1 to 720.'],
     ['post', [str('give', '1 apple'), str('want', '1 orange'), member('to', erin)], 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.'],
     ['post', [str('give', '0 apple'), str('want', '1 orange')], '"0 apple": the quantity must be at least 1.'],

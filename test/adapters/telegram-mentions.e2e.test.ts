@@ -56,7 +56,7 @@ function memberOf(user: FakeUser) {
   return member;
 }
 /** The open offers a member owns. */
-const offersOf = (user: FakeUser) => store.core.listMyOffers(memberOf(user).id, 'active');
+const offersOf = (user: FakeUser) => store.core.listMyOffers(memberOf(user).id, { status: 'active' }).entries;
 
 beforeAll(async () => {
   fake = await startFakeTelegram({ botUsername: 'TradingPostBot' });
@@ -105,7 +105,7 @@ describe('text mentions outside member options', () => {
     const card = lastCard();
     await press(bobby, card, `accept ${offerNumber(card)}`);
     expect(current(card)).toContain('Accepted by Bobby');
-    const trade = store.core.listTrades(memberOf(bobby).id)[0];
+    const trade = store.core.listTrades(memberOf(bobby).id).entries[0];
     const line = `/rate ${trade?.id} 5 thanks Alice, lovely apple`;
     const rated = await say(bobby, line, { entities: withTextMentions(line, [['Alice', alice]]) });
     expect(texts(rated.calls)).toHaveLength(1);

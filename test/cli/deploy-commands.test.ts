@@ -62,6 +62,9 @@ describe('slash commands generated from the catalog', () => {
     const trades = optionsOf(byName('trades'))[0];
     expect(trades).toMatchObject({ name: 'filter', type: 3, required: false });
     expect(trades?.['choices']).toEqual(expect.arrayContaining([{ name: 'active', value: 'active' }, { name: 'inactive', value: 'inactive' }]));
+    // Lists take their filter only: the page cursor is written by their buttons, never typed.
+    expect(optionsOf(byName('catalog'))).toEqual([{ name: 'text', description: 'Only items with these words in their name or description', type: 3, required: false, max_length: 100 }]);
+    for (const name of ['market', 'myoffers', 'trades']) expect(optionsOf(byName(name)), name).toHaveLength(1);
   });
 
   it('makes /admin one command of subcommands, for Manage Server by default', () => {

@@ -35,7 +35,7 @@ describe('npm run backup', () => {
     const copy = openDatabase(target);
     const restored = createTradeCore({ db: copy });
     expect(restored.audit().differences).toEqual([]);
-    expect(restored.listMyOffers(alice.id)).toHaveLength(20);
+    expect(restored.listMyOffers(alice.id, { size: 25 }).entries).toHaveLength(20);
     copy.close();
 
     const again = await cli('backup', [target], { DATABASE_PATH: t.path });

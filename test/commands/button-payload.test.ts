@@ -49,7 +49,52 @@ describe('button payloads', () => {
     ['admin ban 41', 'a command group'],
     ['frobnicate 41', 'no such command'],
     [`accept ${'1'.repeat(70)}`, 'over 64 characters'],
+    // Page buttons: the filter as the bot writes it, then one page cursor, nothing else.
+    ['market apple page after-12', 'an item by name (buttons carry its number)'],
+    ['market 07 page after-12', 'an item number with a leading zero'],
+    ['market 7 page', 'a page keyword without its cursor'],
+    ['market 7 page 2', 'a page number (the old paging)'],
+    ['market 7 page after-0', 'cursor 0'],
+    ['market 7 page after-012', 'a cursor with a leading zero'],
+    ['market 7 page after12', 'a cursor without its dash'],
+    ['market 7 page next-12', 'a cursor in no direction'],
+    ['market 7 page after-12 page before-3', 'two cursors'],
+    ['market page after-12 7', 'the filter after the cursor'],
+    ['market 7 PAGE after-12', 'another spelling of the keyword'],
+    ['market 7  page after-12', 'two spaces'],
+    ['market 7 page after-12 ', 'a trailing space'],
+    ['market 7 8', 'two items'],
+    ['myoffers page after-3 active', 'the status after the cursor'],
+    ['myoffers bogus page after-3', 'a status that is none'],
+    ['myoffers ACTIVE', 'a status in capitals'],
+    ['trades active inactive', 'two filters'],
+    ['catalog Red-Apple', 'words not in lower case'],
+    ['catalog red apple', 'words with a space'],
+    ['catalog red--apple', 'words with two dashes'],
+    ['catalog -red', 'words starting with a dash'],
+    ['catalog red!', 'words with punctuation'],
+    ['catalog page', 'the keyword as the words'],
+    [`catalog ${'я'.repeat(30)}`, 'over 64 bytes, though under 64 characters'],
   ])('refuses %j (%s)', (payload) => {
     expect(parseButtonPayload(payload)).toBeUndefined();
+  });
+
+  it.each([
+    ['market page after-120', { page: 'after-120' }],
+    ['market 7 page after-120', { item: '7', page: 'after-120' }],
+    ['market 7 page before-5', { item: '7', page: 'before-5' }],
+    ['market 7', { item: '7' }],
+    ['myoffers', {}],
+    ['myoffers cancelled page after-9999999999', { status: 'cancelled', page: 'after-9999999999' }],
+    ['myoffers page before-3', { page: 'before-3' }],
+    ['trades inactive page after-1', { filter: 'inactive', page: 'after-1' }],
+    ['catalog red-apple page after-12', { text: 'red-apple', page: 'after-12' }],
+    ['catalog яблоко page before-4', { text: 'яблоко', page: 'before-4' }],
+    ['catalog page after-4', { page: 'after-4' }],
+  ])('takes the page button %j, option by option', (payload, values) => {
+    const call = parseButtonPayload(payload);
+    expect(call?.command.name).toBe(payload.split(' ')[0]);
+    expect(call?.values).toEqual(values);
+    expect(call?.args.join(' ')).toBe(payload.split(' ').slice(1).join(' '));
   });
 });

@@ -104,10 +104,10 @@ describe('commands from text', () => {
     const open = await run('alice', '/post give 1 apple want 1 orange', { replyTo: carol });
     expect(open.reply.fields?.map((field) => field.name)).not.toContain('Only for');
     // `to` alone with no reply names nobody: refused, nothing posted.
-    const before = t.core.listMyOffers(t.member('alice').id).length;
+    const before = t.core.listMyOffers(t.member('alice').id).entries.length;
     const refused = await run('alice', '/post give 1 apple want 1 orange to');
     expect(refused.reply).toMatchObject({ text: messagesFor('en').argument('to', { problem: 'not_a_member' }), tone: 'error' });
-    expect(t.core.listMyOffers(t.member('alice').id)).toHaveLength(before);
+    expect(t.core.listMyOffers(t.member('alice').id).entries).toHaveLength(before);
   });
 
   it('puts a text mention’s words back where the option is not a member', async () => {
@@ -205,7 +205,7 @@ describe('/help', () => {
     expect(text).toContain(`/post give: want: [hours:] [to:] [note:] — ${en.commands['post']?.description}`);
     expect(text).toContain('/accept offer: — ');
     expect(text).toContain('/rate trade: stars: [comment:] — ');
-    expect(text).toContain('/market [item:] [page:] — ');
+    expect(text).toContain('/market [item:] — ');
     expect(text).not.toMatch(/ITEMS|@member|OFFER|\/markets/);
     expect(adminPart).toContain(`/admin grant member: items: — ${en.commands['admin grant']?.description}`);
     expect(adminPart).toContain('/admin item-edit item: [name:] [emoji:] [description:] — ');

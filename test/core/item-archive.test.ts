@@ -42,7 +42,7 @@ describe('archiving an item', () => {
       error: { code: 'item_archived', item: expect.objectContaining({ slug: 'pear' }), use: 'grant' },
     });
     expect(t.core.audit().totals).toEqual(before);
-    expect(t.core.listMyOffers(t.member('alice').id)).toEqual([]);
+    expect(t.core.listMyOffers(t.member('alice').id).entries).toEqual([]);
   });
 
   it('does not suggest an archived item for a misspelt name in a new offer, but does to a revoke', () => {

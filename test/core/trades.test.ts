@@ -24,19 +24,19 @@ afterEach(() => t.cleanup());
 describe('trade history', () => {
   it('shows the trade to both sides with what each gave', () => {
     for (const member of [alice, bob]) {
-      const [entry] = t.core.listTrades(member.id);
+      const [entry] = t.core.listTrades(member.id).entries;
       expect(entry).toMatchObject({ id: trade.id, owner: { id: alice.id }, taker: { id: bob.id }, status: 'completed' });
       expect(entry?.ownerGave).toEqual([{ item: expect.objectContaining({ slug: 'apple' }), quantity: 2 }]);
       expect(entry?.takerGave).toEqual([{ item: expect.objectContaining({ slug: 'orange' }), quantity: 1 }]);
     }
-    expect(t.core.listTrades(carol.id)).toEqual([]);
+    expect(t.core.listTrades(carol.id).entries).toEqual([]);
   });
 
   it('filters by group or state', () => {
-    expect(t.core.listTrades(alice.id, 'inactive')).toHaveLength(1);
-    expect(t.core.listTrades(alice.id, 'completed')).toHaveLength(1);
-    expect(t.core.listTrades(alice.id, 'active')).toEqual([]);
-    expect(t.core.listTrades(alice.id, ['pending', 'cancelled'])).toEqual([]);
+    expect(t.core.listTrades(alice.id, { filter: 'inactive' }).entries).toHaveLength(1);
+    expect(t.core.listTrades(alice.id, { filter: 'completed' }).entries).toHaveLength(1);
+    expect(t.core.listTrades(alice.id, { filter: 'active' }).entries).toEqual([]);
+    expect(t.core.listTrades(alice.id, { filter: ['pending', 'cancelled'] }).entries).toEqual([]);
   });
 
   it('shows one trade only to its parties', () => {
@@ -67,7 +67,7 @@ describe('ratings', () => {
   it('refuses a rating from a member banned after the trade, telling nobody', () => {
     unwrap(t.core.banMember({ marketId: t.market.id, adminId: t.member('admin').id, memberId: bob.id, reason: 'spam' }));
     expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned', reason: 'spam' } });
-    expect(t.core.listTrades(alice.id)[0]?.ratingByTaker).toBeNull();
+    expect(t.core.listTrades(alice.id).entries[0]?.ratingByTaker).toBeNull();
     expect(rate(alice, 5).ok).toBe(true);
   });
 

@@ -72,7 +72,7 @@ describe('expiry', () => {
     const lateOne = post(48);
     t.clock.advance(24 * HOUR);
     expect(await sweepExpiredOffers(t.core, log, 500)).toBe(1200);
-    expect(t.core.listMyOffers(alice.id, 'active').map((o) => o.id)).toEqual([lateOne.id]);
+    expect(t.core.listMyOffers(alice.id, { status: 'active' }).entries.map((o) => o.id)).toEqual([lateOne.id]);
     expect(t.core.outboxCounts()).toEqual({ pending: 1200 });
   });
 });

@@ -12,6 +12,7 @@
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
 import type { AutocompleteSource } from '../../../commands/definition.js';
 import { itemList, type Messages } from '../../../commands/messages/index.js';
+import type { PageCursor } from '../../core/paging.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { CatalogItem, ItemRef, Market, MemberRef, OfferView, TradeView } from '../../core/types.js';
 
@@ -131,11 +132,12 @@ function openOffers(scope: AutocompleteScope & { market: Market }, typed: string
   const number = typedNumber(typed);
   const exact = number === undefined ? undefined : core.getOffer(market.id, number);
   if (exact && exact.status === 'active' && exact.expiresAt > core.clock() && wanted(exact)) found.push(exact);
+  let cursor: PageCursor | null = null;
   for (let page = 1; page <= MARKET_PAGES && found.length < MAX_CHOICES; page += 1) {
-    const listed = core.listMarketOffers(market.id, { page });
+    const listed = core.listMarketOffers(market.id, { cursor: cursor ?? undefined });
     if (!listed.ok) break;
     for (const offer of listed.value.entries) if (wanted(offer) && !found.some((f) => f.id === offer.id)) found.push(offer);
-    if (!listed.value.hasMore) break;
+    if (!(cursor = listed.value.next)) break;
   }
   return found;
 }
@@ -144,7 +146,7 @@ function openOffers(scope: AutocompleteScope & { market: Market }, typed: string
 function unratedTrades(core: TradeCore, market: Market, member: MemberRef, typed: string): TradeView[] {
   const unrated = (trade: TradeView) =>
     trade.status === 'completed' && (trade.owner.id === member.id ? trade.ratingByOwner : trade.ratingByTaker) === null;
-  const trades = core.listTrades(member.id, 'completed').filter(unrated);
+  const trades = core.listTrades(member.id, { filter: 'completed', size: MAX_CHOICES }).entries.filter(unrated);
   // A number typed in full finds its trade even when it is older than the history listed.
   const number = typedNumber(typed);
   const exact = number === undefined ? undefined : core.getTrade(market.id, number, member.id);
@@ -197,7 +199,7 @@ export function autocompleteChoices(
     case 'own-offers': {
       if (!member) return [];
       const now = core.clock();
-      return offerChoices(t, core.listMyOffers(member.id, 'active').filter((offer) => offer.expiresAt > now), typed);
+      return offerChoices(t, core.listMyOffers(member.id, { status: 'active', size: MAX_CHOICES }).entries.filter((offer) => offer.expiresAt > now), typed);
     }
     case 'market-offers':
       return offerChoices(t, openOffers(inMarket, typed, () => true), typed);
