@@ -24,10 +24,8 @@
  */
 import {
   ApplicationCommandOptionType,
-  Client,
   DiscordAPIError,
   Events,
-  GatewayIntentBits,
   GuildMember,
   MessageFlags,
   PermissionFlagsBits,
@@ -62,6 +60,7 @@ import { isMarketNotice } from '../../core/outbox.js';
 import { refreshCards } from '../../jobs/cards.js';
 import type { CardEditor } from '../../platform.js';
 import { autocompleteChoices } from './autocomplete.js';
+import { createDiscordClient, logClientTrouble, logIn, trackGateway } from './client.js';
 import { renderMessage, renderReply } from './render.js';
 
 /** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
@@ -80,8 +79,7 @@ export const DISCORD_CAPABILITIES: PlatformCapabilities = { syntax: 'slash', eph
 
 /** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
-/** The longest rate-limit wait a request sits out; a longer one fails, for its caller to retry. */
-export const MAX_RATE_LIMIT_WAIT_MS = 5_000;
+export { MAX_RATE_LIMIT_WAIT_MS } from './client.js';
 
 export interface DiscordBotOptions {
   token: string;
@@ -171,20 +169,7 @@ async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | u
 export function createDiscordBot(options: DiscordBotOptions) {
   const { core, log } = options;
   const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    rest: {
-      ...(options.apiUrl ? { api: options.apiUrl } : {}),
-      // Every request must end well inside the outbox's 30 s lease, or another process could send
-      // the same direct message: discord.js would otherwise wait out any rate limit and retry a
-      // timeout or 5xx three times. A long limit is thrown (a RateLimitError) and the outbox
-      // retries after it; a first DM is two requests, so at worst 2 × (8 s + 5 s).
-      rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
-      timeout: 8_000,
-      retries: 0,
-    },
-    allowedMentions: { parse: [] },
-  });
+  const client = createDiscordClient(options.apiUrl);
 
   /**
    * Remembers what a message of `market` shows: a press on it then acts there and on nothing else,
@@ -446,33 +431,17 @@ export function createDiscordBot(options: DiscordBotOptions) {
     void handling.finally(() => inFlight.delete(handling));
   };
   client.on(Events.InteractionCreate, onInteraction);
-  // discord.js keeps its "ready" state through a gateway outage; the shard events tell the truth.
-  let gatewayUp = false;
-  client.on(Events.ShardReady, () => (gatewayUp = true));
-  client.on(Events.ShardResume, () => (gatewayUp = true));
-  client.on(Events.ShardDisconnect, () => (gatewayUp = false));
-  client.on(Events.ShardReconnecting, () => (gatewayUp = false));
-  // Without an `error` listener, an error the client emits would end the process.
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
+  const gatewayUp = trackGateway(client);
+  logClientTrouble(client, log);
 
   return {
     client,
 
     /** Logs in to the gateway; resolves once the client is ready (its guilds known). */
-    async start(): Promise<void> {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(options.token);
-      await ready;
-      const applicationId = client.application?.id;
-      if (applicationId && applicationId !== options.applicationId) {
-        log.warn({ configured: options.applicationId, actual: applicationId }, 'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; slash commands may be registered elsewhere');
-      }
-      log.info({ bot: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
-    },
+    start: (): Promise<void> => logIn(client, options, log),
 
     /** Whether the gateway session is up, for the heartbeat. */
-    isRunning: () => client.isReady() && gatewayUp,
+    isRunning: () => client.isReady() && gatewayUp(),
 
     /** Card edits, for the card job. */
     cardEditor,
