@@ -5,22 +5,7 @@
  * commands, button presses on offer cards, and autocomplete. It asks for the `Guilds` intent
  * alone (no privileged intents): everything it needs about a member arrives with the interaction.
  * Everything a command says comes from `commands/`; this file only translates interactions and
- * replies.
- *
- * ## Answering within Discord's 3 seconds
- *
- * Discord drops an interaction that has no first response within 3 s. The rule here: run the
- * command first and answer directly with the final reply, so its visibility is decided by the
- * result (a refusal to `/post` is ephemeral, the card it posts on success is public) and nothing
- * transient is ever shown. That is safe because everything between receiving an interaction and
- * its reply is local: the core is synchronous SQLite (a lock another process holds is waited for
- * at most `DEFAULT_BUSY_TIMEOUT_MS`, 2 s, then the command fails with a sentence), admin rights come with the interaction
- * (`memberPermissions`), and members named in options arrive resolved. If a command is still
- * running after {@link DEFAULT_DEFER_AFTER_MS} (a command that awaits something slow), the answer
- * is deferred: ephemerally for a slash command (then `editReply`, or for a public result
- * `deleteReply` + a public `followUp`, so the "thinking" placeholder is only ever seen by the
- * member), and with `deferUpdate` for a button (then the card is edited and the reply follows
- * ephemerally).
+ * replies. How an interaction is answered within Discord's 3 seconds is explained in answer.ts.
  */
 import {
   ApplicationCommandOptionType,
@@ -59,6 +44,7 @@ import { notificationReply } from '../../../commands/render/notification.js';
 import { isMarketNotice } from '../../core/outbox.js';
 import { refreshCards } from '../../jobs/cards.js';
 import type { CardEditor } from '../../platform.js';
+import { answer, DEFAULT_DEFER_AFTER_MS } from './answer.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { createDiscordClient, logClientTrouble, logIn, trackGateway } from './client.js';
 import { renderMessage, renderReply } from './render.js';
@@ -77,8 +63,7 @@ const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJ
 /** Slash commands with typed options, answers only one member sees, and no private chat of markets. */
 export const DISCORD_CAPABILITIES: PlatformCapabilities = { syntax: 'slash', ephemeral: true, privateMarkets: false };
 
-/** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
-export const DEFAULT_DEFER_AFTER_MS = 1_500;
+export { DEFAULT_DEFER_AFTER_MS } from './answer.js';
 export { MAX_RATE_LIMIT_WAIT_MS } from './client.js';
 
 export interface DiscordBotOptions {
@@ -148,22 +133,6 @@ function rawValues(options: readonly CommandInteractionOption[]): Record<string,
     }
   }
   return values;
-}
-
-/**
- * Settles with `work`'s value if it comes within `ms`, or with nothing once `ms` have passed. Work
- * that has already finished always counts as in time, however late the interaction is.
- */
-async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([work.then((value) => ({ value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function createDiscordBot(options: DiscordBotOptions) {
@@ -269,35 +238,6 @@ export function createDiscordBot(options: DiscordBotOptions) {
     };
   }
 
-  /**
-   * Runs a command and answers: `direct` when the result comes in time, otherwise `defer` first
-   * and `late` with the result (see the module comment). Returns the result for logging.
-   */
-  async function answer(
-    received: number,
-    run: () => Promise<CommandResult>,
-    how: { direct(result: CommandResult): Promise<unknown>; defer(): Promise<unknown>; late(result: CommandResult): Promise<unknown> },
-  ): Promise<CommandResult> {
-    // With no time to spare, defer before the command runs: a synchronous core would otherwise
-    // finish its work before the deferral could be sent.
-    if (deferAfterMs <= 0) {
-      await how.defer();
-      const result = await run();
-      await how.late(result);
-      return result;
-    }
-    const work = run();
-    const inTime = await within(work, deferAfterMs - (Date.now() - received));
-    if (inTime) {
-      await how.direct(inTime.value);
-      return inTime.value;
-    }
-    await how.defer();
-    const result = await work;
-    await how.late(result);
-    return result;
-  }
-
   async function handleCommand(interaction: ChatInputCommandInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
     if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
     const call = readSlashCall(interaction.commandName, interaction.options.data);
@@ -305,7 +245,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
     const { market, member } = enterMarket(interaction);
     Object.assign(trace, { market: market.id, member: member.id });
     const ctx = commandContext(interaction, market, member, t);
-    const result = await answer(received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
+    const result = await answer(deferAfterMs, received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
       async direct(done) {
         const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
         rememberCard(done.reply, response.resource?.message, market);
@@ -353,7 +293,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
     const tell = async (done: CommandResult) => {
       if (pressed(done) !== done.reply) rememberCard(done.reply, await interaction.followUp(renderReply(done.reply, true)), market);
     };
-    const result = await answer(received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
+    const result = await answer(deferAfterMs, received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
       async direct(done) {
         const reply = pressed(done);
         if (!reply) {
