@@ -11,33 +11,19 @@ import {
   ApplicationCommandOptionType,
   DiscordAPIError,
   Events,
-  GuildMember,
   MessageFlags,
-  PermissionFlagsBits,
   RESTJSONErrorCodes,
-  type APIInteractionDataResolvedGuildMember,
-  type APIInteractionGuildMember,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type Interaction,
-  type User,
 } from 'discord.js';
 import { executeCommand, executeText, findCommand } from '../../../commands/index.js';
-import {
-  isGroup,
-  type CommandContext,
-  type PlatformCapabilities,
-  type CommandDefinition,
-  type CommandResult,
-  type MemberMention,
-  type RawValue,
-  type Reply,
-} from '../../../commands/definition.js';
+import { isGroup, type CommandDefinition, type CommandResult, type RawValue, type Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
 import type { TradeCore } from '../../core/trade-core.js';
-import type { Market, MemberRef } from '../../core/types.js';
+import type { Market } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
 import { notificationReply } from '../../../commands/render/notification.js';
@@ -47,24 +33,23 @@ import type { CardEditor } from '../../platform.js';
 import { answer, DEFAULT_DEFER_AFTER_MS } from './answer.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { createDiscordClient, logClientTrouble, logIn, trackGateway } from './client.js';
+import { commandContext } from './command-context.js';
+import type { DiscordContext } from './context.js';
+import { enterMarket, isServerMember, mentionOf } from './members.js';
 import { renderMessage, renderReply } from './render.js';
 
 /** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
 const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
-
-/** Answers that say an account is not (or no longer) in a server, or the bot is not there itself. */
-const NOT_A_MEMBER: number[] = [RESTJSONErrorCodes.UnknownMember, RESTJSONErrorCodes.UnknownGuild, RESTJSONErrorCodes.MissingAccess];
 /** How long shown-on-interaction notifications are held while they are being shown. */
 const WAITING_LEASE_MS = 30_000;
 
 /** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
 const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
 
-/** Slash commands with typed options, answers only one member sees, and no private chat of markets. */
-export const DISCORD_CAPABILITIES: PlatformCapabilities = { syntax: 'slash', ephemeral: true, privateMarkets: false };
-
 export { DEFAULT_DEFER_AFTER_MS } from './answer.js';
 export { MAX_RATE_LIMIT_WAIT_MS } from './client.js';
+export { DISCORD_CAPABILITIES } from './command-context.js';
+export { displayNameOf } from './members.js';
 
 export interface DiscordBotOptions {
   token: string;
@@ -80,21 +65,6 @@ export interface DiscordBotOptions {
    */
   deferAfterMs?: number;
 }
-
-type AnyMember = GuildMember | APIInteractionGuildMember | APIInteractionDataResolvedGuildMember | null | undefined;
-
-/** The name a server shows for a member: their server nickname, else their display name, else their username. */
-export function displayNameOf(user: User, member: AnyMember): string {
-  const nick = member instanceof GuildMember ? member.nickname : member?.nick;
-  return nick || user.globalName || user.username;
-}
-
-const mentionOf = (user: User, member: AnyMember): MemberMention => ({
-  kind: 'user',
-  platformUserId: user.id,
-  displayName: displayNameOf(user, member),
-  username: user.username,
-});
 
 /** A sentence of the adapter's own, only for the member. */
 const note = (text: string, tone: Reply['tone'] = 'error'): Reply => ({ text, visibility: 'personal', tone });
@@ -139,6 +109,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
   const { core, log } = options;
   const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
   const client = createDiscordClient(options.apiUrl);
+  const bot: DiscordContext = { core, log, client, deferAfterMs };
 
   /**
    * Remembers what a message of `market` shows: a press on it then acts there and on nothing else,
@@ -180,18 +151,6 @@ export function createDiscordBot(options: DiscordBotOptions) {
     });
 
 
-  /** The guild's market and the member acting in it, both created or refreshed on first use. */
-  function enterMarket(interaction: ChatInputCommandInteraction<'cached' | 'raw'> | ButtonInteraction<'cached' | 'raw'>) {
-    const market = core.ensureMarket({ platform: 'discord', platformMarketId: interaction.guildId, title: interaction.guild?.name ?? null });
-    const member = core.ensureMember({
-      marketId: market.id,
-      platformUserId: interaction.user.id,
-      displayName: displayNameOf(interaction.user, interaction.member),
-      username: interaction.user.username,
-    });
-    return { market, member };
-  }
-
   /**
    * Shows a member whose DMs were closed what waited for them, in answers only they see, each
    * counted as delivered; then DMs get another try, since Discord never says when a member opens
@@ -208,43 +167,13 @@ export function createDiscordBot(options: DiscordBotOptions) {
     core.markReachable('discord', interaction.user.id);
   }
 
-  /** Whether Discord counts `userId` a member of `market`'s server now (asked for a press in a DM). */
-  async function isServerMember(market: Market, userId: string): Promise<boolean> {
-    try {
-      const guild = await client.guilds.fetch(market.platformMarketId);
-      await guild.members.fetch({ user: userId, force: true });
-      return true;
-    } catch (error) {
-      if (error instanceof DiscordAPIError && NOT_A_MEMBER.includes(Number(error.code))) return false;
-      throw error;
-    }
-  }
-
-  function commandContext(interaction: ChatInputCommandInteraction | ButtonInteraction, market: Market, member: MemberRef, t: Messages): CommandContext {
-    const inServer = interaction.inGuild();
-    return {
-      core,
-      t,
-      capabilities: DISCORD_CAPABILITIES,
-      log,
-      market,
-      member,
-      // Read at the moment of the action from the permissions Discord sent with this interaction
-      // (Administrator implies Manage Server): never cached, never a REST call.
-      isAdmin: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-      // A DM vouches for no server: membership is asked of Discord when a command would change something.
-      isStillMember: inServer ? undefined : () => isServerMember(market, interaction.user.id),
-      inPrivate: !inServer,
-    };
-  }
-
   async function handleCommand(interaction: ChatInputCommandInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
     if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
     const call = readSlashCall(interaction.commandName, interaction.options.data);
     if (!call) return void (await interaction.reply(renderReply(note(t.discord.unknownCommand))));
-    const { market, member } = enterMarket(interaction);
+    const { market, member } = enterMarket(core, interaction);
     Object.assign(trace, { market: market.id, member: member.id });
-    const ctx = commandContext(interaction, market, member, t);
+    const ctx = commandContext(bot, interaction, market, member, t);
     const result = await answer(deferAfterMs, received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
       async direct(done) {
         const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
@@ -265,7 +194,7 @@ export function createDiscordBot(options: DiscordBotOptions) {
 
   async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
     // In a server, the server is the market; in a DM, the market the bot recorded with the message.
-    const entered = interaction.inGuild() ? enterMarket(interaction) : undefined;
+    const entered = interaction.inGuild() ? enterMarket(core, interaction) : undefined;
     // The custom id is the client's to send: checked strictly, and it never picks the market.
     const plan = await planPress({
       core,
@@ -275,14 +204,14 @@ export function createDiscordBot(options: DiscordBotOptions) {
       chatMarket: entered?.market,
       presserId: interaction.user.id,
       // Asked only for a press in a DM: inside the server, Discord vouches for membership.
-      isMember: (market) => isServerMember(market, interaction.user.id),
+      isMember: (market) => isServerMember(client, market, interaction.user.id),
     });
     if (!plan.ok) return void (await interaction.reply(renderReply(note(plan.refusal))));
     const { market } = plan;
     const member = entered?.member ?? core.findMember(market.id, interaction.user.id);
     if (!member) throw new Error('a planned press has no member'); // planPress checked it
     Object.assign(trace, { market: market.id, member: member.id });
-    const ctx = commandContext(interaction, market, member, t);
+    const ctx = commandContext(bot, interaction, market, member, t);
     // A press runs the command as if typed, so the core re-checks everything. The pressed message
     // then shows its own record as it now is (a refused press too: the card shows why) or the page
     // of its list the press asked for, never anything else; what the command says goes to the
