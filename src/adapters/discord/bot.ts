@@ -23,25 +23,17 @@ import { executeCommand, executeText, findCommand } from '../../../commands/inde
 import { isGroup, type CommandDefinition, type CommandResult, type RawValue, type Reply } from '../../../commands/definition.js';
 import { messagesFor, type Messages } from '../../../commands/messages/index.js';
 import type { TradeCore } from '../../core/trade-core.js';
-import type { Market } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
 import { planPress, pressedMessage } from '../../../commands/press.js';
-import { notificationReply } from '../../../commands/render/notification.js';
-import { isMarketNotice } from '../../core/outbox.js';
-import { refreshCards } from '../../jobs/cards.js';
-import type { CardEditor } from '../../platform.js';
 import { answer, DEFAULT_DEFER_AFTER_MS } from './answer.js';
 import { autocompleteChoices } from './autocomplete.js';
+import { createCardEditor, followChange, rememberCard } from './cards.js';
 import { createDiscordClient, logClientTrouble, logIn, trackGateway } from './client.js';
 import { commandContext } from './command-context.js';
 import type { DiscordContext } from './context.js';
 import { enterMarket, isServerMember, mentionOf } from './members.js';
 import { renderMessage, renderReply } from './render.js';
-
-/** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
-const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
-/** How long shown-on-interaction notifications are held while they are being shown. */
-const WAITING_LEASE_MS = 30_000;
+import { showWaiting } from './waiting.js';
 
 /** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
 const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
@@ -109,63 +101,8 @@ export function createDiscordBot(options: DiscordBotOptions) {
   const { core, log } = options;
   const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
   const client = createDiscordClient(options.apiUrl);
-  const bot: DiscordContext = { core, log, client, deferAfterMs };
-
-  /**
-   * Remembers what a message of `market` shows: a press on it then acts there and on nothing else,
-   * and a public live card follows its record. The card job edits through the channel, which cannot
-   * reach an ephemeral message: those only anchor their buttons.
-   */
-  function rememberCard(reply: Reply, message: { id: string; channelId: string } | null | undefined, market: Market) {
-    if (!reply.shows || !message) return;
-    const follows = reply.shows.follows && reply.visibility === 'public';
-    core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: market.id, subject: reply.shows.subject, follows });
-  }
-
-  /** Edits a remembered card through its channel (the interaction that posted it may be long gone). */
-  const cardEditor: CardEditor = {
-    platform: 'discord',
-    async editCard(location, reply) {
-      try {
-        const channel = await client.channels.fetch(location.chatId);
-        if (!channel?.isTextBased()) return 'gone';
-        await channel.messages.edit(location.messageId, renderMessage(reply));
-        return 'shown';
-      } catch (error) {
-        // Deleted, or a channel the bot can no longer see.
-        if (error instanceof DiscordAPIError && CARD_GONE.includes(Number(error.code))) return 'gone';
-        throw error;
-      }
-    },
-  };
-
-  /** Brings the remembered cards of the offer a command changed up to date; `pressed` was already edited by the caller. */
-  const followChange = (changed: CommandResult['card'], pressed?: { id: string; channelId: string }) =>
-    changed &&
-    refreshCards({
-      core,
-      editor: cardEditor,
-      log,
-      record: { kind: 'offer', id: changed.offerId },
-      editedAlready: pressed && { platform: 'discord', chatId: pressed.channelId, messageId: pressed.id },
-    });
-
-
-  /**
-   * Shows a member whose DMs were closed what waited for them, in answers only they see, each
-   * counted as delivered; then DMs get another try, since Discord never says when a member opens
-   * them again. Called once the interaction has its answer.
-   */
-  async function showWaiting(interaction: ChatInputCommandInteraction | ButtonInteraction, t: Messages): Promise<void> {
-    for (const row of core.claimWaitingFor('discord', interaction.user.id, WAITING_LEASE_MS)) {
-      if (isMarketNotice(row.notification)) continue;
-      const reply = notificationReply(t, row.notification, row.marketTitle);
-      const message = await interaction.followUp(renderReply(reply, true));
-      if (reply.shows) core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: row.marketId, ...reply.shows, follows: false });
-      core.markDelivered(row);
-    }
-    core.markReachable('discord', interaction.user.id);
-  }
+  const cardEditor = createCardEditor(client);
+  const bot: DiscordContext = { core, log, client, deferAfterMs, cardEditor };
 
   async function handleCommand(interaction: ChatInputCommandInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
     if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
@@ -177,18 +114,18 @@ export function createDiscordBot(options: DiscordBotOptions) {
     const result = await answer(deferAfterMs, received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
       async direct(done) {
         const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
-        rememberCard(done.reply, response.resource?.message, market);
+        rememberCard(core, done.reply, response.resource?.message, market);
       },
       defer: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
       async late(done) {
         if (done.reply.visibility !== 'public') return interaction.editReply(renderMessage(done.reply));
         // The public answer first: should it fail, the placeholder is still there to tell the member.
-        rememberCard(done.reply, await interaction.followUp(renderReply(done.reply)), market);
+        rememberCard(core, done.reply, await interaction.followUp(renderReply(done.reply)), market);
         return interaction.deleteReply();
       },
     });
-    await followChange(result.card);
-    if (member.unreachableSince !== null) await showWaiting(interaction, t);
+    await followChange(bot, result.card);
+    if (member.unreachableSince !== null) await showWaiting(core, interaction, t);
     log.debug({ ...trace, offer: result.card?.offerId, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
   }
 
@@ -220,14 +157,14 @@ export function createDiscordBot(options: DiscordBotOptions) {
     const pressed = (done: CommandResult) => (shown ??= { reply: pressedMessage(core, t, plan, done) }).reply;
     /** The command's answer, for the presser alone, unless the pressed message now shows it (a page). */
     const tell = async (done: CommandResult) => {
-      if (pressed(done) !== done.reply) rememberCard(done.reply, await interaction.followUp(renderReply(done.reply, true)), market);
+      if (pressed(done) !== done.reply) rememberCard(core, done.reply, await interaction.followUp(renderReply(done.reply, true)), market);
     };
     const result = await answer(deferAfterMs, received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
       async direct(done) {
         const reply = pressed(done);
         if (!reply) {
           const response = await interaction.reply({ ...renderReply(done.reply, true), withResponse: true });
-          return rememberCard(done.reply, response.resource?.message, market);
+          return rememberCard(core, done.reply, response.resource?.message, market);
         }
         await interaction.update(renderMessage(reply));
         return tell(done);
@@ -240,8 +177,8 @@ export function createDiscordBot(options: DiscordBotOptions) {
       },
     });
     const edited = pressed(result);
-    await followChange(result.card, edited && edited !== result.reply ? interaction.message : undefined);
-    if (member.unreachableSince !== null) await showWaiting(interaction, t);
+    await followChange(bot, result.card, edited && edited !== result.reply ? interaction.message : undefined);
+    if (member.unreachableSince !== null) await showWaiting(core, interaction, t);
     log.debug({ ...trace, offer: result.card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
   }
 

@@ -6,6 +6,7 @@
 import type { Client } from 'discord.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { Logger } from '../../logger.js';
+import type { CardEditor } from '../../platform.js';
 
 export interface DiscordContext {
   core: TradeCore;
@@ -14,4 +15,6 @@ export interface DiscordContext {
   client: Client;
   /** Milliseconds a command may run before its answer is deferred (see answer.ts). */
   deferAfterMs: number;
+  /** Edits remembered cards through their channels (cards.ts), for the card job and after a command. */
+  cardEditor: CardEditor;
 }
