@@ -7,14 +7,17 @@
  * suggestion for `5 apple, 2 pe` fills in `5 apple, 2 pear`. Offers and trades are suggested
  * only where the command could succeed: `/accept` leaves out the member's own offers and those
  * meant for someone else, `/decline` lists offers meant for the member, `/rate` their completed
- * trades not yet rated. The core re-checks everything when the command runs.
+ * trades not yet rated. The core re-checks everything when the command runs. The handler for
+ * the autocomplete interaction itself comes last.
  */
-import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import type { AutocompleteSource } from '../../../commands/definition.js';
 import { itemList, type Messages } from '../../../commands/messages/index.js';
 import type { PageCursor } from '../../core/paging.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import type { CatalogItem, ItemRef, Market, MemberRef, OfferView, TradeView } from '../../core/types.js';
+import { readSlashCall } from './commands.js';
+import type { DiscordContext } from './context.js';
 
 /** Discord shows at most 25 suggestions; names and string values are at most 100 characters. */
 const MAX_CHOICES = 25;
@@ -218,4 +221,17 @@ export function autocompleteChoices(
       if (!member) return [];
       return tradeChoices(t, member, unratedTrades(core, market, member, typed), typed);
   }
+}
+
+/** Answers an autocomplete interaction with the suggestions for its focused option; none outside a server. */
+export async function handleAutocomplete(bot: DiscordContext, interaction: AutocompleteInteraction, t: Messages): Promise<void> {
+  const { core } = bot;
+  const focused = interaction.options.getFocused(true);
+  const call = readSlashCall(interaction.commandName, interaction.options.data);
+  const source = call?.definition.options[focused.name]?.spec.autocomplete;
+  if (!source || !interaction.inGuild()) return void (await interaction.respond([]));
+  // Read-only: typing must not create markets or members.
+  const market = core.findMarket('discord', interaction.guildId);
+  const member = market && core.findMember(market.id, interaction.user.id);
+  await interaction.respond(autocompleteChoices({ core, t, market, member }, source, String(focused.value)));
 }

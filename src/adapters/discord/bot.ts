@@ -2,86 +2,38 @@
  * The Discord bot: discord.js interactions in front of the command catalog.
  *
  * A guild is a market (created on first use), and the bot lives on interactions only: slash
- * commands, button presses on offer cards, and autocomplete. It asks for the `Guilds` intent
- * alone (no privileged intents): everything it needs about a member arrives with the interaction.
- * Everything a command says comes from `commands/`; this file only translates interactions and
- * replies.
+ * commands (commands.ts), button presses on offer cards (buttons.ts), and autocomplete
+ * (autocomplete.ts). It asks for the `Guilds` intent alone (no privileged intents): everything it
+ * needs about a member arrives with the interaction. Everything a command says comes from
+ * `commands/`; this adapter only translates interactions and replies. How an interaction is
+ * answered within Discord's 3 seconds is explained in answer.ts.
  *
- * ## Answering within Discord's 3 seconds
- *
- * Discord drops an interaction that has no first response within 3 s. The rule here: run the
- * command first and answer directly with the final reply, so its visibility is decided by the
- * result (a refusal to `/post` is ephemeral, the card it posts on success is public) and nothing
- * transient is ever shown. That is safe because everything between receiving an interaction and
- * its reply is local: the core is synchronous SQLite (a lock another process holds is waited for
- * at most `DEFAULT_BUSY_TIMEOUT_MS`, 2 s, then the command fails with a sentence), admin rights come with the interaction
- * (`memberPermissions`), and members named in options arrive resolved. If a command is still
- * running after {@link DEFAULT_DEFER_AFTER_MS} (a command that awaits something slow), the answer
- * is deferred: ephemerally for a slash command (then `editReply`, or for a public result
- * `deleteReply` + a public `followUp`, so the "thinking" placeholder is only ever seen by the
- * member), and with `deferUpdate` for a button (then the card is edited and the reply follows
- * ephemerally).
+ * This file only wires the parts together: it builds the client and the {@link DiscordContext}
+ * the handlers share, passes every interaction through the one error boundary, and keeps the
+ * interactions in hand so that `stop` can let them finish.
  */
-import {
-  ApplicationCommandOptionType,
-  Client,
-  DiscordAPIError,
-  Events,
-  GatewayIntentBits,
-  GuildMember,
-  MessageFlags,
-  PermissionFlagsBits,
-  RESTJSONErrorCodes,
-  type APIInteractionDataResolvedGuildMember,
-  type APIInteractionGuildMember,
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type CommandInteractionOption,
-  type Interaction,
-  type User,
-} from 'discord.js';
-import { executeCommand, executeText, findCommand } from '../../../commands/index.js';
-import {
-  isGroup,
-  type CommandContext,
-  type PlatformCapabilities,
-  type CommandDefinition,
-  type CommandResult,
-  type MemberMention,
-  type RawValue,
-  type Reply,
-} from '../../../commands/definition.js';
-import { messagesFor, type Messages } from '../../../commands/messages/index.js';
+import { DiscordAPIError, Events, RESTJSONErrorCodes, type Interaction } from 'discord.js';
+import type { Reply } from '../../../commands/definition.js';
+import type { Messages } from '../../../commands/messages/index.js';
 import type { TradeCore } from '../../core/trade-core.js';
-import type { Market, MemberRef } from '../../core/types.js';
 import type { Logger } from '../../logger.js';
-import { planPress, pressedMessage } from '../../../commands/press.js';
-import { notificationReply } from '../../../commands/render/notification.js';
-import { isMarketNotice } from '../../core/outbox.js';
-import { refreshCards } from '../../jobs/cards.js';
-import type { CardEditor } from '../../platform.js';
-import { autocompleteChoices } from './autocomplete.js';
+import { DEFAULT_DEFER_AFTER_MS } from './answer.js';
+import { handleAutocomplete } from './autocomplete.js';
+import { handleButton } from './buttons.js';
+import { createCardEditor } from './cards.js';
+import { createDiscordClient, logClientTrouble, logIn, trackGateway } from './client.js';
+import { handleCommand } from './commands.js';
+import type { DiscordContext } from './context.js';
+import { messagesOf, note } from './own-words.js';
 import { renderMessage, renderReply } from './render.js';
 
-/** Edit failures that mean the card message is gone for good: unknown message or channel, no access. */
-const CARD_GONE: number[] = [RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.MissingAccess];
-
-/** Answers that say an account is not (or no longer) in a server, or the bot is not there itself. */
-const NOT_A_MEMBER: number[] = [RESTJSONErrorCodes.UnknownMember, RESTJSONErrorCodes.UnknownGuild, RESTJSONErrorCodes.MissingAccess];
-/** How long shown-on-interaction notifications are held while they are being shown. */
-const WAITING_LEASE_MS = 30_000;
+export { DEFAULT_DEFER_AFTER_MS } from './answer.js';
+export { MAX_RATE_LIMIT_WAIT_MS } from './client.js';
+export { DISCORD_CAPABILITIES } from './command-context.js';
+export { displayNameOf } from './members.js';
 
 /** Answers Discord no longer takes: the interaction is unknown (expired) or was answered already. */
 const GONE_INTERACTION: number[] = [RESTJSONErrorCodes.UnknownInteraction, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged];
-
-/** Slash commands with typed options, answers only one member sees, and no private chat of markets. */
-export const DISCORD_CAPABILITIES: PlatformCapabilities = { syntax: 'slash', ephemeral: true, privateMarkets: false };
-
-/** How long a command may run before its answer is deferred (Discord allows 3 s in all). */
-export const DEFAULT_DEFER_AFTER_MS = 1_500;
-/** The longest rate-limit wait a request sits out; a longer one fails, for its caller to retry. */
-export const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 export interface DiscordBotOptions {
   token: string;
@@ -98,381 +50,68 @@ export interface DiscordBotOptions {
   deferAfterMs?: number;
 }
 
-type AnyMember = GuildMember | APIInteractionGuildMember | APIInteractionDataResolvedGuildMember | null | undefined;
-
-/** The name a server shows for a member: their server nickname, else their display name, else their username. */
-export function displayNameOf(user: User, member: AnyMember): string {
-  const nick = member instanceof GuildMember ? member.nickname : member?.nick;
-  return nick || user.globalName || user.username;
-}
-
-const mentionOf = (user: User, member: AnyMember): MemberMention => ({
-  kind: 'user',
-  platformUserId: user.id,
-  displayName: displayNameOf(user, member),
-  username: user.username,
-});
-
-/** A sentence of the adapter's own, only for the member. */
-const note = (text: string, tone: Reply['tone'] = 'error'): Reply => ({ text, visibility: 'personal', tone });
-
-/** The member's language, with the admin refusal naming Discord's permission rather than Telegram's "group". */
-function messagesOf(locale: string): Messages {
-  const t = messagesFor(locale);
-  return { ...t, adminOnly: t.discord.adminOnly };
-}
-
-/** The catalog command an interaction names, its subcommand's options, and the group it belongs to. */
-interface SlashCall {
-  definition: CommandDefinition;
-  group: { name: string; audience: 'everyone' | 'admin' } | undefined;
-  options: readonly CommandInteractionOption[];
-}
-
-function readSlashCall(commandName: string, data: readonly CommandInteractionOption[]): SlashCall | undefined {
-  const command = findCommand(commandName);
-  if (!command) return undefined;
-  if (!isGroup(command)) return { definition: command, group: undefined, options: data };
-  const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
-  const definition = sub && command.subcommands.find((candidate) => candidate.name === sub.name);
-  return definition && sub ? { definition, group: { name: command.name, audience: command.audience }, options: sub.options ?? [] } : undefined;
-}
-
-/** Typed option values as the dispatcher takes them: strings and integers as they are, users as mentions. */
-function rawValues(options: readonly CommandInteractionOption[]): Record<string, RawValue | undefined> {
-  const values: Record<string, RawValue | undefined> = {};
-  for (const option of options) {
-    if (option.type === ApplicationCommandOptionType.User) {
-      // Without a resolved user the value cannot name anyone; the option's schema says so.
-      values[option.name] = option.user ? mentionOf(option.user, option.member) : String(option.value ?? '');
-    } else if (typeof option.value === 'string' || typeof option.value === 'number') {
-      values[option.name] = option.value;
-    }
+/** Tells the member that something failed, in whatever way the interaction still allows. */
+async function tellFailure(interaction: Interaction, t: Messages) {
+  if (interaction.isAutocomplete()) {
+    if (!interaction.responded) await interaction.respond([]);
+    return;
   }
-  return values;
+  if (!interaction.isRepliable()) return;
+  const sorry = note(t.internalError);
+  if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied) await interaction.editReply(renderMessage(sorry));
+  else if (interaction.deferred || interaction.replied) await interaction.followUp(renderReply(sorry, true));
+  else await interaction.reply(renderReply(sorry, true));
 }
 
-/**
- * Settles with `work`'s value if it comes within `ms`, or with nothing once `ms` have passed. Work
- * that has already finished always counts as in time, however late the interaction is.
- */
-async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
-  });
+/** The one error boundary: never rejects, so no interaction can become an unhandled rejection. */
+async function handleInteraction(bot: DiscordContext, interaction: Interaction): Promise<void> {
+  const { log } = bot;
+  const received = Date.now();
+  const t = messagesOf(interaction.locale);
+  const trace: Record<string, unknown> = { interaction: interaction.id, guild: interaction.guildId, user: interaction.user.id };
   try {
-    return await Promise.race([work.then((value) => ({ value })), late]);
-  } finally {
-    clearTimeout(timer);
+    if (interaction.isChatInputCommand()) await handleCommand(bot, interaction, t, trace, received);
+    else if (interaction.isButton()) await handleButton(bot, interaction, t, trace, received);
+    else if (interaction.isAutocomplete()) await handleAutocomplete(bot, interaction, t);
+  } catch (error) {
+    if (error instanceof DiscordAPIError && GONE_INTERACTION.includes(Number(error.code))) {
+      // Answered already (delivered twice) or past its 15 minutes: nothing can be said through it.
+      return void log.debug({ ...trace, code: error.code }, 'interaction can no longer be answered');
+    }
+    const what = interaction.isCommand() || interaction.isAutocomplete() ? { command: interaction.commandName } : interaction.isButton() ? { button: interaction.customId } : {};
+    log.error({ err: error, ...trace, ...what }, 'discord interaction failed');
+    try {
+      await tellFailure(interaction, t);
+    } catch (replyError) {
+      log.warn({ err: replyError, ...trace }, 'could not tell the member about the failure');
+    }
   }
 }
 
 export function createDiscordBot(options: DiscordBotOptions) {
   const { core, log } = options;
-  const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    rest: {
-      ...(options.apiUrl ? { api: options.apiUrl } : {}),
-      // Every request must end well inside the outbox's 30 s lease, or another process could send
-      // the same direct message: discord.js would otherwise wait out any rate limit and retry a
-      // timeout or 5xx three times. A long limit is thrown (a RateLimitError) and the outbox
-      // retries after it; a first DM is two requests, so at worst 2 × (8 s + 5 s).
-      rejectOnRateLimit: (limit) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS,
-      timeout: 8_000,
-      retries: 0,
-    },
-    allowedMentions: { parse: [] },
-  });
-
-  /**
-   * Remembers what a message of `market` shows: a press on it then acts there and on nothing else,
-   * and a public live card follows its record. The card job edits through the channel, which cannot
-   * reach an ephemeral message: those only anchor their buttons.
-   */
-  function rememberCard(reply: Reply, message: { id: string; channelId: string } | null | undefined, market: Market) {
-    if (!reply.shows || !message) return;
-    const follows = reply.shows.follows && reply.visibility === 'public';
-    core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: market.id, subject: reply.shows.subject, follows });
-  }
-
-  /** Edits a remembered card through its channel (the interaction that posted it may be long gone). */
-  const cardEditor: CardEditor = {
-    platform: 'discord',
-    async editCard(location, reply) {
-      try {
-        const channel = await client.channels.fetch(location.chatId);
-        if (!channel?.isTextBased()) return 'gone';
-        await channel.messages.edit(location.messageId, renderMessage(reply));
-        return 'shown';
-      } catch (error) {
-        // Deleted, or a channel the bot can no longer see.
-        if (error instanceof DiscordAPIError && CARD_GONE.includes(Number(error.code))) return 'gone';
-        throw error;
-      }
-    },
-  };
-
-  /** Brings the remembered cards of the offer a command changed up to date; `pressed` was already edited by the caller. */
-  const followChange = (changed: CommandResult['card'], pressed?: { id: string; channelId: string }) =>
-    changed &&
-    refreshCards({
-      core,
-      editor: cardEditor,
-      log,
-      record: { kind: 'offer', id: changed.offerId },
-      editedAlready: pressed && { platform: 'discord', chatId: pressed.channelId, messageId: pressed.id },
-    });
-
-
-  /** The guild's market and the member acting in it, both created or refreshed on first use. */
-  function enterMarket(interaction: ChatInputCommandInteraction<'cached' | 'raw'> | ButtonInteraction<'cached' | 'raw'>) {
-    const market = core.ensureMarket({ platform: 'discord', platformMarketId: interaction.guildId, title: interaction.guild?.name ?? null });
-    const member = core.ensureMember({
-      marketId: market.id,
-      platformUserId: interaction.user.id,
-      displayName: displayNameOf(interaction.user, interaction.member),
-      username: interaction.user.username,
-    });
-    return { market, member };
-  }
-
-  /**
-   * Shows a member whose DMs were closed what waited for them, in answers only they see, each
-   * counted as delivered; then DMs get another try, since Discord never says when a member opens
-   * them again. Called once the interaction has its answer.
-   */
-  async function showWaiting(interaction: ChatInputCommandInteraction | ButtonInteraction, t: Messages): Promise<void> {
-    for (const row of core.claimWaitingFor('discord', interaction.user.id, WAITING_LEASE_MS)) {
-      if (isMarketNotice(row.notification)) continue;
-      const reply = notificationReply(t, row.notification, row.marketTitle);
-      const message = await interaction.followUp(renderReply(reply, true));
-      if (reply.shows) core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: row.marketId, ...reply.shows, follows: false });
-      core.markDelivered(row);
-    }
-    core.markReachable('discord', interaction.user.id);
-  }
-
-  /** Whether Discord counts `userId` a member of `market`'s server now (asked for a press in a DM). */
-  async function isServerMember(market: Market, userId: string): Promise<boolean> {
-    try {
-      const guild = await client.guilds.fetch(market.platformMarketId);
-      await guild.members.fetch({ user: userId, force: true });
-      return true;
-    } catch (error) {
-      if (error instanceof DiscordAPIError && NOT_A_MEMBER.includes(Number(error.code))) return false;
-      throw error;
-    }
-  }
-
-  function commandContext(interaction: ChatInputCommandInteraction | ButtonInteraction, market: Market, member: MemberRef, t: Messages): CommandContext {
-    const inServer = interaction.inGuild();
-    return {
-      core,
-      t,
-      capabilities: DISCORD_CAPABILITIES,
-      log,
-      market,
-      member,
-      // Read at the moment of the action from the permissions Discord sent with this interaction
-      // (Administrator implies Manage Server): never cached, never a REST call.
-      isAdmin: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-      // A DM vouches for no server: membership is asked of Discord when a command would change something.
-      isStillMember: inServer ? undefined : () => isServerMember(market, interaction.user.id),
-      inPrivate: !inServer,
-    };
-  }
-
-  /**
-   * Runs a command and answers: `direct` when the result comes in time, otherwise `defer` first
-   * and `late` with the result (see the module comment). Returns the result for logging.
-   */
-  async function answer(
-    received: number,
-    run: () => Promise<CommandResult>,
-    how: { direct(result: CommandResult): Promise<unknown>; defer(): Promise<unknown>; late(result: CommandResult): Promise<unknown> },
-  ): Promise<CommandResult> {
-    // With no time to spare, defer before the command runs: a synchronous core would otherwise
-    // finish its work before the deferral could be sent.
-    if (deferAfterMs <= 0) {
-      await how.defer();
-      const result = await run();
-      await how.late(result);
-      return result;
-    }
-    const work = run();
-    const inTime = await within(work, deferAfterMs - (Date.now() - received));
-    if (inTime) {
-      await how.direct(inTime.value);
-      return inTime.value;
-    }
-    await how.defer();
-    const result = await work;
-    await how.late(result);
-    return result;
-  }
-
-  async function handleCommand(interaction: ChatInputCommandInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
-    if (!interaction.inGuild()) return void (await interaction.reply(renderReply(note(t.discord.guildOnly))));
-    const call = readSlashCall(interaction.commandName, interaction.options.data);
-    if (!call) return void (await interaction.reply(renderReply(note(t.discord.unknownCommand))));
-    const { market, member } = enterMarket(interaction);
-    Object.assign(trace, { market: market.id, member: member.id });
-    const ctx = commandContext(interaction, market, member, t);
-    const result = await answer(received, () => executeCommand(ctx, call.definition, rawValues(call.options), call.group), {
-      async direct(done) {
-        const response = await interaction.reply({ ...renderReply(done.reply), withResponse: true });
-        rememberCard(done.reply, response.resource?.message, market);
-      },
-      defer: () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-      async late(done) {
-        if (done.reply.visibility !== 'public') return interaction.editReply(renderMessage(done.reply));
-        // The public answer first: should it fail, the placeholder is still there to tell the member.
-        rememberCard(done.reply, await interaction.followUp(renderReply(done.reply)), market);
-        return interaction.deleteReply();
-      },
-    });
-    await followChange(result.card);
-    if (member.unreachableSince !== null) await showWaiting(interaction, t);
-    log.debug({ ...trace, offer: result.card?.offerId, command: interaction.commandName, tone: result.reply.tone }, 'command handled');
-  }
-
-  async function handleButton(interaction: ButtonInteraction, t: Messages, trace: Record<string, unknown>, received: number) {
-    // In a server, the server is the market; in a DM, the market the bot recorded with the message.
-    const entered = interaction.inGuild() ? enterMarket(interaction) : undefined;
-    // The custom id is the client's to send: checked strictly, and it never picks the market.
-    const plan = await planPress({
-      core,
-      t,
-      payload: interaction.customId,
-      message: { platform: 'discord', chatId: interaction.message.channelId, messageId: interaction.message.id },
-      chatMarket: entered?.market,
-      presserId: interaction.user.id,
-      // Asked only for a press in a DM: inside the server, Discord vouches for membership.
-      isMember: (market) => isServerMember(market, interaction.user.id),
-    });
-    if (!plan.ok) return void (await interaction.reply(renderReply(note(plan.refusal))));
-    const { market } = plan;
-    const member = entered?.member ?? core.findMember(market.id, interaction.user.id);
-    if (!member) throw new Error('a planned press has no member'); // planPress checked it
-    Object.assign(trace, { market: market.id, member: member.id });
-    const ctx = commandContext(interaction, market, member, t);
-    // A press runs the command as if typed, so the core re-checks everything. The pressed message
-    // then shows its own record as it now is (a refused press too: the card shows why) or the page
-    // of its list the press asked for, never anything else; what the command says goes to the
-    // presser alone. Read once: the answer and the follow-up below show the same thing.
-    let shown: { reply: Reply | undefined } | undefined;
-    const pressed = (done: CommandResult) => (shown ??= { reply: pressedMessage(core, t, plan, done) }).reply;
-    /** The command's answer, for the presser alone, unless the pressed message now shows it (a page). */
-    const tell = async (done: CommandResult) => {
-      if (pressed(done) !== done.reply) rememberCard(done.reply, await interaction.followUp(renderReply(done.reply, true)), market);
-    };
-    const result = await answer(received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), {
-      async direct(done) {
-        const reply = pressed(done);
-        if (!reply) {
-          const response = await interaction.reply({ ...renderReply(done.reply, true), withResponse: true });
-          return rememberCard(done.reply, response.resource?.message, market);
-        }
-        await interaction.update(renderMessage(reply));
-        return tell(done);
-      },
-      defer: () => interaction.deferUpdate(),
-      async late(done) {
-        const reply = pressed(done);
-        if (reply) await interaction.editReply(renderMessage(reply));
-        return tell(done);
-      },
-    });
-    const edited = pressed(result);
-    await followChange(result.card, edited && edited !== result.reply ? interaction.message : undefined);
-    if (member.unreachableSince !== null) await showWaiting(interaction, t);
-    log.debug({ ...trace, offer: result.card?.offerId, button: interaction.customId, tone: result.reply.tone }, 'button handled');
-  }
-
-  async function handleAutocomplete(interaction: AutocompleteInteraction, t: Messages) {
-    const focused = interaction.options.getFocused(true);
-    const call = readSlashCall(interaction.commandName, interaction.options.data);
-    const source = call?.definition.options[focused.name]?.spec.autocomplete;
-    if (!source || !interaction.inGuild()) return void (await interaction.respond([]));
-    // Read-only: typing must not create markets or members.
-    const market = core.findMarket('discord', interaction.guildId);
-    const member = market && core.findMember(market.id, interaction.user.id);
-    await interaction.respond(autocompleteChoices({ core, t, market, member }, source, String(focused.value)));
-  }
-
-  /** Tells the member that something failed, in whatever way the interaction still allows. */
-  async function tellFailure(interaction: Interaction, t: Messages) {
-    if (interaction.isAutocomplete()) {
-      if (!interaction.responded) await interaction.respond([]);
-      return;
-    }
-    if (!interaction.isRepliable()) return;
-    const sorry = note(t.internalError);
-    if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied) await interaction.editReply(renderMessage(sorry));
-    else if (interaction.deferred || interaction.replied) await interaction.followUp(renderReply(sorry, true));
-    else await interaction.reply(renderReply(sorry, true));
-  }
-
-  /** The one error boundary: never rejects, so no interaction can become an unhandled rejection. */
-  async function handleInteraction(interaction: Interaction): Promise<void> {
-    const received = Date.now();
-    const t = messagesOf(interaction.locale);
-    const trace: Record<string, unknown> = { interaction: interaction.id, guild: interaction.guildId, user: interaction.user.id };
-    try {
-      if (interaction.isChatInputCommand()) await handleCommand(interaction, t, trace, received);
-      else if (interaction.isButton()) await handleButton(interaction, t, trace, received);
-      else if (interaction.isAutocomplete()) await handleAutocomplete(interaction, t);
-    } catch (error) {
-      if (error instanceof DiscordAPIError && GONE_INTERACTION.includes(Number(error.code))) {
-        // Answered already (delivered twice) or past its 15 minutes: nothing can be said through it.
-        return void log.debug({ ...trace, code: error.code }, 'interaction can no longer be answered');
-      }
-      const what = interaction.isCommand() || interaction.isAutocomplete() ? { command: interaction.commandName } : interaction.isButton() ? { button: interaction.customId } : {};
-      log.error({ err: error, ...trace, ...what }, 'discord interaction failed');
-      try {
-        await tellFailure(interaction, t);
-      } catch (replyError) {
-        log.warn({ err: replyError, ...trace }, 'could not tell the member about the failure');
-      }
-    }
-  }
+  const client = createDiscordClient(options.apiUrl);
+  const cardEditor = createCardEditor(client);
+  const bot: DiscordContext = { core, log, client, deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS, cardEditor };
 
   const inFlight = new Set<Promise<void>>();
   const onInteraction = (interaction: Interaction) => {
-    const handling = handleInteraction(interaction);
+    const handling = handleInteraction(bot, interaction);
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
   };
   client.on(Events.InteractionCreate, onInteraction);
-  // discord.js keeps its "ready" state through a gateway outage; the shard events tell the truth.
-  let gatewayUp = false;
-  client.on(Events.ShardReady, () => (gatewayUp = true));
-  client.on(Events.ShardResume, () => (gatewayUp = true));
-  client.on(Events.ShardDisconnect, () => (gatewayUp = false));
-  client.on(Events.ShardReconnecting, () => (gatewayUp = false));
-  // Without an `error` listener, an error the client emits would end the process.
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
+  const gatewayUp = trackGateway(client);
+  logClientTrouble(client, log);
 
   return {
     client,
 
     /** Logs in to the gateway; resolves once the client is ready (its guilds known). */
-    async start(): Promise<void> {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(options.token);
-      await ready;
-      const applicationId = client.application?.id;
-      if (applicationId && applicationId !== options.applicationId) {
-        log.warn({ configured: options.applicationId, actual: applicationId }, 'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; slash commands may be registered elsewhere');
-      }
-      log.info({ bot: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot ready');
-    },
+    start: (): Promise<void> => logIn(client, options, log),
 
     /** Whether the gateway session is up, for the heartbeat. */
-    isRunning: () => client.isReady() && gatewayUp,
+    isRunning: () => client.isReady() && gatewayUp(),
 
     /** Card edits, for the card job. */
     cardEditor,

@@ -13,7 +13,7 @@
  * - rejected: any other 4xx, e.g. 50035 Invalid Form Body: this request can never succeed.
  *
  * How long one send may take is set on the bot's REST client (timeout, retries, which rate limits
- * to reject) in `bot.ts`; it must stay well within the outbox lease.
+ * to reject) in `client.ts`; it must stay well within the outbox lease.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import type { DeliveryOutcome, PlatformDelivery } from '../../platform.js';
