@@ -1,0 +1,11 @@
+CREATE TABLE `inbox` (
+	`platform` text NOT NULL,
+	`update_key` text NOT NULL,
+	`seq` integer NOT NULL,
+	`payload` text NOT NULL,
+	`received_at` integer NOT NULL,
+	`done_at` integer,
+	PRIMARY KEY(`platform`, `update_key`)
+);
+--> statement-breakpoint
+CREATE INDEX `inbox_done_idx` ON `inbox` (`done_at`);
