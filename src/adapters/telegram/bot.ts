@@ -286,20 +286,19 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   /**
    * Runs a catalog command for the update's member: the one path by which an update changes
-   * anything. Claiming the update's id first makes every command run at most once, whatever
-   * Telegram hands out again.
+   * anything. Claiming the update's id first makes every command run at most once, whatever is
+   * handed over again.
    *
-   * The runner (runner.ts) confirms each batch of updates to Telegram with its next getUpdates,
-   * right after taking the batch and before handling it. After a crash, then:
-   * - the last batch taken, if its confirmation had not gone out yet, is handed out again: the
-   *   updates claimed before the crash are skipped (their effects, if committed, stand and their
-   *   notifications go out), the others run normally;
-   * - updates taken and confirmed but not yet claimed (waiting behind an earlier update of their
-   *   chat, or just handed over) are lost: Telegram counts them as delivered, so they never run
-   *   and the member repeats them. There are at most as many as the updates in hand, usually a few;
-   * - a claimed command in flight is not run again (and its member may get no answer).
-   * A graceful stop handles every update taken before it returns, so only a crash (or a shutdown
-   * past its deadline) loses any.
+   * The runner (runner.ts) writes each batch of updates to the inbox before Telegram is told it
+   * arrived, and marks each update done once handled. After a crash, then:
+   * - updates taken but not yet claimed (waiting behind an earlier update of their chat, or just
+   *   handed over) are run at the next start, from the inbox, in order: nothing is lost;
+   * - a claimed command in flight is not run again: its effect, if committed, stands and its
+   *   notifications go out; if not, nothing happened; either way its member may get no answer;
+   * - a batch Telegram hands out again (its confirmation died with the process) is recognised by
+   *   the inbox and not handed over twice; the claim here is the last guard for commands.
+   * An update that is not a command (a greeting, `/markets`) claims nothing: one in flight at the
+   * crash is answered again.
    */
   async function runCommand(
     ctx: Context,
@@ -436,6 +435,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     allowedUpdates: ['message', 'callback_query'],
     timeoutSeconds: pollingTimeoutSeconds,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    core,
     log,
   });
   // Aborts a start still waiting for Telegram (getMe is retried until it answers).
@@ -463,6 +463,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (starting.signal.aborted) return;
       // getMe and deleteWebhook just answered: the connection is up before the first poll returns.
       lastPolledAt = Date.now();
+      // Runs what the last run left unfinished first, then polls.
       runner.start().catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped'));
       log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
     },
