@@ -22,6 +22,7 @@ import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
 import { oncePer } from './once-per.js';
 import { messageOptions, plainText, renderHtml } from './render.js';
+import { createEditLines } from './edit-lines.js';
 import { createUpdateRunner, type UpdateRunner } from './runner.js';
 
 export interface TelegramBotOptions {
@@ -78,6 +79,17 @@ export function createTelegramBot(options: TelegramBotOptions) {
   // look-up) wait behind other chats' traffic. Only the outbox, which broadcasts, is paced
   // (delivery.ts).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
+  // Outermost: each chat's message edits go out one at a time, in order (edit-lines.ts).
+  bot.api.config.use(createEditLines());
+
+  // What an update still does after its chat's turn (card edits, see runAndDeliver). It stays in
+  // hand until that is done too (for the runner, a graceful stop and the inbox); a failure
+  // reaches `bot.catch` from here.
+  const afterTurn = new WeakMap<Context, Promise<unknown>>();
+  bot.use(async (ctx, next) => {
+    await next();
+    await afterTurn.get(ctx);
+  });
 
   // Updates are handled concurrently (runner.ts); each chat's in the order they came, so two
   // commands in one group, or in one member's private chat, never overtake each other. Different
@@ -325,7 +337,14 @@ export function createTelegramBot(options: TelegramBotOptions) {
     return { result, market: scope.market };
   }
 
-  /** Runs a command typed (or linked) in a message and delivers the answer. */
+  /**
+   * Runs a command typed (or linked) in a message and delivers the answer.
+   *
+   * The answer goes out in the chat's turn, so a chat's answers arrive in the order it asked. The
+   * edits that bring the offer's other cards up to date are no part of the answer: they go out
+   * after the turn (in their chats' edit lines), and the chat's next command need not wait for
+   * them, one round trip or more per card. Should they fail, the card job edits the cards later.
+   */
   async function runAndDeliver(ctx: Context, command: AnyCommand, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
     const outcome = await runCommand(ctx, command, args, t, extras);
     if (!outcome) return;
@@ -334,7 +353,10 @@ export function createTelegramBot(options: TelegramBotOptions) {
     // An offer posted from the private chat is shown in its group too: members look for it there.
     if (command.name === 'post' && ctx.chat?.type === 'private' && result.reply.tone !== 'error') await showInGroup(market, result.reply);
     await deliver(ctx, result.reply, t, answering, market);
-    await followChange(result.card);
+    const following = followChange(result.card);
+    if (!following) return;
+    following.catch(() => undefined); // awaited, and a failure reported, by the middleware above
+    afterTurn.set(ctx, following);
   }
 
   async function showInGroup(market: Market, reply: Reply) {
