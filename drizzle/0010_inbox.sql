@@ -4,8 +4,7 @@ CREATE TABLE `inbox` (
 	`seq` integer NOT NULL,
 	`payload` text NOT NULL,
 	`received_at` integer NOT NULL,
-	`done_at` integer,
 	PRIMARY KEY(`platform`, `update_key`)
 );
 --> statement-breakpoint
-CREATE INDEX `inbox_done_idx` ON `inbox` (`done_at`);
+CREATE INDEX `inbox_time_idx` ON `inbox` (`received_at`);

@@ -1,14 +1,14 @@
 /**
  * The inbox: platform updates written down as they are taken, before the platform is told they
- * arrived, so a crash loses none of them. An adapter records each fetched batch, marks an update
- * done once handled, and at start runs again what the last run took and never started.
+ * arrived, so a crash loses none of them. An adapter records each fetched batch, and at start runs
+ * again what the last run took and never started.
  *
- * Started means claimed (`handled-updates.ts`): a command is claimed right before it runs, so an
- * update claimed before a crash is never run again (at most once), and one still in the inbox
- * unclaimed is run now (at least once): together, exactly once for every command that was taken
- * but not yet started.
+ * Started means claimed (`handled-updates.ts`): an adapter claims each update when its turn comes,
+ * right before running it. So an update claimed before a crash is never run again (at most once),
+ * and one still unclaimed is run at the next start (at least once): together, exactly once for
+ * every update that was taken but not yet started.
  */
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, isNull, lte, sql } from 'drizzle-orm';
 import { handledUpdates, inbox, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 
@@ -30,11 +30,8 @@ export function createInbox({ db, clock }: CoreContext) {
     .values({ platform: p('platform'), updateKey: p('key'), seq: p('seq'), payload: p('payload'), receivedAt: p('now') })
     .onConflictDoNothing()
     .prepare();
-  const markDone = db.orm
-    .update(inbox)
-    .set({ doneAt: sql`${p('now')}` })
-    .where(and(eq(inbox.platform, p('platform')), eq(inbox.updateKey, p('key')), isNull(inbox.doneAt)))
-    .prepare();
+  /** The claim of an inbox row, if it was started. */
+  const itsClaim = and(eq(handledUpdates.platform, inbox.platform), eq(handledUpdates.updateKey, inbox.updateKey));
 
   return {
     /**
@@ -49,40 +46,32 @@ export function createInbox({ db, clock }: CoreContext) {
       return db.durableWriteTransaction(() => updates.filter((update) => insert.run({ platform, key: update.key, seq: update.seq, payload: update.payload, now }).changes === 1));
     },
 
-    /** Marks an update handled: a restart does not run it again, and housekeeping may prune it. */
-    finishUpdate(platform: Platform, key: string): void {
-      db.writeTransaction(() => markDone.run({ platform, key, now: clock() }));
+    /**
+     * What a restart must run, in the platform's order: the updates taken and never started
+     * (claimed). Call at start, before taking new updates.
+     */
+    unstartedUpdates(platform: Platform): Array<InboxUpdate & { receivedAt: number }> {
+      return db.readTransaction(() =>
+        db.orm
+          .select({ key: inbox.updateKey, seq: inbox.seq, payload: inbox.payload, receivedAt: inbox.receivedAt })
+          .from(inbox)
+          .leftJoin(handledUpdates, itsClaim)
+          .where(and(eq(inbox.platform, platform), isNull(handledUpdates.updateKey)))
+          .orderBy(asc(inbox.seq))
+          .all(),
+      );
     },
 
     /**
-     * What a restart must run, in the platform's order: the updates taken and not finished by the
-     * last run, less those it had started (claimed), which are marked done here and never run
-     * again. Call once at start, before taking new updates.
+     * Forgets updates received longer than `ageMs` ago that have run (platforms do not hand out
+     * updates that old again). One never started stays until a start runs it. Prune before the
+     * claims: a row whose claim is gone would look unstarted.
      */
-    takeUnfinishedUpdates(platform: Platform): Array<InboxUpdate & { receivedAt: number }> {
-      return db.writeTransaction(() => {
-        const rows = db.orm
-          .select({
-            key: inbox.updateKey,
-            seq: inbox.seq,
-            payload: inbox.payload,
-            receivedAt: inbox.receivedAt,
-            claimed: handledUpdates.handledAt,
-          })
-          .from(inbox)
-          .leftJoin(handledUpdates, and(eq(handledUpdates.platform, inbox.platform), eq(handledUpdates.updateKey, inbox.updateKey)))
-          .where(and(eq(inbox.platform, platform), isNull(inbox.doneAt)))
-          .orderBy(asc(inbox.seq))
-          .all();
-        const now = clock();
-        for (const row of rows) if (row.claimed !== null) markDone.run({ platform, key: row.key, now });
-        return rows.filter((row) => row.claimed === null).map(({ key, seq, payload, receivedAt }) => ({ key, seq, payload, receivedAt }));
-      });
-    },
-
-    /** Forgets updates finished longer than `ageMs` ago (platforms do not hand out updates that old again). */
     pruneInbox(ageMs: number): number {
-      return db.writeTransaction(() => db.orm.delete(inbox).where(lte(inbox.doneAt, clock() - ageMs)).run().changes);
+      return db.writeTransaction(() => {
+        const started = db.orm.select({ one: sql`1` }).from(handledUpdates).where(itsClaim);
+        return db.orm.delete(inbox).where(and(lte(inbox.receivedAt, clock() - ageMs), exists(started))).run().changes;
+      });
     },
   };
 }

@@ -354,11 +354,11 @@ export const handledUpdates = sqliteTable(
  * Every platform update the bot has taken, written before the platform is told it was received
  * (Telegram counts an update as delivered once the bot asks for the next ones, long before a
  * member's command in a busy group gets its turn). After a crash the bot runs again what is here
- * and was never started; `handled_updates` says what was started.
+ * and was never started: an update is started when its key is claimed in `handled_updates`.
  *
- * A row stays once its update is done (`done_at`), until housekeeping prunes it: a batch Telegram
- * hands out again, because the confirmation never left the dead process, is then recognised and
- * not run a second time, commands or not.
+ * A row stays after its update ran, until housekeeping prunes it: a batch Telegram hands out
+ * again, because the confirmation never left the dead process, is then recognised and not run a
+ * second time.
  */
 export const inbox = sqliteTable(
   'inbox',
@@ -370,11 +370,8 @@ export const inbox = sqliteTable(
     /** The update as the platform sent it (JSON). */
     payload: text('payload').notNull(),
     receivedAt: integer('received_at').notNull(),
-    /** When the bot finished with it; null while it is waiting or being handled. */
-    doneAt: integer('done_at'),
   },
-  // done_at IS NULL finds what a restart must run; done_at <= t what housekeeping prunes.
-  (table) => [primaryKey({ columns: [table.platform, table.updateKey] }), index('inbox_done_idx').on(table.doneAt)],
+  (table) => [primaryKey({ columns: [table.platform, table.updateKey] }), index('inbox_time_idx').on(table.receivedAt)],
 );
 
 /**

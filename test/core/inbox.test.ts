@@ -1,5 +1,5 @@
 // The inbox: a fetched batch is written once, a batch handed out again is recognised, a restart
-// gets back exactly the updates taken and never started, in order, and finished ones are pruned.
+// gets back exactly the updates taken and never started, in order, and old ones that ran are pruned.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, createTestMarket, type TestMarket } from '../support/market.js';
 
@@ -24,33 +24,34 @@ describe('inbox', () => {
     expect(rows()).toBe(4);
   });
 
-  it('gives a restart what was taken and not started, in the platform order; claimed ones never again', () => {
-    // Received out of order across batches; 11 finished, 12 started (claimed) when the process died.
+  it('gives a restart what was taken and never started (claimed), in the platform order', () => {
+    // Received out of order across batches; 11 and 12 were started (claimed) when the process died.
     t.core.receiveUpdates('telegram', [update(13), update(11)]);
     t.core.receiveUpdates('telegram', [update(12), update(10)]);
-    t.core.finishUpdate('telegram', '11');
+    t.core.claimUpdate('telegram', '11');
     t.core.claimUpdate('telegram', '12');
-    const again = t.core.takeUnfinishedUpdates('telegram');
+    // A claim on another platform is no claim here.
+    t.core.claimUpdate('discord', '10');
+    const again = t.core.unstartedUpdates('telegram');
     expect(keys(again)).toEqual(['10', '13']);
     expect(again[0]?.payload).toBe(update(10).payload);
-    expect(keys(t.core.takeUnfinishedUpdates('discord'))).toEqual([]);
-    // The claimed one was settled: a second restart does not see it, and the others until finished.
-    expect(keys(t.core.takeUnfinishedUpdates('telegram'))).toEqual(['10', '13']);
-    t.core.finishUpdate('telegram', '10');
-    t.core.finishUpdate('telegram', '13');
-    expect(t.core.takeUnfinishedUpdates('telegram')).toEqual([]);
+    expect(keys(t.core.unstartedUpdates('discord'))).toEqual([]);
+    // Until they are started, every restart sees them.
+    expect(keys(t.core.unstartedUpdates('telegram'))).toEqual(['10', '13']);
+    t.core.claimUpdate('telegram', '10');
+    t.core.claimUpdate('telegram', '13');
+    expect(t.core.unstartedUpdates('telegram')).toEqual([]);
   });
 
-  it('prunes finished updates past the age, never unfinished ones', () => {
-    t.core.receiveUpdates('telegram', [update(1), update(2), update(3)]);
-    t.core.finishUpdate('telegram', '1');
+  it('prunes updates past the age that were started, never one still to run', () => {
+    t.core.receiveUpdates('telegram', [update(1), update(2)]);
     t.clock.advance(HOUR);
-    t.core.finishUpdate('telegram', '2');
-    expect(t.core.pruneInbox(HOUR)).toBe(1);
+    t.core.receiveUpdates('telegram', [update(3)]);
+    for (const key of ['1', '3']) t.core.claimUpdate('telegram', key);
+    expect(t.core.pruneInbox(HOUR)).toBe(1); // 1; 2 was never started, 3 is too young
     t.clock.advance(HOUR);
-    expect(t.core.pruneInbox(HOUR)).toBe(1);
-    expect(keys(t.core.takeUnfinishedUpdates('telegram'))).toEqual(['3']);
-    // A pruned update handed out again would be new: Telegram keeps unconfirmed updates 24 hours only.
+    expect(t.core.pruneInbox(HOUR)).toBe(1); // 3
+    expect(keys(t.core.unstartedUpdates('telegram'))).toEqual(['2']);
     expect(rows()).toBe(1);
   });
 });

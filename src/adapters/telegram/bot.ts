@@ -96,6 +96,21 @@ export function createTelegramBot(options: TelegramBotOptions) {
   // chats run side by side: a group waiting out its flood limit holds back only itself.
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
 
+  // Each update is claimed when its turn comes, before anything runs: every update runs at most
+  // once, whatever is handed over again, and the inbox (runner.ts) knows it was started. After a
+  // crash, then:
+  // - updates taken but not yet claimed (waiting behind an earlier update of their chat, or just
+  //   handed over) run at the next start, from the inbox, in order: nothing is lost;
+  // - an update claimed and in flight is not run again: a command's effect, if committed, stands
+  //   and its notifications go out; if not, nothing happened; either way its member may get no
+  //   answer. A chat's updates run one at a time, so that is at most one per chat;
+  // - a batch Telegram hands out again (its confirmation died with the process) is recognised by
+  //   the inbox and not handed over twice; the claim is the last guard.
+  bot.use(async (ctx, next) => {
+    if (core.claimUpdate('telegram', String(ctx.update.update_id))) return next();
+    log.warn({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'update already handled before a restart; skipped');
+  });
+
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
   /** The market of a group chat, created on first use. */
@@ -298,19 +313,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   /**
    * Runs a catalog command for the update's member: the one path by which an update changes
-   * anything. Claiming the update's id first makes every command run at most once, whatever is
-   * handed over again.
-   *
-   * The runner (runner.ts) writes each batch of updates to the inbox before Telegram is told it
-   * arrived, and marks each update done once handled. After a crash, then:
-   * - updates taken but not yet claimed (waiting behind an earlier update of their chat, or just
-   *   handed over) are run at the next start, from the inbox, in order: nothing is lost;
-   * - a claimed command in flight is not run again: its effect, if committed, stands and its
-   *   notifications go out; if not, nothing happened; either way its member may get no answer;
-   * - a batch Telegram hands out again (its confirmation died with the process) is recognised by
-   *   the inbox and not handed over twice; the claim here is the last guard for commands.
-   * An update that is not a command (a greeting, `/markets`) claims nothing: one in flight at the
-   * crash is answered again.
+   * anything. Its update was claimed when its turn came (see the middleware after
+   * `sequentialize`), so the command runs at most once.
    */
   async function runCommand(
     ctx: Context,
@@ -323,10 +327,6 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const chat = ctx.chat;
     const user = ctx.from;
     if (!chat || !user) return undefined;
-    if (!core.claimUpdate('telegram', String(ctx.update.update_id))) {
-      log.warn({ update: ctx.update.update_id, chat: chat.id, user: user.id }, 'update already handled before a restart; skipped');
-      return undefined;
-    }
     const scope = scopeOf(chat, user, t, known);
     if ('refusal' in scope) return scope;
     const result = await executeText(commandContext(scope.market, scope.member, user, t, isGroup(chat)), command, args, extras);

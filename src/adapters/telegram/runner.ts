@@ -33,7 +33,7 @@ export interface UpdateRunnerOptions {
   /** Most updates in hand at once; at that many the runner asks Telegram for fewer. */
   concurrency?: number;
   /** The inbox the updates are written to before Telegram is told they arrived. */
-  core: Pick<TradeCore, 'receiveUpdates' | 'finishUpdate' | 'takeUnfinishedUpdates'>;
+  core: Pick<TradeCore, 'receiveUpdates' | 'unstartedUpdates'>;
   log: Logger;
 }
 
@@ -68,24 +68,13 @@ export function createUpdateRunner(bot: Bot<Context>, options: UpdateRunnerOptio
   let idleWaiters: Array<() => void> = [];
   let stopped = false;
 
-  /**
-   * Handles one update, its error boundary included (the bot's `bot.catch` handler answers
-   * failures), then marks it done in the inbox: a restart does not run it again.
-   */
+  /** Handles one update, its error boundary included; the bot's `bot.catch` handler answers failures. */
   async function handle(update: Update): Promise<void> {
     try {
       await bot.handleUpdate(update);
     } catch (error) {
       if (!(error instanceof BotError)) throw error;
       await bot.errorHandler(error);
-    } finally {
-      try {
-        core.finishUpdate('telegram', String(update.update_id));
-      } catch (error) {
-        // Left unfinished, it is run again after a restart: skipped there if it was a command
-        // (claimed), repeated if it only read (a greeting, a list).
-        log.warn({ err: error, update: update.update_id }, 'could not mark an update done in the inbox');
-      }
     }
   }
 
@@ -141,14 +130,15 @@ export function createUpdateRunner(bot: Bot<Context>, options: UpdateRunnerOptio
 
   /**
    * Hands over what the last run took and never started (it died, or its stop ran past the
-   * deadline), in Telegram's order and before any new update, so each chat keeps its order.
+   * deadline), in Telegram's order and before any new update, so each chat keeps its order. The
+   * bot claims each when its turn comes, as it does every update (bot.ts).
    */
   async function replay(): Promise<void> {
-    const unfinished = core.takeUnfinishedUpdates('telegram');
-    if (unfinished.length === 0) return;
-    log.info({ updates: unfinished.length, oldest: unfinished[0]?.receivedAt }, 'running the updates the last run took and never started');
+    const unstarted = core.unstartedUpdates('telegram');
+    if (unstarted.length === 0) return;
+    log.info({ updates: unstarted.length, oldest: unstarted[0]?.receivedAt }, 'running the updates the last run took and never started');
     // The sink starts every update at once; it resolves when it has room for more.
-    await sink.handle(unfinished.map((row) => JSON.parse(row.payload) as Update));
+    await sink.handle(unstarted.map((row) => JSON.parse(row.payload) as Update));
   }
 
   /** Resolves once no update is in hand (at once if none is). */
