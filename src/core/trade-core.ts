@@ -14,6 +14,7 @@ import { createModeration } from './moderation.js';
 import { createNotifications } from './notifications.js';
 import { createHeartbeats } from './heartbeats.js';
 import { createHandledUpdates } from './handled-updates.js';
+import { createInbox } from './inbox.js';
 import { createMovements } from './movements.js';
 import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
@@ -60,6 +61,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...createCards(ctx),
     ...createHeartbeats(ctx),
     ...createHandledUpdates(ctx),
+    ...createInbox(ctx),
     /** Recomputes conservation from the ledger; see {@link auditLedger}. */
     audit: () => auditLedger(deps.db),
     /**

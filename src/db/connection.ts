@@ -29,6 +29,13 @@ export interface Database {
    */
   writeTransaction<T>(work: () => T): T;
   /**
+   * {@link writeTransaction} whose commit is on the disk when it returns (`synchronous = FULL` for
+   * this one commit; with the connection's usual NORMAL, a commit survives the process dying but
+   * not a power cut). For a write that something outside the database relies on at once: the
+   * inbox, written before Telegram is told the updates arrived. It costs an fsync.
+   */
+  durableWriteTransaction<T>(work: () => T): T;
+  /**
    * Runs `work` in one read (DEFERRED) transaction, so its several statements see one moment of
    * the database even while other processes write; in WAL mode it never blocks a writer.
    * `work` must be synchronous.
@@ -107,6 +114,17 @@ function handleOver(sqlite: BetterSqlite3.Database): Database {
   return {
     orm: drizzle({ client: sqlite, schema }),
     writeTransaction: <T>(work: () => T) => immediate(work) as T,
+    durableWriteTransaction<T>(work: () => T): T {
+      // Synchronous is read at commit; nested inside another transaction it would not apply.
+      if (sqlite.inTransaction) throw new Error('durableWriteTransaction cannot run inside another transaction');
+      const usual = sqlite.pragma('synchronous', { simple: true }) as number;
+      sqlite.pragma('synchronous = FULL');
+      try {
+        return immediate(work) as T;
+      } finally {
+        sqlite.pragma(`synchronous = ${usual}`);
+      }
+    },
     readTransaction: <T>(work: () => T) => deferred(work) as T,
     checkpoint(mode = 'PASSIVE') {
       const [result] = sqlite.pragma(`wal_checkpoint(${mode})`) as WalCheckpoint[];

@@ -351,6 +351,30 @@ export const handledUpdates = sqliteTable(
 );
 
 /**
+ * Every platform update the bot has taken, written before the platform is told it was received
+ * (Telegram counts an update as delivered once the bot asks for the next ones, long before a
+ * member's command in a busy group gets its turn). After a crash the bot runs again what is here
+ * and was never started: an update is started when its key is claimed in `handled_updates`.
+ *
+ * A row stays after its update ran, until housekeeping prunes it: a batch Telegram hands out
+ * again, because the confirmation never left the dead process, is then recognised and not run a
+ * second time.
+ */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    platform: text('platform', { enum: PLATFORMS }).notNull(),
+    updateKey: text('update_key').notNull(),
+    /** The platform's order (Telegram's `update_id`): updates are run again in this order. */
+    seq: integer('seq').notNull(),
+    /** The update as the platform sent it (JSON). */
+    payload: text('payload').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.updateKey] }), index('inbox_time_idx').on(table.receivedAt)],
+);
+
+/**
  * The bot's messages that carry buttons or follow a record, and what each was sent to show: the
  * only thing a press on the message may act on or show, and the market it belongs to (a private
  * chat or DM belongs to no market by itself).

@@ -1,17 +1,23 @@
 /**
  * Quiet-time upkeep: fold the WAL back into the database file (so it does not grow under steady
- * load) and prune delivered notifications past their retention.
+ * load) and prune delivered notifications past their retention, and update claims and inbox
+ * updates too old to matter.
  */
 import type { TradeCore } from '../core/trade-core.js';
 import type { Logger } from '../logger.js';
 
-/** Telegram keeps an unconfirmed update for 24 hours; a claim older than that guards nothing. */
+/**
+ * Telegram keeps an unconfirmed update for 24 hours; a claim, or an update in the inbox that ran,
+ * older than that guards nothing.
+ */
 const UPDATE_CLAIMS_KEPT_MS = 2 * 86_400_000;
 
 export function runHousekeeping(core: TradeCore, log: Logger, retentionMs: number): void {
   const pruned = core.pruneDelivered(retentionMs);
+  // The inbox first: an update whose claim is gone would look never started.
+  const inboxPruned = core.pruneInbox(UPDATE_CLAIMS_KEPT_MS);
   const forgotten = core.pruneHandledUpdates(UPDATE_CLAIMS_KEPT_MS);
   // PASSIVE never waits for readers or writers; what it cannot fold in now, the next run will.
   const checkpoint = core.checkpoint();
-  log.info({ pruned, forgotten, walFrames: checkpoint.log, checkpointed: checkpoint.checkpointed }, 'housekeeping done');
+  log.info({ pruned, forgotten, inboxPruned, walFrames: checkpoint.log, checkpointed: checkpoint.checkpointed }, 'housekeeping done');
 }

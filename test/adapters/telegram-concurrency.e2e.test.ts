@@ -1,6 +1,7 @@
 // Concurrent updates, end to end: the real grammY bot (with grammY's runner) long polling the fake
 // Bot API. A group waiting out its flood limit holds back only itself; one chat's updates keep
-// their order; stop() finishes what was taken. Assertions are about order, never about time.
+// their order; a command's card edits hold back neither the chat's next answer nor each other's
+// order; stop() finishes what was taken. Assertions are about order, never about time.
 import type { Message, Update } from 'grammy/types';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,52 @@ describe('concurrent updates', () => {
     expect(answerIndex(slow)).toBeGreaterThanOrEqual(0);
     expect(answerIndex(next)).toBeGreaterThan(answerIndex(slow));
     expect(answerIndex(elsewhere)).toBeLessThan(answerIndex(slow));
+  });
+
+  it('answers a chat’s next command without waiting for the card edits of the one before; edits go one at a time, in order', async () => {
+    const cardsChat: FakeChat = { id: -1005004, type: 'supergroup', title: 'Card market' };
+    const { id: marketId } = store.core.ensureMarket({ platform: 'telegram', platformMarketId: String(cardsChat.id), title: 'Card market' });
+    const admin = store.core.ensureMember({ marketId, platformUserId: 'test-admin', displayName: 'Admin', username: 'admin' });
+    for (const item of ['apple', 'orange']) expect(store.core.addItem(marketId, { name: item }).ok).toBe(true);
+    for (const member of [ann, ben, cid]) {
+      const ref = store.core.ensureMember({ marketId, platformUserId: String(member.id), displayName: member.first_name, username: '' });
+      expect(store.core.grantItems(marketId, admin.id, ref.id, [{ name: 'apple', quantity: 10 }, { name: 'orange', quantity: 10 }]).ok).toBe(true);
+    }
+    // Two offers, each with its card in the group.
+    const posts = [say(cardsChat, ann, '/post give 1 apple want 1 orange'), say(cardsChat, ann, '/post give 2 apple want 1 orange')];
+    await handledBy(fake, telegram, undefined, 10_000);
+    const offerIds = posts.map((post) => Number(/Offer #(\d+)/.exec(plain(String(fake.calls[answerIndex(post)]?.params.text)))?.[1]));
+    expect(offerIds.every(Number.isInteger)).toBe(true);
+
+    // Edits in the group are slow (a network, or Telegram, taking its time) until released.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let heldEdits = 0;
+    fake.hold('editMessageText', (params: { chat_id: number }) => {
+      if (Number(params.chat_id) !== cardsChat.id) return undefined;
+      heldEdits += 1;
+      return gate;
+    });
+    const accepts = offerIds.map((id) => say(cardsChat, ben, `/accept ${id}`));
+    await expect.poll(() => heldEdits, { timeout: 10_000 }).toBe(1);
+    const next = say(cardsChat, cid, '/market');
+    // Both accepts are answered and the next command too while the first card edit is on its way:
+    // the second card's edit waits in the group's edit line, behind the first.
+    for (const update of [...accepts, next]) await fake.waitFor((call) => isReplyTo(call, update), 10_000);
+    expect(heldEdits, 'one edit at a time in a chat').toBe(1);
+    const cardEdits = () => fake.calls.filter((call) => call.method === 'editMessageText' && Number(call.params.chat_id) === cardsChat.id);
+    expect(cardEdits()).toEqual([]);
+
+    release();
+    await handledBy(fake, telegram, undefined, 10_000);
+    fake.hold('editMessageText', () => undefined);
+    const answers = [...accepts, next].map(answerIndex);
+    expect(answers, 'the chat’s answers arrive in the order it asked').toEqual([...answers].sort((a, b) => a - b));
+    const edits = cardEdits();
+    expect(edits.map((call) => plain(String(call.params.text)).split('\n')[0]), 'each card edited once, in the order of the accepts').toEqual(
+      offerIds.map((id) => `Offer #${id}`),
+    );
+    for (const edit of edits) expect(fake.calls.indexOf(edit)).toBeGreaterThan(answers[2] as number);
   });
 
   it('finishes every update it has taken before stop() resolves, and takes none after', async () => {

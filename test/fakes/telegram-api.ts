@@ -150,6 +150,7 @@ export class FakeTelegram {
   private readonly openQueries = new Set<string>();
   private readonly answers: Params[] = [];
   private readonly custom = new Map<string, Handler>();
+  private readonly holds = new Map<string, (params: Params) => Promise<void> | undefined>();
   private readonly floodLimits = new Map<number, FakeFloodLimit & { sentAt: number[] }>();
   private readonly confirmedAtById = new Map<number, number>();
   private readonly latencyMs: number;
@@ -402,6 +403,14 @@ export class FakeTelegram {
     this.failures.set(method.toLowerCase(), { times, error });
   }
 
+  /**
+   * Holds each call to `method` for which `hold(params)` gives a promise until it settles, then
+   * answers it as usual (recording it then): a slow network, or a slow Telegram, for those calls.
+   */
+  hold(method: string, hold: (params: any) => Promise<void> | undefined): void {
+    this.holds.set(method.toLowerCase(), hold);
+  }
+
   /** Answers `method` with `handler(params)` (thrown errors become 400s); overrides built-ins. */
   handle(method: string, handler: (params: any) => unknown): void {
     this.custom.set(method.toLowerCase(), handler);
@@ -435,6 +444,8 @@ export class FakeTelegram {
         return;
       }
       const key = method.toLowerCase();
+      const held = this.holds.get(key)?.(params);
+      if (held) await held;
       const failure = this.failures.get(key);
       if (failure && failure.times > 0) {
         if (--failure.times === 0) this.failures.delete(key);

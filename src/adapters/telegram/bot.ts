@@ -23,6 +23,7 @@ import { displayName, readCommandText } from './mentions.js';
 import { publishCommandMenu } from './menu.js';
 import { oncePer } from './once-per.js';
 import { messageOptions, plainText, renderHtml } from './render.js';
+import { createEditLines } from './edit-lines.js';
 import { createUpdateRunner, type UpdateRunner } from './runner.js';
 
 export interface TelegramBotOptions {
@@ -82,11 +83,37 @@ export function createTelegramBot(options: TelegramBotOptions) {
   // look-up) wait behind other chats' traffic. Only the outbox, which broadcasts, is paced
   // (delivery.ts).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.retry }));
+  // Outermost: each chat's message edits go out one at a time, in order (edit-lines.ts).
+  bot.api.config.use(createEditLines());
+
+  // What an update still does after its chat's turn (card edits, see runAndDeliver). It stays in
+  // hand until that is done too (for the runner, a graceful stop and the inbox); a failure
+  // reaches `bot.catch` from here.
+  const afterTurn = new WeakMap<Context, Promise<unknown>>();
+  bot.use(async (ctx, next) => {
+    await next();
+    await afterTurn.get(ctx);
+  });
 
   // Updates are handled concurrently (runner.ts); each chat's in the order they came, so two
   // commands in one group, or in one member's private chat, never overtake each other. Different
   // chats run side by side: a group waiting out its flood limit holds back only itself.
   bot.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+
+  // Each update is claimed when its turn comes, before anything runs: every update runs at most
+  // once, whatever is handed over again, and the inbox (runner.ts) knows it was started. After a
+  // crash, then:
+  // - updates taken but not yet claimed (waiting behind an earlier update of their chat, or just
+  //   handed over) run at the next start, from the inbox, in order: nothing is lost;
+  // - an update claimed and in flight is not run again: a command's effect, if committed, stands
+  //   and its notifications go out; if not, nothing happened; either way its member may get no
+  //   answer. A chat's updates run one at a time, so that is at most one per chat;
+  // - a batch Telegram hands out again (its confirmation died with the process) is recognised by
+  //   the inbox and not handed over twice; the claim is the last guard.
+  bot.use(async (ctx, next) => {
+    if (core.claimUpdate('telegram', String(ctx.update.update_id))) return next();
+    log.warn({ update: ctx.update.update_id, chat: ctx.chat?.id, user: ctx.from?.id }, 'update already handled before a restart; skipped');
+  });
 
   const deepLink = (payload: string) => `https://t.me/${bot.botInfo.username}?start=${payload}`;
 
@@ -293,20 +320,8 @@ export function createTelegramBot(options: TelegramBotOptions) {
 
   /**
    * Runs a catalog command for the update's member: the one path by which an update changes
-   * anything. Claiming the update's id first makes every command run at most once, whatever
-   * Telegram hands out again.
-   *
-   * The runner (runner.ts) confirms each batch of updates to Telegram with its next getUpdates,
-   * right after taking the batch and before handling it. After a crash, then:
-   * - the last batch taken, if its confirmation had not gone out yet, is handed out again: the
-   *   updates claimed before the crash are skipped (their effects, if committed, stand and their
-   *   notifications go out), the others run normally;
-   * - updates taken and confirmed but not yet claimed (waiting behind an earlier update of their
-   *   chat, or just handed over) are lost: Telegram counts them as delivered, so they never run
-   *   and the member repeats them. There are at most as many as the updates in hand, usually a few;
-   * - a claimed command in flight is not run again (and its member may get no answer).
-   * A graceful stop handles every update taken before it returns, so only a crash (or a shutdown
-   * past its deadline) loses any.
+   * anything. Its update was claimed when its turn came (see the middleware after
+   * `sequentialize`), so the command runs at most once.
    */
   async function runCommand(
     ctx: Context,
@@ -319,10 +334,6 @@ export function createTelegramBot(options: TelegramBotOptions) {
     const chat = ctx.chat;
     const user = ctx.from;
     if (!chat || !user) return undefined;
-    if (!core.claimUpdate('telegram', String(ctx.update.update_id))) {
-      log.warn({ update: ctx.update.update_id, chat: chat.id, user: user.id }, 'update already handled before a restart; skipped');
-      return undefined;
-    }
     const scope = scopeOf(chat, user, t, known);
     if (!scope.ok) return scope;
     const result = await executeText(commandContext(scope.market, scope.member, user, t, isGroup(chat)), command, args, extras);
@@ -333,14 +344,24 @@ export function createTelegramBot(options: TelegramBotOptions) {
     return { ok: true, result, market: scope.market };
   }
 
-  /** Runs a command typed (or linked) in a message and delivers the answer. */
+  /**
+   * Runs a command typed (or linked) in a message and delivers the answer.
+   *
+   * The answer goes out in the chat's turn, so a chat's answers arrive in the order it asked. The
+   * edits that bring the offer's other cards up to date are no part of the answer: they go out
+   * after the turn (in their chats' edit lines), and the chat's next command need not wait for
+   * them, one round trip or more per card. Should they fail, the card job edits the cards later.
+   */
   async function runAndDeliver(ctx: Context, command: AnyCommand, args: string, t: Messages, extras: Parameters<typeof executeText>[3] = {}, answering?: Message) {
     const outcome = await runCommand(ctx, command, args, t, extras);
     if (!outcome) return;
     if (!outcome.ok) return void (await deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
     const { result, market } = outcome;
     await deliver(ctx, result.reply, t, answering, market);
-    await followChange(result.card);
+    const following = followChange(result.card);
+    if (!following) return;
+    following.catch(() => undefined); // awaited, and a failure reported, by the middleware above
+    afterTurn.set(ctx, following);
   }
 
   /** Posts a card in the market's group; the member has it in the private chat either way. */
@@ -442,6 +463,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
     allowedUpdates: ['message', 'callback_query'],
     timeoutSeconds: pollingTimeoutSeconds,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    core,
     log,
   });
   // Aborts a start still waiting for Telegram (getMe is retried until it answers).
@@ -469,6 +491,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
       if (starting.signal.aborted) return;
       // getMe and deleteWebhook just answered: the connection is up before the first poll returns.
       lastPolledAt = Date.now();
+      // Runs what the last run left unfinished first, then polls.
       runner.start().catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped'));
       log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
     },
