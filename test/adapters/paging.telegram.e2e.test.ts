@@ -11,7 +11,7 @@ import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, typ
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
 import { items, unwrap } from '../support/market.js';
-import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+import { handledBy, telegramGroup } from '../support/telegram-group.js';
 
 const group: FakeChat = { id: -1009001, type: 'supergroup', title: 'Big market' };
 const admin: FakeUser = { id: 900, first_name: 'Ada', username: 'ada_admin' };
@@ -44,11 +44,15 @@ function buttonData(chatId: number, messageId: number, label: string): string | 
 /** Presses a button of the message as it is now; returns the bot's calls meanwhile. */
 async function press(from: FakeUser, chatId: number, messageId: number, data: string, forged = false): Promise<FakeCall[]> {
   const before = fake.calls.length;
-  await fake.waitForHandled(fake.pressButton({ message: fake.message(chatId, messageId)!, from, data, forged }));
+  await handledBy(fake, telegram, fake.pressButton({ message: fake.message(chatId, messageId)!, from, data, forged }));
   return fake.calls.slice(before);
 }
-/** The lines a list message shows now, without its title. */
-const shownLines = (chatId: number, messageId: number) => (fake.message(chatId, messageId)?.text ?? '').split('\n').slice(1);
+/** The lines a list message shows, without the market's name (private answers name it) or the title. */
+const withoutMarket = (text: string | undefined) => {
+  const lines = (text ?? '').split('\n');
+  return lines[0] === group.title ? lines.slice(1) : lines;
+};
+const shownLines = (chatId: number, messageId: number) => withoutMarket(fake.message(chatId, messageId)?.text).slice(1);
 
 /**
  * Presses Next on the list message until it has none; returns every page's lines. Each press must
@@ -148,7 +152,8 @@ describe('Telegram lists paged with buttons', () => {
     }
     await say(alice, '/trades', { chat: privateChat(alice) });
     const trades = lastWithButtons(alice.id);
-    expect(trades.text?.split('\n')[0]).toBe('Your trades');
+    expect(trades.text?.split('\n')[0]).toBe(group.title);
+    expect(withoutMarket(trades.text)[0]).toBe('Your trades');
     const lines = (await pageThrough(alice, alice.id, trades)).flat();
     expect(lines).toHaveLength(12);
     expect(new Set(lines.map((line) => /^Trade #(\d+)/.exec(line)?.[1])).size).toBe(12);
