@@ -22,7 +22,7 @@
  */
 import { messagesFor } from '../../commands/messages/index.js';
 import { notificationReply } from '../../commands/render/notification.js';
-import type { CardLocation } from '../core/cards.js';
+import type { Reply } from '../../commands/definition.js';
 import type { DeliveryOutcome, PlatformDelivery } from '../platform.js';
 import type { ClaimedNotification } from '../core/notifications.js';
 import { isMarketNotice, type Notification } from '../core/outbox.js';
@@ -97,12 +97,15 @@ export async function deliverOutbox(options: {
     const row = core.claimNotification(candidate.id, options.leaseMs ?? DEFAULT_LEASE_MS);
     if (!row) continue; // another process took it, or its member became unreachable meanwhile
     const notice = isMarketNotice(row.notification);
-    const outcome = await sendOne(delivery, row).catch(failedToSend);
+    const reply = directReply(row);
+    const outcome = await sendOne(delivery, row, reply).catch(failedToSend);
     const context = { market: row.marketId, member: row.recipientId, notification: row.id, kind: row.notification.kind, attempts: row.attempts };
     let recorded: boolean;
     if (outcome.ok) {
       recorded = core.markDelivered(row);
-      rememberSent(core, row, outcome.sent);
+      // Its buttons act on the market and record it is about. A crash before this leaves them
+      // saying they no longer work; the words arrived all the same.
+      if (outcome.sent && reply?.shows) core.recordCard(outcome.sent, { marketId: row.marketId, ...reply.shows });
       pass.sent += 1;
       log.info(context, 'notification delivered');
     } else if (outcome.kind === 'rejected' || (notice && outcome.kind === 'unreachable')) {
@@ -130,19 +133,13 @@ export async function deliverOutbox(options: {
   return { ...pass, due: due.length, rateLimited: [...rateLimited] };
 }
 
-function sendOne(delivery: PlatformDelivery, row: ClaimedNotification): Promise<DeliveryOutcome> {
-  const message = row.notification;
-  if (isMarketNotice(message)) return delivery.sendToMarket(row.marketPlatformId, messagesFor().unreachable(message.memberName, delivery.startLink));
-  return delivery.sendDirect(row.recipientPlatformUserId, notificationReply(messagesFor(), message, row.marketTitle));
-}
+/** The direct message for a row, or nothing for a notice to the market's chat. */
+const directReply = (row: ClaimedNotification): Reply | undefined =>
+  isMarketNotice(row.notification) ? undefined : notificationReply(messagesFor(), row.notification, row.marketTitle);
 
-/**
- * Remembers a sent direct message with the market and record it is about, so its buttons act
- * there. A crash between the send and this leaves the buttons saying they no longer work; the
- * words arrived all the same.
- */
-function rememberSent(core: TradeCore, row: ClaimedNotification, sent: CardLocation | undefined): void {
-  if (!sent || isMarketNotice(row.notification)) return;
-  const { shows } = notificationReply(messagesFor(), row.notification, row.marketTitle);
-  if (shows) core.recordCard(sent, { marketId: row.marketId, ...shows });
+function sendOne(delivery: PlatformDelivery, row: ClaimedNotification, reply: Reply | undefined): Promise<DeliveryOutcome> {
+  if (reply) return delivery.sendDirect(row.recipientPlatformUserId, reply);
+  const notice = row.notification;
+  if (!isMarketNotice(notice)) throw new Error('a direct message came without its words');
+  return delivery.sendToMarket(row.marketPlatformId, messagesFor().unreachable(notice.memberName, delivery.startLink));
 }
