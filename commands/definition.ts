@@ -195,6 +195,11 @@ export interface CommandResult {
    * card the member pressed a button on.
    */
   card?: { offerId: number; reply: Reply };
+  /**
+   * The market the answer is about, when the command moved the member's private chat to another
+   * one ({@link CommandContext.enterMarket}): the adapter records the answer's card with it.
+   */
+  market?: Market;
 }
 
 /** What a platform can do: commands say things its way by asking this, never by its name. */
@@ -206,6 +211,13 @@ export interface PlatformCapabilities {
   /** Members have a private chat with the bot whose commands act on a market they pick (`/markets`). */
   privateMarkets: boolean;
 }
+
+/** The capabilities a platform has or lacks, as opposed to the way it does something (`syntax`). */
+export type PlatformFeature = { [K in keyof PlatformCapabilities]: PlatformCapabilities[K] extends boolean ? K : never }[keyof PlatformCapabilities];
+
+/** Whether `command` exists on a platform with `capabilities`. */
+export const availableOn = (command: AnyCommand, capabilities: PlatformCapabilities): boolean =>
+  isGroup(command) || command.requires === undefined || capabilities[command.requires];
 
 export interface CommandContext {
   core: TradeCore;
@@ -221,6 +233,12 @@ export interface CommandContext {
   isStillMember?: (() => Promise<boolean>) | undefined;
   /** The command came from a private chat or DM, which does not say which market it is about. */
   inPrivate?: boolean | undefined;
+  /**
+   * Where a private chat acts on a market the member picks (capability `privateMarkets`): makes
+   * `market` the one it acts on, if the member trades there and the platform still counts them in
+   * its group, and returns the context for it; undefined if they do not belong there.
+   */
+  enterMarket?: ((market: Market) => Promise<CommandContext | undefined>) | undefined;
   /** Asks the platform, at this moment, whether the member administers the market. */
   isAdmin(): Promise<boolean>;
   /**
@@ -248,6 +266,8 @@ export interface CommandDefinition<O extends OptionsShape = OptionsShape> {
    * bot writes them (numbers, choices, or a text option with a `buttonForm`).
    */
   pressable?: boolean;
+  /** A capability the platform must have for this command to exist there (menus, help, slash commands). */
+  requires?: PlatformFeature;
   run(ctx: CommandContext, args: ArgsOf<O>): CommandResult | Promise<CommandResult>;
 }
 

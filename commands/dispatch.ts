@@ -45,7 +45,7 @@ export async function executeCommand(
  */
 function namingTheMarket(ctx: CommandContext, result: CommandResult): CommandResult {
   if (result.reply.market !== undefined || !(ctx.inPrivate || result.reply.visibility === 'private')) return result;
-  return { ...result, reply: { ...result.reply, market: ctx.market.title ?? undefined } };
+  return { ...result, reply: { ...result.reply, market: (result.market ?? ctx.market).title ?? undefined } };
 }
 
 /**

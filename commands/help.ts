@@ -3,7 +3,7 @@
  * (typed on Telegram, slash options on Discord); the catalog is /catalog's.
  */
 import { createLogger, type Logger } from '../src/logger.js';
-import { defineCommand, isGroup, type AnyCommand, type CommandContext, type CommandDefinition } from './definition.js';
+import { availableOn, defineCommand, isGroup, type AnyCommand, type CommandContext, type CommandDefinition } from './definition.js';
 import { personalReply } from './render/replies.js';
 import { usage } from './usage.js';
 
@@ -51,14 +51,13 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
       const everyone: string[] = [];
       const admin: string[] = [];
       for (const command of commands()) {
+        if (!availableOn(command, ctx.capabilities)) continue;
         if (isGroup(command)) {
           for (const sub of command.subcommands) admin.push(line(sub, command.name));
         } else {
           everyone.push(line(command));
         }
       }
-      // Telegram's private chat acts on one of the member's groups; /markets picks which.
-      if (ctx.capabilities.privateMarkets) everyone.push(`/markets [NUMBER] — ${ctx.t.telegram.marketsDescription}`);
       // The catalog has a command of its own, /catalog (paged): listed here it would outgrow a message.
       const fields = (await showsAdminPart(ctx)) ? [{ name: t.adminTitle, value: admin.join('\n') }] : [];
       return { reply: personalReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, tone: 'info' }) };

@@ -13,12 +13,14 @@ import type { Messages } from './messages/index.js';
 import { createHelpCommand } from './help.js';
 import inventory from './inventory.js';
 import market from './market.js';
+import markets from './markets.js';
 import myoffers from './myoffers.js';
 import offer from './offer.js';
 import post from './post.js';
 import profile from './profile.js';
 import rate from './rate.js';
 import repost from './repost.js';
+import start from './start.js';
 import trades from './trades.js';
 
 /**
@@ -45,7 +47,9 @@ export function describeCommands(list: readonly AnyCommand[], t: Messages): read
 }
 
 export const commands: readonly AnyCommand[] = describeCommands([
+  start,
   createHelpCommand(() => commands),
+  markets,
   inventory,
   catalog,
   post,

@@ -170,6 +170,14 @@ export const en = {
     help: {
       description: 'How to trade here',
     },
+    start: {
+      description: 'What this bot does, or what a link to it opens',
+      options: { link: 'What the link opens (Telegram fills it in)' },
+    },
+    markets: {
+      description: 'Pick the market your private commands act on',
+      options: { number: 'The number of the market, from the list' },
+    },
     inventory: {
       description: 'Your items, and those held in your open offers',
     },
@@ -486,13 +494,22 @@ export const en = {
   },
 
   /** Telegram-only sentences: private-chat markets and buttons. */
-  telegram: {
-    marketsDescription: 'Pick the market your private commands act on',
-    marketsTitle: 'Your markets:',
+  /** `/markets`, where a private chat acts on a market the member picks. */
+  markets: {
+    title: 'Your markets:',
     current: '(current)',
     switchHint: 'Switch with /markets NUMBER; commands here then act on that market.',
     switched: (title: string) => `Commands here now act on "${title}".`,
+    noSuch: (number: number, count: number) => `You trade in ${count === 1 ? 'one market' : `${count} markets`}, so there is no market ${number}: send /markets to see their numbers.`,
+  },
+
+  /** `/start`, and the links that open the private chat. */
+  start: {
     offerElsewhere: (offerId: number) => `Offer #${offerId} is not in a group you trade in; open it from its group's card.`,
+    unknownLink: 'That link does not open anything I know. Send /help to see what I can do.',
+  },
+
+  telegram: {
     anonymous: 'You are posting as the group (anonymous admin), so I cannot tell who you are: turn off "Remain anonymous" in your admin rights to trade or administer here.',
     unknownCommand: 'I do not know that command. Send /help to see what I can do.',
   },

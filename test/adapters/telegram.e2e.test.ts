@@ -8,6 +8,9 @@ import { freshCore, type FreshCore } from '../support/core.js';
 import { HOUR, testClock } from '../support/market.js';
 import { handledBy, plain, telegramGroup } from '../support/telegram-group.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
+import { messagesFor } from '../../commands/messages/index.js';
+
+const en = messagesFor('en');
 
 const group: FakeChat = { id: -1001234, type: 'supergroup', title: 'Fruit market' };
 const admin: FakeUser = { id: 100, first_name: 'Ada', username: 'ada_admin' };
@@ -170,17 +173,22 @@ describe('Telegram bot end to end', () => {
     const listed = texts((await say(bobby, '/markets', { chat: dm })).calls, bobby.id);
     expect(listed).toEqual([expect.stringMatching(/1\. Fruit market\n2\. Book swap \(current\)/)]);
     expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold no items yet');
-    expect(texts((await say(bobby, '/markets 1', { chat: dm })).calls, bobby.id)).toEqual(['Commands here now act on "Fruit market".']);
+    // The answer is about the market picked, and names it like every private answer.
+    expect(texts((await say(bobby, '/markets 1', { chat: dm })).calls, bobby.id)).toEqual(['Fruit market\nCommands here now act on "Fruit market".']);
+    expect(texts((await say(bobby, '/markets 3', { chat: dm })).calls, bobby.id)).toEqual([
+      'Fruit market\nYou trade in 2 markets, so there is no market 3: send /markets to see their numbers.',
+    ]);
     expect(texts((await say(bobby, '/inventory', { chat: dm })).calls, bobby.id).join('\n')).toContain('You hold: 5 🍎 apple, 7 orange');
   });
 
   it('opens by link only offers of a group the member trades in', async () => {
     const stranger: FakeUser = { id: 999, first_name: 'Eve' };
+    // Someone who trades nowhere learns what the bot is and where to start, whatever they send.
+    const newcomerAnswer = `${en.help.intro}\n\nUse me in a group first: there, every command works on that group's market.`;
     const opened = await say(stranger, '/start offer_1', { chat: { id: stranger.id, type: 'private' } });
-    expect(texts(opened.calls, stranger.id)).toEqual(["Offer #1 is not in a group you trade in; open it from its group's card."]);
-    expect(texts((await say(stranger, '/market', { chat: { id: stranger.id, type: 'private' } })).calls, stranger.id)).toEqual([
-      "Use me in a group first: there, every command works on that group's market.",
-    ]);
+    expect(texts(opened.calls, stranger.id)).toEqual([newcomerAnswer]);
+    expect(texts((await say(stranger, '/market', { chat: { id: stranger.id, type: 'private' } })).calls, stranger.id)).toEqual([newcomerAnswer]);
+
   });
 
   it('does not take the first message of a forum topic for the member being named', async () => {
@@ -266,6 +274,19 @@ describe('Telegram bot end to end', () => {
     await say(bobby, '/help', { chat: { id: -1006666, type: 'supergroup', title: 'Plant swap' } }); // now the current market
     const calls = await press(bobby, privateCard, `accept ${offer}`);
     expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Alice/);
+  });
+
+  it('publishes a menu of the catalog’s commands, /start and /markets included, /admin for admins only', () => {
+    const everyone = fake.commands().map((entry) => entry.command);
+    expect(everyone).toEqual(expect.arrayContaining(['start', 'help', 'markets', 'post', 'catalog', 'rate']));
+    expect(everyone).not.toContain('admin');
+    expect(fake.commands({ type: 'all_chat_administrators' }).map((entry) => entry.command)).toEqual([...everyone, 'admin']);
+  });
+
+  it('greets a member opening the private chat, and says when a link opens nothing', async () => {
+    const dm: FakeChat = { id: bobby.id, type: 'private' };
+    expect(texts((await say(bobby, '/start', { chat: dm })).calls, bobby.id)[0]).toContain(en.help.intro);
+    expect(texts((await say(bobby, '/start trade_7', { chat: dm })).calls, bobby.id).join('\n')).toContain('That link does not open anything I know. Send /help to see what I can do.');
   });
 
   it('answers /markets in a group privately, never listing someone’s groups to the group', async () => {

@@ -36,7 +36,8 @@ export async function handleButton(bot: DiscordContext, interaction: ButtonInter
   const member = entered?.member ?? core.findMember(market.id, interaction.user.id);
   if (!member) throw new Error('a planned press has no member'); // planPress checked it
   Object.assign(trace, { market: market.id, member: member.id });
-  const ctx = commandContext(bot, interaction, market, member, t);
+  // A planned press is vouched for: in a server Discord vouches, in a DM planPress just asked.
+  const ctx = commandContext(bot, interaction, market, member, t, true);
   // A press runs the command as if typed, so the core re-checks everything.
   const pressed = pressedMessageOnce(core, t, plan);
   const result = await answer(bot.deferAfterMs, received, () => executeText(ctx, plan.call.command, plan.call.args.join(' ')), pressSteps(core, interaction, market, pressed));

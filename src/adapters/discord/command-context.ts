@@ -20,6 +20,8 @@ export function commandContext(
   market: Market,
   member: MemberRef,
   t: Messages,
+  /** Membership was checked a moment ago (a press from a DM, commands/press.ts): not asked again. */
+  vouched = false,
 ): CommandContext {
   const inServer = interaction.inGuild();
   return {
@@ -33,7 +35,7 @@ export function commandContext(
     // (Administrator implies Manage Server): never cached, never a REST call.
     isAdmin: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
     // A DM vouches for no server: membership is asked of Discord when a command would change something.
-    isStillMember: inServer ? undefined : () => isServerMember(bot.client, market, interaction.user.id),
+    isStillMember: inServer || vouched ? undefined : () => isServerMember(bot.client, market, interaction.user.id),
     inPrivate: !inServer,
   };
 }

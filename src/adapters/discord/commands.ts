@@ -5,12 +5,12 @@
  * for a public result, followed up publicly with the placeholder removed.
  */
 import { ApplicationCommandOptionType, MessageFlags, type ChatInputCommandInteraction, type CommandInteractionOption } from 'discord.js';
-import { isGroup, type CommandDefinition, type RawValue } from '../../../commands/definition.js';
+import { availableOn, isGroup, type CommandDefinition, type RawValue } from '../../../commands/definition.js';
 import { executeCommand, findCommand } from '../../../commands/index.js';
 import type { Messages } from '../../../commands/messages/index.js';
 import { answer } from './answer.js';
 import { followChange, rememberCard } from './cards.js';
-import { commandContext } from './command-context.js';
+import { commandContext, DISCORD_CAPABILITIES } from './command-context.js';
 import type { DiscordContext } from './context.js';
 import { enterMarket, mentionOf } from './members.js';
 import { note } from './own-words.js';
@@ -26,7 +26,7 @@ export interface SlashCall {
 
 export function readSlashCall(commandName: string, data: readonly CommandInteractionOption[]): SlashCall | undefined {
   const command = findCommand(commandName);
-  if (!command) return undefined;
+  if (!command || !availableOn(command, DISCORD_CAPABILITIES)) return undefined;
   if (!isGroup(command)) return { definition: command, group: undefined, options: data };
   const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
   const definition = sub && command.subcommands.find((candidate) => candidate.name === sub.name);

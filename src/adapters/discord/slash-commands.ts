@@ -14,7 +14,8 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { isGroup, type AnyCommand, type CommandDefinition, type OptionSpec } from '../../../commands/definition.js';
+import { availableOn, isGroup, type AnyCommand, type CommandDefinition, type OptionSpec } from '../../../commands/definition.js';
+import { DISCORD_CAPABILITIES } from './command-context.js';
 import { slashOrder } from '../../../commands/usage.js';
 
 /** Discord's limits for descriptions and for the number of choices an option may list. */
@@ -79,7 +80,8 @@ const guildOnly = {
  * the permission is still checked again when a command runs, since a server may change who sees it.
  */
 export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return commands.map((command) => {
+  // Only what Discord has: `/markets` and `/start` belong to platforms with private-chat markets.
+  return commands.filter((command) => availableOn(command, DISCORD_CAPABILITIES)).map((command) => {
     const admin = command.audience === 'admin' ? { default_member_permissions: ADMIN_PERMISSIONS } : {};
     const options = isGroup(command)
       ? command.subcommands.map(
