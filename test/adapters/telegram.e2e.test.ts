@@ -274,6 +274,8 @@ describe('Telegram bot end to end', () => {
     await say(bobby, '/help', { chat: { id: -1006666, type: 'supergroup', title: 'Plant swap' } }); // now the current market
     const calls = await press(bobby, privateCard, `accept ${offer}`);
     expect(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text).toMatch(/^Done! Trade #\d+ with Alice/);
+    // Away from the group, membership is asked of Telegram once per press, not once per check.
+    expect(calls.filter((c) => c.method === 'getChatMember')).toHaveLength(1);
   });
 
   it('publishes a menu of the catalog’s commands, /start and /markets included, /admin for admins only', () => {
