@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
+import { buildSlashCommands } from '../../src/adapters/discord/slash-commands.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { REPO_ROOT } from '../support/bot-process.js';
@@ -143,6 +144,6 @@ describe('production image layout', () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.api,
     });
-    expect(registered).toMatchObject({ code: 0, stdout: expect.stringContaining(`Registered ${commands.length} slash commands in server 100000000000000099`) });
+    expect(registered).toMatchObject({ code: 0, stdout: expect.stringContaining(`Registered ${buildSlashCommands(commands).length} slash commands in server 100000000000000099`) });
   }, 120_000);
 });
