@@ -53,7 +53,7 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
       for (const command of commands()) {
         if (!availableOn(command, ctx.capabilities)) continue;
         if (isGroup(command)) {
-          for (const sub of command.subcommands) admin.push(line(sub, command.name));
+          for (const sub of command.subcommands) (command.audience === 'admin' ? admin : everyone).push(line(sub, command.name));
         } else {
           everyone.push(line(command));
         }

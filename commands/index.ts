@@ -22,6 +22,7 @@ import rate from './rate.js';
 import repost from './repost.js';
 import start from './start.js';
 import trades from './trades.js';
+import want from './want.js';
 
 /**
  * Gives every command and option its words from a message catalog, so command files hold no
@@ -63,6 +64,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   trades,
   rate,
   profile,
+  want,
   admin,
 ], en);
 

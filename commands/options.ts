@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { PageCursor } from '../src/core/paging.js';
 import type { ItemRequest } from '../src/core/types.js';
 import type { AutocompleteSource, CommandOption, MemberMention, OptionKind, OptionSpec, RawValue, TextForm } from './definition.js';
-import { parseItems, type ItemsSyntaxError } from './parse/items.js';
+import { parseCountedItems, parseItems, type ItemsSyntaxError, type ParseResult } from './parse/items.js';
 
 export type ArgumentProblem =
   | { problem: 'not_integer' }
@@ -54,17 +54,23 @@ const wholeNumber = (value: RawValue): number | undefined => {
   return /^-?\d{1,15}$/.test(text) ? Number(text) : undefined;
 };
 
-export function itemsOption<R extends boolean = true>(
-  name: string,
-  options: Common<R> & { autocomplete?: AutocompleteSource } = {},
-): CommandOption<ItemRequest[], NoInfer<R>> {
+/** An ITEMS option read by `parse`: typed as text on every platform, autocompleted on Discord. */
+function itemListOption<T, R extends boolean>(name: string, options: Common<R> & { autocomplete?: AutocompleteSource }, parse: (text: string) => ParseResult<T>): CommandOption<T, NoInfer<R>> {
   const spec: OptionSpec = { ...specOf(name, 'items', options, { form: 'keyword', placeholder: 'ITEMS' }), maxLength: 500 };
   if (options.autocomplete) spec.autocomplete = options.autocomplete;
-  return build<ItemRequest[], R>(spec, (value, ctx) => {
-    const parsed = parseItems(String(value));
+  return build<T, R>(spec, (value, ctx) => {
+    const parsed = parse(String(value));
     return parsed.ok ? parsed.value : refuse(ctx, { problem: 'items', error: parsed.error });
   });
 }
+
+/** An ITEMS list, `5 apple, pear` (a bare name is one). */
+export const itemsOption = <R extends boolean = true>(name: string, options: Common<R> & { autocomplete?: AutocompleteSource } = {}) =>
+  itemListOption<ItemRequest[], R>(name, options, parseItems);
+
+/** An ITEMS list where a bare name keeps no quantity (a wish: "any amount"). */
+export const wishItemsOption = <R extends boolean = true>(name: string, options: Common<R> & { autocomplete?: AutocompleteSource } = {}) =>
+  itemListOption<Array<{ name: string; quantity: number | null }>, R>(name, options, parseCountedItems);
 
 export function integerOption<R extends boolean = true>(
   name: string,

@@ -42,6 +42,7 @@ const schema = z
       z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     ),
     EXPIRY_SCHEDULE: cron('* * * * *'),
+    ALERTS_SCHEDULE: cron('*/30 * * * * *'),
     DELIVERY_SCHEDULE: cron('*/5 * * * * *'),
     HOUSEKEEPING_SCHEDULE: cron('30 4 * * *'),
     NOTIFICATION_RETENTION_DAYS: z.preprocess(
@@ -68,7 +69,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   discord: { token: string; applicationId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; apiRoot: string | undefined } | undefined;
-  jobs: { enabled: boolean; expiry: string; delivery: string; housekeeping: string; retentionMs: number };
+  jobs: { enabled: boolean; expiry: string; alerts: string; delivery: string; housekeeping: string; retentionMs: number };
   /** How long a graceful shutdown may take before the process exits 1 with the work left unfinished. */
   shutdownTimeoutMs: number;
 }
@@ -94,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: {
       enabled: e.JOBS === 'on',
       expiry: e.EXPIRY_SCHEDULE,
+      alerts: e.ALERTS_SCHEDULE,
       delivery: e.DELIVERY_SCHEDULE,
       housekeeping: e.HOUSEKEEPING_SCHEDULE,
       retentionMs: e.NOTIFICATION_RETENTION_DAYS * 86_400_000,

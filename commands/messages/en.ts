@@ -162,6 +162,12 @@ export const en = {
           : `There is no item "${error.name}" in the catalog. See the catalog with /catalog.`;
       case 'not_banned':
         return `${error.memberName} is not banned, so there is nothing to lift.`;
+      case 'too_many_wishes':
+        return `A wishlist holds at most ${error.max} items; remove some with /want remove ITEMS first.`;
+      case 'not_wished':
+        return error.wished.length > 0
+          ? `"${error.name}" is not on your wishlist, which holds ${error.wished.join(', ')}.`
+          : `"${error.name}" is not on your wishlist, which is empty; add items with /want add ITEMS.`;
     }
   },
 
@@ -173,6 +179,24 @@ export const en = {
     start: {
       description: 'What this bot does, or what a link to it opens',
       options: { link: 'What the link opens (Telegram fills it in)' },
+    },
+    want: {
+      description: 'Your wishlist, and alerts when an offer gives what you wish for',
+    },
+    'want add': {
+      description: 'Wish for items (a bare name means any amount)',
+      options: { items: 'Items you wish for, like "3 orange, apple"' },
+    },
+    'want remove': {
+      description: 'Take items off your wishlist',
+      options: { items: 'Items to take off, like "orange, apple"' },
+    },
+    'want list': {
+      description: 'Your wishlist and whether alerts are on',
+    },
+    'want alerts': {
+      description: 'Turn alerts about wished-for offers on or off',
+      options: { state: 'on or off' },
     },
     markets: {
       description: 'Pick the market your private commands act on',
@@ -564,5 +588,26 @@ export const en = {
       `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (offer #${n.offerId}).`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
       `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
+    wish_matches: (n: { offers: Array<{ offerId: number; ownerName: string; give: Amounts; want: Amounts; holdsAll: boolean }> }) =>
+      [
+        n.offers.length === 1 ? 'A new offer gives what you wish for:' : `${n.offers.length} new offers give what you wish for:`,
+        ...n.offers.map((o) => `#${o.offerId} ${o.ownerName}: gives ${itemList(o.give)}, wants ${itemList(o.want)}${o.holdsAll ? ' (you hold all it wants)' : ''}`),
+        '/want alerts off stops these messages.',
+      ].join('\n'),
+  },
+
+  /** `/want`: wishlists and their alerts. */
+  wants: {
+    added: (list: string) => `Your wishlist: ${list}. You will hear about new offers that give these.`,
+    alertsOff: ' Alerts are off: turn them on with /want alerts on.',
+    matching: 'Open offers that already give what you wish for:',
+    removed: (list: string) => `Removed from your wishlist: ${list}.`,
+    listTitle: 'Your wishlist',
+    empty: 'Your wishlist is empty. Add items with /want add ITEMS; a bare name means any amount.',
+    anyAmount: 'any amount',
+    alertsState: (on: boolean) => (on ? 'Alerts are on.' : 'Alerts are off.'),
+    alertsNowOn: 'Alerts are on: new offers that give what you wish for come to you privately, at most one message every few minutes.',
+    alertsNowOff: 'Alerts are off: you will not be told about new offers until you turn them on again.',
+    holdsAll: 'you hold all it wants',
   },
 };

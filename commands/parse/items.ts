@@ -60,9 +60,18 @@ const GLUED_SUFFIX = /^[x×](.+)$/i;
  * given. Stops at the first malformed entry.
  */
 export function parseItems(text: string): ParseResult<ItemRequest[]> {
+  const parsed = parseCountedItems(text);
+  return parsed.ok ? { ok: true, value: parsed.value.map(({ name, quantity }) => ({ name, quantity: quantity ?? 1 })) } : parsed;
+}
+
+/**
+ * Like {@link parseItems}, but a bare name keeps no quantity (`apple` is `{ name: 'apple',
+ * quantity: null }`): for a wish, where it means "any amount".
+ */
+export function parseCountedItems(text: string): ParseResult<Array<{ name: string; quantity: number | null }>> {
   const entries = text.split(',').map((raw) => raw.trim().replace(/\s+/g, ' '));
   if (entries.length === 1 && entries[0] === '') return { ok: false, error: { code: 'empty_list' } };
-  const value: ItemRequest[] = [];
+  const value: Array<{ name: string; quantity: number | null }> = [];
   for (const [index, entry] of entries.entries()) {
     const parsed = parseEntry(entry, index);
     if (!parsed.ok) return parsed;
@@ -71,7 +80,7 @@ export function parseItems(text: string): ParseResult<ItemRequest[]> {
   return { ok: true, value };
 }
 
-function parseEntry(entry: string, index: number): ParseResult<ItemRequest> {
+function parseEntry(entry: string, index: number): ParseResult<{ name: string; quantity: number | null }> {
   if (entry === '') return { ok: false, error: { code: 'empty_entry', index } };
   const words = entry.split(' ');
   let prefix: string | undefined;
@@ -113,7 +122,7 @@ function parseEntry(entry: string, index: number): ParseResult<ItemRequest> {
     return { ok: false, error: { code: 'two_quantities', index, entry } };
   }
   const quantityText = prefix ?? suffix;
-  let quantity = 1;
+  let quantity: number | null = null;
   if (quantityText !== undefined) {
     const checked = checkQuantity(quantityText, index, entry);
     if (!checked.ok) return checked;

@@ -9,6 +9,8 @@ import type { Reply, ReplyButton } from '../definition.js';
 import type { Messages } from '../messages/index.js';
 
 const STARS = [1, 2, 3, 4, 5] as const;
+/** Buttons one message row holds on Discord; more offers are named in the text. */
+const MAX_DETAILS_BUTTONS = 5;
 
 /** One button a star count, so a rating is one press. */
 const rateButtons = (t: Messages, tradeId: number): ReplyButton[] =>
@@ -37,7 +39,24 @@ export function notificationReply(t: Messages, notification: Notification, marke
       const repost: ReplyButton = { label: t.notificationButtons.repost, style: 'primary', command: 'repost', args: [String(notification.offerId)] };
       return { ...reply, buttons: [repost], shows: { subject: { kind: 'offer', id: notification.offerId }, follows: false } };
     }
+    case 'wish_matches':
+      return { ...reply, ...wishButtons(t, notification.offers) };
     default:
       return reply;
   }
+}
+
+/**
+ * A digest of one offer carries that offer's Accept (when the member holds what it wants) and
+ * Details; of several, a Details button each, which opens the offer with its own buttons. The
+ * message is recorded as a list of offers: its buttons may only show offers of its market.
+ */
+function wishButtons(t: Messages, offers: ReadonlyArray<{ offerId: number; holdsAll: boolean }>): Partial<Reply> {
+  const details = (offerId: number): ReplyButton => ({ label: offers.length === 1 ? t.offer.buttons.details : `#${offerId}`, style: 'secondary', command: 'offer', args: [String(offerId)] });
+  const [only] = offers;
+  if (offers.length === 1 && only) {
+    const accept: ReplyButton[] = only.holdsAll ? [{ label: t.offer.buttons.accept, style: 'success', command: 'accept', args: [String(only.offerId)] }] : [];
+    return { buttons: [...accept, details(only.offerId)], shows: { subject: { kind: 'offer', id: only.offerId }, follows: false } };
+  }
+  return { buttons: offers.slice(0, MAX_DETAILS_BUTTONS).map((offer) => details(offer.offerId)), shows: { subject: { kind: 'list', command: 'offer' }, follows: false } };
 }

@@ -57,7 +57,9 @@ export type TradeError =
   | { code: 'item_already_archived'; name: string; slug: string }
   | { code: 'item_not_archived'; name: string; slug: string }
   | { code: 'item_not_found'; name: string; suggestions: string[] }
-  | { code: 'not_banned'; memberName: string };
+  | { code: 'not_banned'; memberName: string }
+  | { code: 'too_many_wishes'; max: number }
+  | { code: 'not_wished'; name: string; wished: string[] };
 
 export type TradeErrorCode = TradeError['code'];
 

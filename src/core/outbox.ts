@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import type { ItemAmount } from './types.js';
+import type { WishedOffer } from './wishes.js';
 
 const p = sql.placeholder;
 
@@ -29,7 +30,8 @@ export type Notification =
   | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
   | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
-  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
+  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null }
+  | { kind: 'wish_matches'; offers: WishedOffer[] };
 
 /**
  * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in

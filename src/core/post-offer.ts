@@ -12,6 +12,7 @@ import type { Movements } from './movements.js';
 import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type Readers } from './readers.js';
 import type { ItemRequest, MemberRef, OfferView } from './types.js';
+import type { WishesApi } from './wishes.js';
 
 const p = sql.placeholder;
 const HOUR = 3_600_000;
@@ -33,9 +34,9 @@ export interface PostOfferInput {
   note?: string | null | undefined;
 }
 
-export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers; outbox: Outbox }) {
+export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers; outbox: Outbox; wishes: Pick<WishesApi, 'recordWishMatches'> }) {
   const { db, clock } = ctx;
-  const { catalog, movements, readers, outbox } = deps;
+  const { catalog, movements, readers, outbox, wishes } = deps;
   const insertOffer = db.orm
     .insert(offers)
     .values({
@@ -111,6 +112,8 @@ export function createPostOffer(ctx: CoreContext, deps: { catalog: CatalogApi; m
           expiresAt: now + hours * HOUR,
         });
       }
+      // Members who wish for what it gives hear about it (in a digest: see wishes.ts).
+      wishes.recordWishMatches({ id: offerId, ownerId: owner.id, targetId: target?.id ?? null });
       const row = readers.offerRow(offerId);
       if (!row) throw new Error('posted offer vanished');
       return readers.offerView(row);

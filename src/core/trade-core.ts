@@ -23,6 +23,7 @@ import { createPostOffer } from './post-offer.js';
 import { createReaders } from './readers.js';
 import { createTrades } from './trades.js';
 import { systemClock, type Clock } from './types.js';
+import { createWishes } from './wishes.js';
 
 export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const ctx: CoreContext = { db: deps.db, clock: deps.clock ?? systemClock };
@@ -36,6 +37,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const queries = createOfferQueries(ctx, { catalog, readers });
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
+  const wishes = createWishes(ctx, { catalog, readers, outbox });
+  const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
   const { closeAsRemoved: _internal, ...offerClosing } = closeOffer;
 
   return {
@@ -51,7 +54,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     archiveItem: catalog.archiveItem,
     unarchiveItem: catalog.unarchiveItem,
     ...inventory,
-    postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox }),
+    postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox, wishes }),
+    ...wishlists,
     acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),
     ...offerClosing,
     ...queries,

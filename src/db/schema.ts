@@ -82,6 +82,10 @@ export const members = sqliteTable(
      */
     unreachableSince: integer('unreachable_since'),
     createdAt: integer('created_at').notNull(),
+    /** Whether the member is told about new offers giving what they wish for (`/want alerts`). */
+    wishAlerts: integer('wish_alerts', { mode: 'boolean' }).notNull().default(true),
+    /** When the member was last sent a digest of wished-for offers in this market. */
+    wishDigestAt: integer('wish_digest_at'),
   },
   (table) => [
     uniqueIndex('members_market_user_unique').on(table.marketId, table.platformUserId),
@@ -407,5 +411,49 @@ export const cards = sqliteTable(
     uniqueIndex('cards_message_idx').on(table.platform, table.chatId, table.messageId),
     index('cards_subject_idx').on(table.subjectKind, table.subjectId),
     index('cards_stale_idx').on(table.platform, table.id).where(sql`${table.version} <> ${table.shownVersion}`),
+  ],
+);
+
+/** What a member wishes for in a market (`/want add`): an item, and how many (null: any amount). */
+export const wishes = sqliteTable(
+  'wishes',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    quantity: integer('quantity'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.memberId, table.itemId] }),
+    check('wishes_quantity_check', sql`${table.quantity} IS NULL OR ${table.quantity} > 0`),
+    // Who wishes for an item: read for every offer posted.
+    index('wishes_item_idx').on(table.itemId),
+  ],
+);
+
+/**
+ * An open offer that gives what a member wishes for, written in the transaction that opened the
+ * offer. One row per member and offer: a member is told about an offer once. `alerted_at` is set
+ * when a digest took it (sent, or dropped because the offer had closed meanwhile).
+ */
+export const wishMatches = sqliteTable(
+  'wish_matches',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    offerId: integer('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    matchedAt: integer('matched_at').notNull(),
+    alertedAt: integer('alerted_at'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.memberId, table.offerId] }),
+    index('wish_matches_waiting_idx').on(table.memberId).where(sql`${table.alertedAt} IS NULL`),
   ],
 );

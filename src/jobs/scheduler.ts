@@ -1,6 +1,6 @@
 /**
- * The background jobs of a bot process, on node-cron: expiry sweep, outbox delivery, offer card
- * updates and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
+ * The background jobs of a bot process, on node-cron: expiry sweep, wishlist alerts, outbox
+ * delivery, offer card updates and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
  * runs in flight, so shutdown never cuts a job in half.
  */
 import cron, { type ScheduledTask } from 'node-cron';
@@ -11,16 +11,20 @@ import { DEFAULT_LEASE_MS, drainOutbox } from './delivery.js';
 import { refreshCards } from './cards.js';
 import { sweepExpiredOffers } from './expiry.js';
 import { runHousekeeping } from './housekeeping.js';
+import { sendWishAlerts } from './wish-alerts.js';
 
 export interface JobSchedules {
   /** Cron expressions (node-cron; a sixth leading field is seconds). */
   expiry: string;
+  /** Wishlist digests (each member hears at most every few minutes per market; see core/wishes.ts). */
+  alerts: string;
   delivery: string;
   housekeeping: string;
 }
 
 export const DEFAULT_SCHEDULES: JobSchedules = {
   expiry: '* * * * *',
+  alerts: '*/30 * * * * *',
   delivery: '*/5 * * * * *',
   housekeeping: '30 4 * * *',
 };
@@ -53,6 +57,7 @@ export function startJobs(options: JobsOptions) {
 
   const jobs: Record<JobName, () => Promise<unknown>> = {
     expiry: () => sweepExpiredOffers(core, log.child({ job: 'expiry' })),
+    alerts: async () => sendWishAlerts(core, log.child({ job: 'alerts' })),
     delivery: () =>
       drainOutbox({
         stopped: () => stopping,
