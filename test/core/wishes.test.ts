@@ -52,7 +52,7 @@ describe('the wishlist', () => {
     expect(wish(bob, any('orange'), any('plum'))).toMatchObject({ ok: false, error: { code: 'item_archived' } });
     expect(t.core.listWishes(bob.id)).toEqual([]);
     expect(t.core.removeWishes({ marketId: t.market.id, memberId: bob.id, names: ['apple'] })).toMatchObject({ ok: false, error: { code: 'not_wished', wished: [] } });
-    for (let i = 0; i < MAX_WISHES; i += 1) unwrap(t.core.addItem(t.market.id, { name: `card ${i}` }));
+    for (let i = 0; i <= MAX_WISHES; i += 1) unwrap(t.core.addItem(t.market.id, { name: `card ${i}` }));
     const many = Array.from({ length: MAX_WISHES + 1 }, (_, i) => any(`card ${i}`));
     expect(wish(bob, ...many)).toEqual({ ok: false, error: { code: 'too_many_wishes', max: MAX_WISHES } });
     expect(t.core.listWishes(bob.id)).toEqual([]);
