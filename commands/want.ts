@@ -21,7 +21,7 @@ const detailsButton = (offer: OfferView): ReplyButton => ({ label: `#${offer.id}
 const add = defineCommand({
   name: 'add',
   audience: 'everyone',
-  options: { items: wishItemsOption('items', { autocomplete: 'catalog' }) },
+  options: { items: wishItemsOption('items', { form: 'rest', autocomplete: 'catalog' }) },
   run(ctx, args) {
     const added = ctx.core.addWishes({ marketId: ctx.market.id, memberId: ctx.member.id, wishes: args.items });
     if (!added.ok) return coreRefusal(ctx, added.error);
@@ -37,7 +37,7 @@ const add = defineCommand({
 const remove = defineCommand({
   name: 'remove',
   audience: 'everyone',
-  options: { items: wishItemsOption('items') },
+  options: { items: wishItemsOption('items', { form: 'rest' }) },
   run(ctx, args) {
     const removed = ctx.core.removeWishes({ marketId: ctx.market.id, memberId: ctx.member.id, names: args.items.map((wish) => wish.name) });
     return removed.ok ? { reply: privateReply(ctx.t.wants.removed(wishList(ctx, removed.value)), { tone: 'success' }) } : coreRefusal(ctx, removed.error);
