@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WISHES, WISH_DIGEST_EVERY_MS, type WishRequest } from '../../src/core/wishes.js';
 import type { MemberRef } from '../../src/core/types.js';
+import { createTradeCore } from '../../src/core/trade-core.js';
+import { openDatabase } from '../../src/db/connection.js';
 import { HOUR, createTestMarket, items, unwrap, type TestMarket } from '../support/market.js';
 
 let t: TestMarket;
@@ -109,6 +111,16 @@ describe('alerts', () => {
     t.core.setWishAlerts(bob.id, true);
     expect(t.core.sendWishDigests()).toBe(0);
     expect(digestsFor(bob)).toEqual([]);
+  });
+
+  it('writes a digest once when two processes send digests on one database', () => {
+    unwrap(wish(bob, any('apple')));
+    post(alice, [['apple', 1]], [['orange', 1]]);
+    const otherDb = openDatabase(t.path);
+    const other = createTradeCore({ db: otherDb, clock: t.clock });
+    expect([other.sendWishDigests(), t.core.sendWishDigests()]).toEqual([1, 0]);
+    otherDb.close();
+    expect(digestsFor(bob)).toHaveLength(1);
   });
 
   it('lists the open offers that already match, for /want add to answer with', () => {
