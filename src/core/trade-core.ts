@@ -20,7 +20,9 @@ import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
 import { createPostOffer } from './post-offer.js';
+import { createMarketSettings } from './market-settings.js';
 import { createReaders } from './readers.js';
+import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
 import { systemClock, type Clock } from './types.js';
 
@@ -36,7 +38,10 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const queries = createOfferQueries(ctx, { catalog, readers });
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
-  const { closeAsRemoved: _internal, ...offerClosing } = closeOffer;
+  const settings = createMarketSettings(ctx);
+  const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings });
+  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, ...offerClosing } = closeOffer;
+  const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
 
   return {
     clock: ctx.clock,
@@ -52,7 +57,9 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     unarchiveItem: catalog.unarchiveItem,
     ...inventory,
     postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox }),
-    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement }),
+    ...settlementSteps,
+    ...settings,
     ...offerClosing,
     ...queries,
     ...trades,
