@@ -36,7 +36,8 @@ CREATE TABLE `__new_trades` (
 	CONSTRAINT "trades_cancel_reason_check" CHECK("__new_trades"."cancel_reason" IN ('seller_rejected', 'seller_accept_timeout', 'cancelled_by_buyer', 'cancelled_by_seller', 'seller_confirm_timeout'))
 );
 --> statement-breakpoint
-INSERT INTO `__new_trades`("id", "market_id", "offer_id", "owner_id", "taker_id", "status", "created_at", "accepted_at", "confirmed_at", "completed_at", "cancel_reason", "due_at", "rating_by_owner", "comment_by_owner", "rating_by_taker", "comment_by_taker") SELECT "id", "market_id", "offer_id", "owner_id", "taker_id", "status", "created_at", "accepted_at", "confirmed_at", "completed_at", "cancel_reason", "due_at", "rating_by_owner", "comment_by_owner", "rating_by_taker", "comment_by_taker" FROM `trades`;--> statement-breakpoint
+-- Hand-edited: drizzle-kit selected the new columns from the old table too; they start empty.
+INSERT INTO `__new_trades`("id", "market_id", "offer_id", "owner_id", "taker_id", "status", "created_at", "completed_at", "rating_by_owner", "comment_by_owner", "rating_by_taker", "comment_by_taker") SELECT "id", "market_id", "offer_id", "owner_id", "taker_id", "status", "created_at", "completed_at", "rating_by_owner", "comment_by_owner", "rating_by_taker", "comment_by_taker" FROM `trades`;--> statement-breakpoint
 DROP TABLE `trades`;--> statement-breakpoint
 ALTER TABLE `__new_trades` RENAME TO `trades`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
