@@ -117,8 +117,9 @@ export function createCards({ db }: CoreContext) {
       and(
         eq(cards.id, p('id')),
         eq(cards.version, p('version')),
-        sql`(${cards.subjectKind} = 'offer' AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${cards.subjectId}) NOT IN ('active', 'settling'))
-          OR (${cards.subjectKind} = 'trade' AND (SELECT ${trades.status} FROM ${trades} WHERE ${trades.id} = ${cards.subjectId}) NOT IN ('pending', 'processing'))`,
+        // Parenthesised whole: `and` does not wrap raw SQL, and a bare OR here would drop other cards.
+        sql`((${cards.subjectKind} = 'offer' AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${cards.subjectId}) NOT IN ('active', 'settling'))
+          OR (${cards.subjectKind} = 'trade' AND (SELECT ${trades.status} FROM ${trades} WHERE ${trades.id} = ${cards.subjectId}) NOT IN ('pending', 'processing')))`,
       ),
     )
     .prepare();
