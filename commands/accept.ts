@@ -2,7 +2,7 @@
 import { defineCommand } from './definition.js';
 import { numberReferenceOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
-import { coreRefusal, publicReply } from './render/replies.js';
+import { coreRefusal, personalReply, publicReply } from './render/replies.js';
 
 export default defineCommand({
   name: 'accept',
@@ -13,6 +13,12 @@ export default defineCommand({
     const accepted = ctx.core.acceptOffer({ marketId: ctx.market.id, offerId: args.offer, takerId: ctx.member.id });
     if (!accepted.ok) return coreRefusal(ctx, accepted.error);
     const { offer, trade } = accepted.value;
+    const card = { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) };
+    if (trade.status === 'pending') {
+      // Confirm settlement: nothing is swapped yet; the taker's answer says what happens next.
+      const text = ctx.t.trade.started(offer.id, trade.id, offer.owner.displayName, trade.takerGave, (trade.dueAt ?? 0) - ctx.core.clock());
+      return { reply: personalReply(text), card };
+    }
     return {
       reply: publicReply(ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
       card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },

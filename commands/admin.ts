@@ -7,7 +7,8 @@ import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
 import type { ItemAmount, MemberRef } from '../src/core/types.js';
 import type { Result } from '../src/core/errors.js';
 import { defineCommand, defineGroup, type CommandContext, type CommandResult, type MemberMention } from './definition.js';
-import { itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
+import { MARKET_SETTINGS, SETTING_NAMES, type SettingSpec } from '../src/core/market-settings.js';
+import { choiceOption, itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply, refusal, resolveMember } from './render/replies.js';
 
@@ -140,9 +141,35 @@ const unban = defineCommand({
   },
 });
 
+/** What a setting takes, in words: its choices, or its range of hours. */
+const allowedValues = (ctx: CommandContext, spec: SettingSpec) => (spec.kind === 'choice' ? spec.choices.join(' or ') : ctx.t.config.hours(spec.min, spec.max));
+
+/**
+ * `/admin config`: alone, the market's settings; with a setting, what it takes; with a value, sets
+ * it. Table-driven by MARKET_SETTINGS, so a new setting needs no change here.
+ */
+const config = defineCommand({
+  name: 'config',
+  audience: 'admin',
+  options: {
+    setting: choiceOption('setting', { required: false, choices: SETTING_NAMES }),
+    value: textOption('value', { required: false, form: 'rest', maxLength: 40, placeholder: 'VALUE' }),
+  },
+  run(ctx, args) {
+    const t = ctx.t.config;
+    if (args.setting === undefined) {
+      const lines = ctx.core.listMarketSettings(ctx.market.id).map((entry) => t.line(entry.name, entry.value, entry.isDefault));
+      return { reply: personalReply([...lines, t.hint].join('\n'), { title: t.title, tone: 'info' }) };
+    }
+    if (args.value === undefined) return { reply: personalReply(t.values(args.setting, allowedValues(ctx, MARKET_SETTINGS[args.setting])), { tone: 'info' }) };
+    const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, name: args.setting, value: args.value });
+    return set.ok ? { reply: publicReply(t.set(set.value.name, set.value.value)) } : coreRefusal(ctx, set.error);
+  },
+});
+
 export const admin = defineGroup({
   name: 'admin',
   audience: 'admin',
-  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban],
+  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config],
 });
 export default admin;

@@ -6,6 +6,7 @@ import accept from './accept.js';
 import admin from './admin.js';
 import cancel from './cancel.js';
 import catalog from './catalog.js';
+import confirm from './confirm.js';
 import decline from './decline.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
 import { en } from './messages/en.js';
@@ -19,10 +20,13 @@ import offer from './offer.js';
 import post from './post.js';
 import profile from './profile.js';
 import rate from './rate.js';
+import reject from './reject.js';
 import repost from './repost.js';
 import start from './start.js';
+import trade from './trade.js';
 import trades from './trades.js';
 import want from './want.js';
+import withdraw from './withdraw.js';
 
 /**
  * Gives every command and option its words from a message catalog, so command files hold no
@@ -62,6 +66,10 @@ export const commands: readonly AnyCommand[] = describeCommands([
   decline,
   myoffers,
   trades,
+  trade,
+  confirm,
+  reject,
+  withdraw,
   rate,
   profile,
   want,

@@ -123,6 +123,37 @@ export function choiceOption<const C extends readonly string[], R extends boolea
   });
 }
 
+/**
+ * One or several of `members`, or a group's name, typed as words (`pending cancelled`,
+ * `pending, cancelled`) and read as one canonical choice: a group's name when the set is exactly
+ * a group, else the members in their list order joined by commas. Its choices are every canonical
+ * set, so a menu (Discord) offers each one and a button writes each in one way.
+ */
+export function choiceSetOption<R extends boolean = true>(
+  name: string,
+  options: Common<R> & { members: readonly string[]; groups: Readonly<Record<string, readonly string[]>> },
+): CommandOption<string, NoInfer<R>> {
+  const { members, groups } = options;
+  const canonical = (set: ReadonlySet<string>) => {
+    const listed = members.filter((member) => set.has(member));
+    const group = Object.entries(groups).find(([, of]) => of.length === listed.length && of.every((member) => set.has(member)));
+    return group ? group[0] : listed.join(',');
+  };
+  const subsets = [...Array(2 ** members.length).keys()].slice(1).map((bits) => new Set(members.filter((_, i) => bits & (1 << i))));
+  const choices = [...new Set([...Object.keys(groups), ...subsets.sort((a, b) => a.size - b.size).map(canonical)])];
+  const spec: OptionSpec = { ...specOf(name, 'choice', { form: 'rest', ...options }, { form: 'rest', placeholder: choices.slice(0, Object.keys(groups).length + members.length).join('|') }), choices };
+  return build<string, R>(spec, (value, ctx) => {
+    const words = String(value).trim().toLowerCase().split(/[\s,]+/).filter(Boolean);
+    const set = new Set<string>();
+    for (const word of words) {
+      const named = groups[word] ?? (members.includes(word) ? [word] : undefined);
+      if (!named) return refuse(ctx, { problem: 'not_a_choice', choices: [...Object.keys(groups), ...members] });
+      for (const member of named) set.add(member);
+    }
+    return set.size ? canonical(set) : refuse(ctx, { problem: 'not_a_choice', choices: [...Object.keys(groups), ...members] });
+  });
+}
+
 export function memberOption<R extends boolean = true>(name: string, options: Common<R> = {}): CommandOption<MemberMention, NoInfer<R>> {
   const spec = specOf(name, 'member', options, { form: 'positional', placeholder: '@member' });
   return build<MemberMention, R>(spec, (value, ctx) => {

@@ -2,9 +2,9 @@
  * English: every sentence the bot says. Another language is one more file with the same shape
  * (`satisfies Messages` in `index.ts` keeps them in step).
  */
-import type { TradeError } from '../../src/core/errors.js';
+import type { SettlementStepName, TradeError } from '../../src/core/errors.js';
 import type { NotifiedItem } from '../../src/core/outbox.js';
-import type { ItemAmount } from '../../src/core/types.js';
+import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
 
@@ -34,6 +34,9 @@ export function duration(ms: number): string {
   if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
   return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }
+
+/** `2026-11-21 18:00 UTC`: a deadline, the same for every member wherever they are. */
+const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
 
@@ -76,6 +79,36 @@ const notTheTarget = (offerId: number, offer: 'public' | 'own' | 'directed_elsew
       return `Offer #${offerId} was made to another member, so only they can decline it. See the open offers with /market.`;
   }
 };
+
+/** A cancel reason of the transaction spec, in words. */
+export function cancelReason(reason: TradeCancelReason | null): string {
+  switch (reason) {
+    case 'seller_rejected':
+      return 'the owner rejected the taker';
+    case 'seller_accept_timeout':
+      return 'the owner did not accept the taker in time';
+    case 'cancelled_by_buyer':
+      return 'the taker withdrew';
+    case 'cancelled_by_seller':
+      return 'the owner withdrew';
+    case 'seller_confirm_timeout':
+      return 'the owner did not confirm the handover in time';
+    case null:
+      return 'cancelled';
+  }
+}
+
+/** Why a settlement step is not the caller's to take. */
+function notYourStep(tradeId: number, waitingFor: 'owner' | 'taker', step: SettlementStepName): string {
+  switch (step) {
+    case 'accept':
+      return `Trade #${tradeId} waits for the owner to accept you; you will get a message when they do (or /withdraw ${tradeId} to leave it).`;
+    case 'handover':
+      return `Trade #${tradeId} waits for the owner to confirm the handover; confirm receipt once they have (or /withdraw ${tradeId} to leave it).`;
+    case 'receipt':
+      return `Trade #${tradeId} waits for the taker to confirm receipt${waitingFor === 'taker' ? '; it completes by itself if they do not in time' : ''}.`;
+  }
+}
 
 /** The page cursor every list takes: written by its buttons, never shown in usage lines or menus. */
 const PAGE_OPTION = 'Where the page starts (written by the page buttons)';
@@ -168,6 +201,20 @@ export const en = {
         return error.wished.length > 0
           ? `"${error.name}" is not on your wishlist, which holds ${error.wished.join(', ')}.`
           : `"${error.name}" is not on your wishlist, which is empty; add items with /want add ITEMS.`;
+      case 'invalid_setting_value':
+        return `"${error.value}" is not a value for ${error.setting}: use ${error.allowed}.`;
+      case 'trade_not_in_settlement':
+        return error.status === 'cancelled'
+          ? `Trade #${error.tradeId} was cancelled (${cancelReason(error.cancelReason)}); there is nothing left to do. See your trades with /trades.`
+          : `Trade #${error.tradeId} is already complete; there is nothing left to confirm. Rate it with /rate ${error.tradeId}.`;
+      case 'not_your_step':
+        return notYourStep(error.tradeId, error.waitingFor, error.step);
+      case 'not_trade_owner':
+        return `Only the owner of the offer can reject the taker of trade #${error.tradeId}; to leave it, use /withdraw ${error.tradeId}.`;
+      case 'trade_already_accepted':
+        return `You have already accepted the taker of trade #${error.tradeId}; to leave it before the handover, use /withdraw ${error.tradeId}.`;
+      case 'trade_handed_over':
+        return `The handover of trade #${error.tradeId} is confirmed, so it can no longer be withdrawn; it completes when the taker confirms receipt or their time runs out.`;
     }
   },
 
@@ -269,9 +316,25 @@ export const en = {
     trades: {
       description: 'Your trade history',
       options: {
-        filter: 'active, inactive, or one state',
+        filter: 'active, inactive, or one or more states',
         page: PAGE_OPTION,
       },
+    },
+    trade: {
+      description: 'Show one of your trades, with the buttons for your next step',
+      options: { trade: 'The trade number' },
+    },
+    confirm: {
+      description: 'Your next step in a trade: accept the taker, confirm the handover, or confirm receipt',
+      options: { trade: 'The trade number' },
+    },
+    reject: {
+      description: 'Turn down the taker of your offer while the trade is pending',
+      options: { trade: 'The trade number' },
+    },
+    withdraw: {
+      description: 'Leave a trade before the handover is confirmed',
+      options: { trade: 'The trade number' },
     },
     rate: {
       description: 'Rate the other side of a trade',
@@ -351,6 +414,13 @@ export const en = {
       description: 'Let a banned member trade again',
       options: {
         member: 'Who',
+      },
+    },
+    'admin config': {
+      description: "Show the market's settings, or change one",
+      options: {
+        setting: 'The setting to change',
+        value: 'Its new value',
       },
     },
   } as Record<string, { description: string; options?: Record<string, string> }>,
@@ -480,6 +550,63 @@ export const en = {
     empty: 'You have no trades here yet.',
     line: (id: number, when: string, other: string, gave: string, got: string, rated: boolean) =>
       `Trade #${id} (${when}) with ${other}: you gave ${gave}, got ${got}${rated ? '' : ` (rate it: /rate ${id} 5)`}`,
+    /** A trade that went through confirm settlement, or is in it: its state and, if cancelled, why. */
+    settlementLine: (id: number, when: string, state: string, other: string, gave: string, got: string) =>
+      `Trade #${id} (${when}) ${state} with ${other}: you give ${gave}, get ${got}`,
+  },
+
+  /** A trade's card and the answers to its steps (confirm settlement). */
+  trade: {
+    title: (id: number) => `Trade #${id}`,
+    offer: 'Offer',
+    owner: 'Owner',
+    taker: 'Taker',
+    ownerGives: 'Owner gives',
+    takerGives: 'Taker gives',
+    due: 'Next step due',
+    dueIn: (ms: number) => `in ${duration(ms)}`,
+    state: (status: string, handedOver: boolean, reason: TradeCancelReason | null): string => {
+      switch (status) {
+        case 'pending':
+          return 'Pending: waiting for the owner to accept the taker';
+        case 'processing':
+          return handedOver ? 'Handed over: waiting for the taker to confirm receipt' : 'Accepted: waiting for the owner to confirm the handover';
+        case 'completed':
+          return 'Completed';
+        default:
+          return `Cancelled: ${cancelReason(reason)}`;
+      }
+    },
+    /** `/trades` shows a state in a word or two. */
+    shortState: (status: string, handedOver: boolean, reason: TradeCancelReason | null): string =>
+      status === 'cancelled' ? `cancelled (${reason ?? 'cancelled'})` : status === 'processing' && handedOver ? 'processing, handed over' : status,
+    buttons: { acceptTaker: 'Accept taker', reject: 'Reject', handover: 'Confirm handover', receipt: 'Confirm receipt', withdraw: 'Withdraw', details: 'Details' },
+    /** Answers to the member who took a step. */
+    started: (offerId: number, tradeId: number, ownerName: string, held: Amounts, dueMs: number) =>
+      `You took offer #${offerId}: trade #${tradeId} is pending until ${ownerName} accepts you (within ${duration(dueMs)}). Your ${itemList(held)} are held until the trade completes or falls through.`,
+    accepted: (tradeId: number, takerName: string, dueMs: number) =>
+      `You accepted ${takerName} for trade #${tradeId}. Hand the items over, then confirm the handover with /confirm ${tradeId} (within ${duration(dueMs)}).`,
+    handedOver: (tradeId: number, takerName: string, dueMs: number) =>
+      `You confirmed the handover of trade #${tradeId}; ${takerName} confirms receipt, or it completes by itself in ${duration(dueMs)}.`,
+    completed: (tradeId: number, received: Amounts, gave: Amounts) =>
+      `Trade #${tradeId} is complete: you received ${itemList(received)} and gave ${itemList(gave)}. Rate it with /rate ${tradeId} 5.`,
+    rejected: (tradeId: number, offerId: number) => `You rejected the taker of trade #${tradeId}; offer #${offerId} is open again.`,
+    withdrawn: (tradeId: number, returned: Amounts) =>
+      `You withdrew from trade #${tradeId}${returned.length ? `; ${itemList(returned)} went back to your inventory` : ''}.`,
+    /** The step came after its deadline: the timeout happened instead, and both sides are told. */
+    timedOut: (tradeId: number, status: string, reason: TradeCancelReason | null) =>
+      status === 'completed'
+        ? `Too late: the time to confirm receipt of trade #${tradeId} had run out, so it completed by itself.`
+        : `Too late: trade #${tradeId} was cancelled because ${cancelReason(reason)}. Both sides have their items back.`,
+  },
+
+  config: {
+    title: 'Market settings',
+    line: (name: string, value: string, isDefault: boolean) => `${name}: ${value}${isDefault ? ' (default)' : ''}`,
+    hint: 'Change one with /admin config SETTING VALUE, like "/admin config settlement confirm".',
+    values: (name: string, allowed: string) => `${name} takes ${allowed}.`,
+    set: (name: string, value: string) => `${name} is now ${value}. Trades already in settlement keep their deadlines.`,
+    hours: (min: number, max: number) => `a whole number of hours from ${min} to ${max}`,
   },
 
   rated: (tradeId: number, stars_: number, otherName: string) => `You gave ${otherName} ${stars(stars_)} for trade #${tradeId}. Thank you!`,
@@ -588,6 +715,17 @@ export const en = {
       `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (offer #${n.offerId}).`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
       `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
+    settlement_requested: (n: { tradeId: number; offerId: number; takerName: string; held: Amounts; dueAt: number }) =>
+      `${n.takerName} wants your offer #${n.offerId} (trade #${n.tradeId}) and holds ${itemList(n.held)} in escrow for you. Accept them before ${when(n.dueAt)}, or reject:`,
+    settlement_accepted: (n: { tradeId: number; offerId: number; ownerName: string; dueAt: number }) =>
+      `${n.ownerName} accepted you for trade #${n.tradeId} (offer #${n.offerId}). Meet to hand the items over; ${n.ownerName} confirms the handover before ${when(n.dueAt)}.`,
+    settlement_handed_over: (n: { tradeId: number; ownerName: string; received: Amounts; dueAt: number }) =>
+      `${n.ownerName} says they handed you ${itemList(n.received)} (trade #${n.tradeId}). Confirm once you have them; the trade completes by itself at ${when(n.dueAt)}.`,
+    settlement_completed: (n: { tradeId: number; otherName: string; received: Amounts; gave: Amounts; byTimeout: boolean }) =>
+      `Trade #${n.tradeId} with ${n.otherName} is complete${n.byTimeout ? ' (the time to confirm receipt ran out)' : ''}: you received ${itemList(n.received)} and gave ${itemList(n.gave)}. Rate ${n.otherName}:`,
+    settlement_cancelled: (n: { tradeId: number; offerId: number; reason: TradeCancelReason; otherName: string; returned: Amounts; offer: 'open' | 'expired' }) =>
+      `Trade #${n.tradeId} with ${n.otherName} is cancelled: ${cancelReason(n.reason)}.` +
+      (n.returned.length ? ` ${itemList(n.returned)} went back to your inventory.` : n.offer === 'open' ? ` Your offer #${n.offerId} is open again.` : ` Your offer #${n.offerId} has expired.`),
     wish_matches: (n: { offers: Array<{ offerId: number; ownerName: string; give: Amounts; want: Amounts; holdsAll: boolean }> }) =>
       [
         n.offers.length === 1 ? 'A new offer gives what you wish for:' : `${n.offers.length} new offers give what you wish for:`,

@@ -7,6 +7,7 @@
 import type { Notification } from '../../src/core/outbox.js';
 import type { Reply, ReplyButton } from '../definition.js';
 import type { Messages } from '../messages/index.js';
+import { settlementButtons } from './trade-card.js';
 
 const STARS = [1, 2, 3, 4, 5] as const;
 /** Buttons one message row holds on Discord; more offers are named in the text. */
@@ -31,6 +32,16 @@ export function notificationReply(t: Messages, notification: Notification, marke
         shows: { subject: { kind: 'offer', id: notification.offerId }, follows: false },
       };
     }
+    case 'settlement_requested':
+    case 'settlement_accepted':
+    case 'settlement_handed_over': {
+      // The recipient's next step, as the trade stood when the step was taken: a press re-checks it.
+      const asOwner = notification.kind === 'settlement_requested';
+      const state = { id: notification.tradeId, status: asOwner ? 'pending' : 'processing', confirmedAt: notification.kind === 'settlement_handed_over' ? 1 : null } as const;
+      const buttons = settlementButtons(t, state)[asOwner ? 'owner' : 'taker'];
+      return { ...reply, buttons, shows: { subject: { kind: 'trade', id: notification.tradeId }, follows: false } };
+    }
+    case 'settlement_completed':
     case 'offer_accepted':
     case 'trade_completed':
     case 'trade_rated':

@@ -39,7 +39,8 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
     buttons,
     visibility: 'public',
     tone: open ? 'info' : 'success',
-    // A card with buttons must change when its offer does; one that shows an ending never changes again.
-    shows: open ? { subject: { kind: 'offer', id: offer.id }, follows: true } : undefined,
+    // A card with buttons must change when its offer does; one that shows an ending never changes
+    // again. An offer in settlement may open again, so its card keeps following it.
+    shows: open || offer.status === 'settling' ? { subject: { kind: 'offer', id: offer.id }, follows: true } : undefined,
   };
 }

@@ -4,6 +4,7 @@ import type { TradeCore } from '../../src/core/trade-core.js';
 import type { Reply } from '../definition.js';
 import type { Messages } from '../messages/index.js';
 import { offerCard } from './offer-card.js';
+import { tradeCard } from './trade-card.js';
 
 /**
  * The card of `record` in market `marketId`, or nothing if the market has no such record. Reading
@@ -15,8 +16,10 @@ export function recordCard(core: TradeCore, t: Messages, marketId: number, recor
       const offer = core.getOffer(marketId, record.id);
       return offer && offerCard(t, core.clock, offer);
     }
-    case 'trade':
-      // Trades have no card of their own yet: a message about one is a notice that never changes.
-      return undefined;
+    case 'trade': {
+      // Read as the card job does, for no one in particular: a trade's parties are its only viewers.
+      const trade = core.findTrade(marketId, record.id);
+      return trade && tradeCard(t, core.clock, trade);
+    }
   }
 }

@@ -43,6 +43,10 @@ try {
         return `market ${difference.marketId}, ${item(difference.itemId)}: granted - revoked = ${difference.expected}, but inventories + escrow = ${difference.actual}`;
       case 'escrow_on_closed_offer':
         return `offer #${difference.offerId} is closed yet still holds ${difference.held} of ${item(difference.itemId)}`;
+      case 'trade_escrow':
+        return `escrow of trade #${difference.tradeId}, ${item(difference.itemId)}: the ledger gives ${difference.expected}, the trade holds ${difference.actual}`;
+      case 'escrow_on_ended_trade':
+        return `trade #${difference.tradeId} has ended yet still holds ${difference.held} of ${item(difference.itemId)}`;
       case 'malformed_ledger_row':
         return `ledger row ${difference.ledgerId}: ${difference.reason}`;
     }

@@ -12,6 +12,7 @@ import type { Movements } from './movements.js';
 import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
+import type { SettlementApi } from './settlement.js';
 import type { OfferView, TradeView } from './types.js';
 
 const p = sql.placeholder;
@@ -38,7 +39,10 @@ export function requireOpen(row: OfferRow, now: number): void {
   if (row.expiresAt <= now) throw new Refusal({ code: 'offer_expired', offerId: row.id });
 }
 
-export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+export function createAcceptOffer(
+  ctx: CoreContext,
+  deps: { movements: Movements; readers: Readers; outbox: Outbox; settlement?: Pick<SettlementApi, 'confirms' | 'startSettlement'> },
+) {
   const { db, clock } = ctx;
   const { movements, readers, outbox } = deps;
   const completeOffer = db.orm
@@ -63,7 +67,8 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
 
   /**
    * Accepts an offer for `takerId`: the wanted items go from the taker to the owner, the escrowed
-   * items to the taker, a completed trade is recorded and both sides are notified. Refuses when
+   * items to the taker, a completed trade is recorded and both sides are notified (in a market with
+   * confirm settlement, a pending trade starts instead: see settlement.ts). Refuses when
    * the offer is missing, closed or expired, is the taker's own, is directed at someone else,
    * the taker is banned, or the taker lacks a wanted item.
    */
@@ -80,6 +85,8 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
       const offer = readers.offerView(row);
       const shortages = shortagesOf(readers, taker.id, offer.want);
       if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
+      // A confirm-settlement market swaps nothing yet: the trade starts pending (settlement.ts).
+      if (deps.settlement?.confirms(row.marketId)) return deps.settlement.startSettlement(row, offer, taker);
 
       if (completeOffer.run({ offerId: row.id, now, takerId: taker.id }).changes !== 1) {
         throw new Error(`offer ${row.id} changed inside its own transaction`);
@@ -126,7 +133,11 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
           taker,
           status: 'completed',
           createdAt: now,
+          acceptedAt: null,
+          confirmedAt: null,
           completedAt: now,
+          cancelReason: null,
+          dueAt: null,
           ownerGave: offer.give,
           takerGave: offer.want,
           ratingByOwner: null,

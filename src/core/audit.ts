@@ -2,8 +2,8 @@
  * The conservation audit: replays the ledger and compares it with what the tables hold.
  *
  * For every member and item, the ledger's movements in and out must equal the inventory; for
- * every offer line, they must equal what is held in escrow; and per market and item,
- * grants - revokes must equal inventories + escrow. Any mismatch is reported, never repaired:
+ * every offer line and every trade in settlement, they must equal what is held in escrow; and per
+ * market and item, grants - revokes must equal inventories + offer escrow + trade escrow. Any mismatch is reported, never repaired:
  * a difference means a bug, and the ledger is the evidence.
  */
 import { sql } from 'drizzle-orm';
@@ -14,6 +14,8 @@ export type AuditDifference =
   | { kind: 'escrow'; offerId: number; itemId: number; expected: number; actual: number }
   | { kind: 'total'; marketId: number; itemId: number; expected: number; actual: number }
   | { kind: 'escrow_on_closed_offer'; offerId: number; itemId: number; held: number }
+  | { kind: 'trade_escrow'; tradeId: number; itemId: number; expected: number; actual: number }
+  | { kind: 'escrow_on_ended_trade'; tradeId: number; itemId: number; held: number }
   | { kind: 'malformed_ledger_row'; ledgerId: number; reason: string };
 
 export interface AuditTotal {
@@ -23,6 +25,7 @@ export interface AuditTotal {
   granted: number;
   revoked: number;
   inInventories: number;
+  /** Offer escrow and trade escrow together. */
   inEscrow: number;
 }
 
@@ -45,26 +48,36 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
 
     const malformed = orm.all<{ id: number; kind: string }>(sql`
       SELECT id, kind FROM ledger WHERE
-        (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR to_member_id IS NULL)) OR
-        (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR from_member_id IS NULL)) OR
-        (kind NOT IN ('grant', 'revoke') AND ((from_member_id IS NULL) = (from_offer_id IS NULL) OR (to_member_id IS NULL) = (to_offer_id IS NULL)))`);
+        (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR from_trade_id IS NOT NULL OR to_member_id IS NULL)) OR
+        (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR to_trade_id IS NOT NULL OR from_member_id IS NULL)) OR
+        (kind NOT IN ('grant', 'revoke') AND (
+          (from_member_id IS NOT NULL) + (from_offer_id IS NOT NULL) + (from_trade_id IS NOT NULL) <> 1 OR
+          (to_member_id IS NOT NULL) + (to_offer_id IS NOT NULL) + (to_trade_id IS NOT NULL) <> 1))`);
     for (const row of malformed) {
       differences.push({ kind: 'malformed_ledger_row', ledgerId: row.id, reason: `a ${row.kind} must move between exactly the places its kind names` });
     }
 
     // Replays the ledger per place and compares it with the table in SQL, so only differences
     // ever reach JavaScript: the audit's memory does not grow with the database.
-    const mismatches = (places: 'member' | 'offer') => {
-      const flows =
-        places === 'member'
-          ? sql`SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
-                UNION ALL SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL`
-          : sql`SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
-                UNION ALL SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL`;
-      const actual =
-        places === 'member'
-          ? sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`
-          : sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`;
+    const places = {
+      member: {
+        flows: sql`SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
+                UNION ALL SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL`,
+        actual: sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`,
+      },
+      offer: {
+        flows: sql`SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
+                UNION ALL SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL`,
+        actual: sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`,
+      },
+      trade: {
+        flows: sql`SELECT to_trade_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_trade_id IS NOT NULL
+                UNION ALL SELECT from_trade_id, item_id, -quantity FROM ledger WHERE from_trade_id IS NOT NULL`,
+        actual: sql`SELECT trade_id AS a, item_id AS b, held AS q FROM trade_escrow`,
+      },
+    };
+    const mismatches = (place: keyof typeof places) => {
+      const { flows, actual } = places[place];
       return orm.all<{ a: number; b: number; expected: number; actual: number }>(sql`
         WITH expected AS (SELECT a, b, SUM(q) AS q FROM (${flows}) GROUP BY a, b),
              actual AS (${actual})
@@ -80,6 +93,15 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
     }
     for (const row of mismatches('offer')) {
       differences.push({ kind: 'escrow', offerId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
+    for (const row of mismatches('trade')) {
+      differences.push({ kind: 'trade_escrow', tradeId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
+    for (const row of orm.all<{ tradeId: number; itemId: number; held: number }>(sql`
+      SELECT e.trade_id AS tradeId, e.item_id AS itemId, e.held AS held
+      FROM trade_escrow e JOIN trades t ON t.id = e.trade_id
+      WHERE e.held > 0 AND t.status NOT IN ('pending', 'processing')`)) {
+      differences.push({ kind: 'escrow_on_ended_trade', ...row });
     }
 
     for (const row of orm.all<{ offerId: number; itemId: number; held: number }>(sql`
@@ -101,7 +123,11 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
         FROM ledger GROUP BY item_id
       ) l ON l.item_id = i.id
       LEFT JOIN (SELECT item_id, SUM(quantity) AS quantity FROM inventories GROUP BY item_id) v ON v.item_id = i.id
-      LEFT JOIN (SELECT item_id, SUM(held) AS quantity FROM offer_lines GROUP BY item_id) e ON e.item_id = i.id
+      LEFT JOIN (
+        SELECT item_id, SUM(held) AS quantity FROM (
+          SELECT item_id, held FROM offer_lines UNION ALL SELECT item_id, held FROM trade_escrow
+        ) GROUP BY item_id
+      ) e ON e.item_id = i.id
       ORDER BY i.market_id, i.id`);
     for (const total of totals) {
       const expected = total.granted - total.revoked;

@@ -9,7 +9,7 @@
  * record as it is), so no lease is needed.
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { cards, offers } from '../db/schema.js';
+import { cards, offers, trades } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import type { Platform } from './types.js';
 
@@ -70,8 +70,9 @@ export function createCards({ db }: CoreContext) {
       subjectId: sql`${p('subjectId')}`,
       follows: sql`${p('follows')}`,
       // A card rendered as open just before its offer closed is stale from the start.
-      version: sql`CASE WHEN ${p('follows')} = 1 AND ${p('subjectKind')} = 'offer'
-        AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${p('subjectId')}) <> 'active' THEN 1 ELSE 0 END`,
+      version: sql`CASE WHEN ${p('follows')} = 1 AND ((${p('subjectKind')} = 'offer'
+        AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${p('subjectId')}) <> 'active') OR (${p('subjectKind')} = 'trade'
+        AND (SELECT ${trades.status} FROM ${trades} WHERE ${trades.id} = ${p('subjectId')}) NOT IN ('pending', 'processing'))) THEN 1 ELSE 0 END`,
     })
     .onConflictDoNothing()
     .prepare();
@@ -108,14 +109,17 @@ export function createCards({ db }: CoreContext) {
     .set({ shownVersion: sql`${p('version')}` })
     .where(and(eq(cards.id, p('id')), eq(cards.version, p('version'))))
     .prepare();
-  // A card that shows its record's ending has no buttons left and never changes again.
+  // A card that shows its record's ending has no buttons left and never changes again. An offer in
+  // settlement has not ended: its card must follow it back to open if the settlement falls through.
   const dropEnded = orm
     .delete(cards)
     .where(
       and(
         eq(cards.id, p('id')),
         eq(cards.version, p('version')),
-        sql`${cards.subjectKind} = 'offer' AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${cards.subjectId}) <> 'active'`,
+        // Parenthesised whole: `and` does not wrap raw SQL, and a bare OR here would drop other cards.
+        sql`((${cards.subjectKind} = 'offer' AND (SELECT ${offers.status} FROM ${offers} WHERE ${offers.id} = ${cards.subjectId}) NOT IN ('active', 'settling'))
+          OR (${cards.subjectKind} = 'trade' AND (SELECT ${trades.status} FROM ${trades} WHERE ${trades.id} = ${cards.subjectId}) NOT IN ('pending', 'processing')))`,
       ),
     )
     .prepare();

@@ -154,6 +154,9 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
       });
     },
 
+    /** Used by settlement: an offer whose settlement fell through after its expiry ends as the sweep would end it. */
+    closeAsExpired: expire,
+
     /** Used by moderation: closes one active offer as removed, inside the caller's transaction. */
     closeAsRemoved(row: OfferRow, adminId: number, reason: string, because: { banned?: boolean } = {}): ClosedOffer {
       return closeWithRefund(row, 'removed', adminId, reason, (returned) => ({ kind: 'offer_removed', offerId: row.id, reason, returned, ...because }));

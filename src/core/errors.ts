@@ -4,7 +4,7 @@
  * Each has a stable `code` (the message catalog keys its sentences on it) and the data needed to
  * explain it to a member. Exceptions are kept for bugs and broken invariants.
  */
-import type { OfferStatus, TradeStatus } from '../db/schema.js';
+import type { OfferStatus, TradeCancelReason, TradeStatus } from '../db/schema.js';
 import type { ItemRef } from './types.js';
 
 export interface Shortage {
@@ -59,7 +59,23 @@ export type TradeError =
   | { code: 'item_not_found'; name: string; suggestions: string[] }
   | { code: 'not_banned'; memberName: string }
   | { code: 'too_many_wishes'; max: number }
-  | { code: 'not_wished'; name: string; wished: string[] };
+  | { code: 'not_wished'; name: string; wished: string[] }
+
+  /** `/admin config`: a value the setting does not take; `allowed` says what it takes. */
+  | { code: 'invalid_setting_value'; setting: string; value: string; allowed: string }
+  /** A settlement step on a trade that is not in settlement (ended, or settled instantly). */
+  | { code: 'trade_not_in_settlement'; tradeId: number; status: TradeStatus; cancelReason: TradeCancelReason | null }
+  /** The trade waits for the other side's step, not the caller's. */
+  | { code: 'not_your_step'; tradeId: number; waitingFor: 'owner' | 'taker'; step: SettlementStepName }
+  /** Only the offer's owner may reject the taker. */
+  | { code: 'not_trade_owner'; tradeId: number }
+  /** Rejecting is for a pending trade; once the owner accepted the taker, they withdraw instead. */
+  | { code: 'trade_already_accepted'; tradeId: number }
+  /** Nobody may withdraw once the owner confirmed the handover: the taker confirms receipt, or time does. */
+  | { code: 'trade_handed_over'; tradeId: number };
+
+/** The step a trade in settlement waits for: the owner accepts the taker, hands over, the taker confirms receipt. */
+export type SettlementStepName = 'accept' | 'handover' | 'receipt';
 
 export type TradeErrorCode = TradeError['code'];
 

@@ -7,7 +7,7 @@
  * transaction. Must run inside a write transaction.
  */
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { inventories, ledger, offerLines, type LedgerKind } from '../db/schema.js';
+import { inventories, ledger, offerLines, tradeEscrow, type LedgerKind } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 
 const p = sql.placeholder;
@@ -25,6 +25,18 @@ export interface Movements {
     marketId: number,
     itemId: number,
     offerId: number,
+    memberId: number,
+    quantity: number,
+    actorId: number | null,
+  ): boolean;
+  /** Member -> a trade's escrow (the taker's side in confirm settlement). False when the member holds fewer. */
+  escrowForTrade(marketId: number, itemId: number, memberId: number, tradeId: number, quantity: number): boolean;
+  /** A trade's escrow -> member: `release` to the owner, `refund` to the taker. False when less is held. */
+  unescrowFromTrade(
+    kind: 'refund' | 'release',
+    marketId: number,
+    itemId: number,
+    tradeId: number,
     memberId: number,
     quantity: number,
     actorId: number | null,
@@ -65,6 +77,16 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       ),
     )
     .prepare();
+  const holdForTrade = orm
+    .insert(tradeEscrow)
+    .values({ tradeId: p('tradeId'), itemId: p('itemId'), held: p('quantity') })
+    .onConflictDoUpdate({ target: [tradeEscrow.tradeId, tradeEscrow.itemId], set: { held: sql`${tradeEscrow.held} + excluded.held` } })
+    .prepare();
+  const takeFromTrade = orm
+    .update(tradeEscrow)
+    .set({ held: sql`${tradeEscrow.held} - ${p('quantity')}` })
+    .where(and(eq(tradeEscrow.tradeId, p('tradeId')), eq(tradeEscrow.itemId, p('itemId')), gte(tradeEscrow.held, p('quantity'))))
+    .prepare();
   const appendLedger = orm
     .insert(ledger)
     .values({
@@ -76,6 +98,8 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       fromOfferId: p('fromOfferId'),
       toMemberId: p('toMemberId'),
       toOfferId: p('toOfferId'),
+      fromTradeId: p('fromTradeId'),
+      toTradeId: p('toTradeId'),
       actorId: p('actorId'),
       createdAt: p('createdAt'),
     })
@@ -84,6 +108,7 @@ export function createMovements({ db, clock }: CoreContext): Movements {
   interface Place {
     memberId?: number;
     offerId?: number;
+    tradeId?: number;
   }
   const record = (kind: LedgerKind, marketId: number, itemId: number, quantity: number, from: Place, to: Place, actorId: number | null) =>
     appendLedger.run({
@@ -95,6 +120,8 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       fromOfferId: from.offerId ?? null,
       toMemberId: to.memberId ?? null,
       toOfferId: to.offerId ?? null,
+      fromTradeId: from.tradeId ?? null,
+      toTradeId: to.tradeId ?? null,
       actorId,
       createdAt: clock(),
     });
@@ -124,6 +151,18 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       if (takeFromLine.run({ offerId, itemId, quantity }).changes !== 1) return false;
       credit(memberId, itemId, quantity);
       record(kind, marketId, itemId, quantity, { offerId }, { memberId }, actorId);
+      return true;
+    },
+    escrowForTrade(marketId, itemId, memberId, tradeId, quantity) {
+      if (!debit(memberId, itemId, quantity)) return false;
+      holdForTrade.run({ tradeId, itemId, quantity });
+      record('escrow', marketId, itemId, quantity, { memberId }, { tradeId }, memberId);
+      return true;
+    },
+    unescrowFromTrade(kind, marketId, itemId, tradeId, memberId, quantity, actorId) {
+      if (takeFromTrade.run({ tradeId, itemId, quantity }).changes !== 1) return false;
+      credit(memberId, itemId, quantity);
+      record(kind, marketId, itemId, quantity, { tradeId }, { memberId }, actorId);
       return true;
     },
     swap(marketId, itemId, fromMemberId, toMemberId, quantity, actorId) {

@@ -10,6 +10,8 @@ import { offerLines } from '../db/schema.js';
 export interface OfferLineClosing {
   /** Takes the offer's lines out of the open-lines index. Must run inside a write transaction. */
   closeLines(offerId: number): void;
+  /** Puts the lines back for an offer that is active again (a settlement fell through). */
+  reopenLines(offerId: number): void;
 }
 
 export function createOfferLineClosing(db: Database): OfferLineClosing {
@@ -18,9 +20,17 @@ export function createOfferLineClosing(db: Database): OfferLineClosing {
     .set({ open: 0 })
     .where(eq(offerLines.offerId, sql.placeholder('offerId')))
     .prepare();
+  const reopen = db.orm
+    .update(offerLines)
+    .set({ open: 1 })
+    .where(eq(offerLines.offerId, sql.placeholder('offerId')))
+    .prepare();
   return {
     closeLines(offerId) {
       close.run({ offerId });
+    },
+    reopenLines(offerId) {
+      reopen.run({ offerId });
     },
   };
 }

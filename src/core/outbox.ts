@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import type { ItemAmount } from './types.js';
+import type { ItemAmount, TradeCancelReason } from './types.js';
 import type { WishedOffer } from './wishes.js';
 
 const p = sql.placeholder;
@@ -31,7 +31,34 @@ export type Notification =
   | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
   | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null }
-  | { kind: 'wish_matches'; offers: WishedOffer[] };
+  | { kind: 'wish_matches'; offers: WishedOffer[] }
+  | SettlementNotification;
+
+/**
+ * Confirm settlement, one message per step, to the side whose turn it is (or, for an ending, to
+ * each side that did not cause it). `dueAt` is when the recipient's own step times out.
+ */
+export type SettlementNotification =
+  /** To the owner: a taker holds the wanted items in escrow; accept or reject them. */
+  | { kind: 'settlement_requested'; tradeId: number; offerId: number; takerName: string; held: NotifiedItem[]; dueAt: number }
+  /** To the taker: the owner accepted; the handover is next. */
+  | { kind: 'settlement_accepted'; tradeId: number; offerId: number; ownerName: string; dueAt: number }
+  /** To the taker: the owner says they handed the items over; confirm receipt before `dueAt` or it completes by itself. */
+  | { kind: 'settlement_handed_over'; tradeId: number; offerId: number; ownerName: string; received: NotifiedItem[]; dueAt: number }
+  | { kind: 'settlement_completed'; tradeId: number; offerId: number; otherName: string; received: NotifiedItem[]; gave: NotifiedItem[]; byTimeout: boolean }
+  /**
+   * The trade fell through: `returned` is what came back to the recipient's inventory (the taker's
+   * escrow; nothing for the owner, whose items stay with the offer). `offer` says what became of it.
+   */
+  | {
+      kind: 'settlement_cancelled';
+      tradeId: number;
+      offerId: number;
+      reason: TradeCancelReason;
+      otherName: string;
+      returned: NotifiedItem[];
+      offer: 'open' | 'expired';
+    };
 
 /**
  * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in

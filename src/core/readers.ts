@@ -2,7 +2,7 @@
  * Prepared reads shared by several operations: members, offers with their lines, holdings.
  * Built once per core, so the hot paths never re-compile SQL.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
@@ -56,7 +56,12 @@ export function createReaders({ db }: CoreContext): Readers {
     .where(eq(offerLines.offerId, p('offerId')))
     .orderBy(asc(offerLines.side), asc(items.name))
     .prepare();
-  const tradeOfOffer = orm.select({ id: trades.id }).from(trades).where(eq(trades.offerId, p('offerId'))).prepare();
+  // A cancelled settlement leaves its trade behind and reopens the offer: the offer's trade is the one that did not fall through.
+  const tradeOfOffer = orm
+    .select({ id: trades.id })
+    .from(trades)
+    .where(and(eq(trades.offerId, p('offerId')), ne(trades.status, 'cancelled')))
+    .prepare();
   const holdingOf = orm
     .select({ quantity: inventories.quantity })
     .from(inventories)

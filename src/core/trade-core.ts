@@ -20,7 +20,9 @@ import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
 import { createPostOffer } from './post-offer.js';
+import { createMarketSettings } from './market-settings.js';
 import { createReaders } from './readers.js';
+import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
 import { systemClock, type Clock } from './types.js';
 import { createWishes } from './wishes.js';
@@ -37,9 +39,12 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const queries = createOfferQueries(ctx, { catalog, readers });
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
+  const settings = createMarketSettings(ctx);
+  const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings });
   const wishes = createWishes(ctx, { catalog, readers, outbox });
   const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
-  const { closeAsRemoved: _internal, ...offerClosing } = closeOffer;
+  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, ...offerClosing } = closeOffer;
+  const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
 
   return {
     clock: ctx.clock,
@@ -56,7 +61,9 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...inventory,
     postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox, wishes }),
     ...wishlists,
-    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement }),
+    ...settlementSteps,
+    ...settings,
     ...offerClosing,
     ...queries,
     ...trades,

@@ -22,6 +22,14 @@ export const TRADE_FILTER_GROUPS = {
 export type TradeFilter = keyof typeof TRADE_FILTER_GROUPS | TradeStatus;
 export const TRADE_FILTERS: readonly TradeFilter[] = [...(Object.keys(TRADE_FILTER_GROUPS) as Array<keyof typeof TRADE_FILTER_GROUPS>), ...TRADE_STATUSES];
 
+/** The states a filter names: a group, one state, or several states written `pending,cancelled`. */
+export function tradeFilterStatuses(filter: string): TradeStatus[] {
+  if (filter in TRADE_FILTER_GROUPS) return [...TRADE_FILTER_GROUPS[filter as keyof typeof TRADE_FILTER_GROUPS]];
+  const statuses = filter.split(',').filter((word): word is TradeStatus => (TRADE_STATUSES as readonly string[]).includes(word));
+  if (statuses.length === 0) throw new RangeError(`not a trade filter: ${filter}`);
+  return statuses;
+}
+
 export interface Profile {
   member: MemberRef;
   tradesCompleted: number;
@@ -30,7 +38,38 @@ export interface Profile {
   ratingCount: number;
 }
 
-type TradeRow = typeof trades.$inferSelect;
+export type TradeRow = typeof trades.$inferSelect;
+
+/** What a trade row shows: its parties and the items each gave (the offer's lines). */
+export function tradeView(readers: Readers, row: TradeRow): TradeView {
+  const lines = readers.offerLines(row.offerId);
+  const side = (which: 'give' | 'want') => lines.filter((line) => line.side === which).map(({ item, quantity }) => ({ item, quantity }));
+  const member = (id: number) => {
+    const found = readers.member(id);
+    if (!found) throw new Error(`trade ${row.id} names missing member ${id}`);
+    return found;
+  };
+  return {
+    id: row.id,
+    offerId: row.offerId,
+    marketId: row.marketId,
+    owner: member(row.ownerId),
+    taker: member(row.takerId),
+    status: row.status,
+    createdAt: row.createdAt,
+    acceptedAt: row.acceptedAt,
+    confirmedAt: row.confirmedAt,
+    completedAt: row.completedAt,
+    cancelReason: row.cancelReason,
+    dueAt: row.dueAt,
+    ownerGave: side('give'),
+    takerGave: side('want'),
+    ratingByOwner: row.ratingByOwner,
+    commentByOwner: row.commentByOwner,
+    ratingByTaker: row.ratingByTaker,
+    commentByTaker: row.commentByTaker,
+  };
+}
 
 export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox }) {
   const { db } = ctx;
@@ -63,31 +102,7 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
     .where(and(eq(trades.takerId, p('memberId')), isNotNull(trades.ratingByOwner)))
     .prepare();
 
-  const view = (row: TradeRow): TradeView => {
-    const lines = readers.offerLines(row.offerId);
-    const side = (which: 'give' | 'want') => lines.filter((line) => line.side === which).map(({ item, quantity }) => ({ item, quantity }));
-    const member = (id: number) => {
-      const found = readers.member(id);
-      if (!found) throw new Error(`trade ${row.id} names missing member ${id}`);
-      return found;
-    };
-    return {
-      id: row.id,
-      offerId: row.offerId,
-      marketId: row.marketId,
-      owner: member(row.ownerId),
-      taker: member(row.takerId),
-      status: row.status,
-      createdAt: row.createdAt,
-      completedAt: row.completedAt,
-      ownerGave: side('give'),
-      takerGave: side('want'),
-      ratingByOwner: row.ratingByOwner,
-      commentByOwner: row.commentByOwner,
-      ratingByTaker: row.ratingByTaker,
-      commentByTaker: row.commentByTaker,
-    };
-  };
+  const view = (row: TradeRow) => tradeView(readers, row);
 
   const requireTrade = (marketId: number, tradeId: number): TradeRow => {
     const row = tradeById.get({ id: tradeId });
@@ -96,6 +111,12 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
   };
 
   return {
+    /** One trade of the market, for whoever may see it (its card, rendered for no one in particular). */
+    findTrade(marketId: number, tradeId: number): TradeView | undefined {
+      const row = tradeById.get({ id: tradeId });
+      return row && row.marketId === marketId ? view(row) : undefined;
+    },
+
     /** One trade, for its parties only. */
     getTrade(marketId: number, tradeId: number, memberId: number): Result<TradeView> {
       return runRead(db, () => {

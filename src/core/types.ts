@@ -1,13 +1,13 @@
 /** Plain data the core hands out. Adapters render these; nothing here knows a chat platform. */
-import type { OfferStatus, Platform, Settlement, TradeStatus } from '../db/schema.js';
+import type { OfferStatus, Platform, Settlement, TradeCancelReason, TradeStatus } from '../db/schema.js';
 
 /**
  * The domain's vocabularies, for commands, jobs and adapters to name without reaching past the
  * core. They are defined beside the tables in src/db/schema.ts because the CHECK constraints are
  * generated from the same lists, and the database layer imports nothing above it.
  */
-export { OFFER_STATUSES, PLATFORMS, SETTLEMENTS, TRADE_STATUSES } from '../db/schema.js';
-export type { OfferStatus, Platform, Settlement, TradeStatus };
+export { OFFER_STATUSES, PLATFORMS, SETTLEMENTS, TRADE_CANCEL_REASONS, TRADE_STATUSES } from '../db/schema.js';
+export type { OfferStatus, Platform, Settlement, TradeCancelReason, TradeStatus };
 
 /** Milliseconds since the epoch; injected so tests and the sweep control time. */
 export type Clock = () => number;
@@ -85,7 +85,15 @@ export interface TradeView {
   taker: MemberRef;
   status: TradeStatus;
   createdAt: number;
+  /** Confirm settlement: when the owner accepted the taker. */
+  acceptedAt: number | null;
+  /** Confirm settlement: when the owner confirmed the handover. */
+  confirmedAt: number | null;
   completedAt: number | null;
+  /** Why a trade in settlement was cancelled; null otherwise. */
+  cancelReason: TradeCancelReason | null;
+  /** While in settlement: when the current step times out. */
+  dueAt: number | null;
   /** What the owner gave the taker. */
   ownerGave: ItemAmount[];
   /** What the taker gave the owner. */

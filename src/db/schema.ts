@@ -32,6 +32,16 @@ export type OfferSide = (typeof OFFER_SIDES)[number];
 export const TRADE_STATUSES = ['pending', 'processing', 'completed', 'cancelled'] as const;
 export type TradeStatus = (typeof TRADE_STATUSES)[number];
 
+/** Why a trade in settlement was cancelled (the transaction spec's TradeCancelReason). */
+export const TRADE_CANCEL_REASONS = [
+  'seller_rejected',
+  'seller_accept_timeout',
+  'cancelled_by_buyer',
+  'cancelled_by_seller',
+  'seller_confirm_timeout',
+] as const;
+export type TradeCancelReason = (typeof TRADE_CANCEL_REASONS)[number];
+
 export const LEDGER_KINDS = ['grant', 'revoke', 'escrow', 'release', 'refund', 'swap'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -52,6 +62,12 @@ export const markets = sqliteTable(
     platformMarketId: text('platform_market_id').notNull(),
     title: text('title'),
     settlement: text('settlement', { enum: SETTLEMENTS }).notNull().default('instant'),
+    /** Confirm settlement: hours the owner has to accept the taker (seller_accept_timeout). */
+    acceptHours: integer('accept_hours').notNull().default(24),
+    /** Hours the owner has, once they accepted, to confirm the handover (seller_confirm_timeout). */
+    confirmHours: integer('confirm_hours').notNull().default(72),
+    /** Hours the taker has to confirm receipt before the trade completes by itself. */
+    receiptHours: integer('receipt_hours').notNull().default(72),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [
@@ -224,7 +240,17 @@ export const trades = sqliteTable(
       .references(() => members.id),
     status: text('status', { enum: TRADE_STATUSES }).notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Confirm settlement: when the owner accepted the taker (pending -> processing). */
+    acceptedAt: integer('accepted_at'),
+    /** Confirm settlement: when the owner confirmed the handover. */
+    confirmedAt: integer('confirmed_at'),
     completedAt: integer('completed_at'),
+    cancelReason: text('cancel_reason', { enum: TRADE_CANCEL_REASONS }),
+    /**
+     * While in settlement: when the current step times out. Fixed when the step begins, from the
+     * market's hours at that moment, so changing the settings never moves a running deadline.
+     */
+    dueAt: integer('due_at'),
     /** The owner's rating of the taker (seed: seller_rating), 1-5. */
     ratingByOwner: integer('rating_by_owner'),
     commentByOwner: text('comment_by_owner'),
@@ -236,16 +262,39 @@ export const trades = sqliteTable(
     check('trades_status_check', sql`${table.status} IN (${sqlList(TRADE_STATUSES)})`),
     check('trades_rating_by_owner_check', sql`${table.ratingByOwner} BETWEEN 1 AND 5`),
     check('trades_rating_by_taker_check', sql`${table.ratingByTaker} BETWEEN 1 AND 5`),
-    uniqueIndex('trades_offer_unique').on(table.offerId),
+    check('trades_cancel_reason_check', sql`${table.cancelReason} IN (${sqlList(TRADE_CANCEL_REASONS)})`),
+    // One trade per offer that did not fall through: a cancelled settlement reopens its offer,
+    // which may then be taken again.
+    uniqueIndex('trades_offer_unique').on(table.offerId).where(sql`${table.status} <> 'cancelled'`),
+    // The settlement sweep reads due trades in deadline order, walking only trades in settlement.
+    index('trades_due_idx').on(table.dueAt).where(sql`${table.status} IN ('pending', 'processing')`),
     index('trades_owner_idx').on(table.ownerId, table.id),
     index('trades_taker_idx').on(table.takerId, table.id),
   ],
 );
 
 /**
+ * The taker's side of a trade in confirm settlement: what they hold in escrow for the owner
+ * until the trade completes (released to the owner) or is cancelled (refunded to the taker).
+ */
+export const tradeEscrow = sqliteTable(
+  'trade_escrow',
+  {
+    tradeId: integer('trade_id')
+      .notNull()
+      .references(() => trades.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    held: integer('held').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tradeId, table.itemId] }), check('trade_escrow_held_check', sql`${table.held} >= 0`)],
+);
+
+/**
  * Append-only record of every item movement. Each row moves `quantity` of one item from a place
- * to a place; a place is a member's inventory, an offer's escrow, or outside the market (both
- * columns null: a grant comes from outside, a revoke goes there). Replaying it gives every
+ * to a place; a place is a member's inventory, an offer's escrow, a trade's escrow, or outside
+ * the market (all columns null: a grant comes from outside, a revoke goes there). Replaying it gives every
  * inventory and every escrow, which is what the audit checks.
  */
 export const ledger = sqliteTable(
@@ -264,6 +313,8 @@ export const ledger = sqliteTable(
     fromOfferId: integer('from_offer_id').references(() => offers.id),
     toMemberId: integer('to_member_id').references(() => members.id),
     toOfferId: integer('to_offer_id').references(() => offers.id),
+    fromTradeId: integer('from_trade_id').references(() => trades.id),
+    toTradeId: integer('to_trade_id').references(() => trades.id),
     /** Who caused the movement (the admin for a grant, the taker for a swap); null for the clock. */
     actorId: integer('actor_id').references(() => members.id),
     createdAt: integer('created_at').notNull(),

@@ -10,6 +10,7 @@ import type { CardEditor, PlatformDelivery } from '../platform.js';
 import { DEFAULT_LEASE_MS, drainOutbox } from './delivery.js';
 import { refreshCards } from './cards.js';
 import { sweepExpiredOffers } from './expiry.js';
+import { sweepSettlementTimeouts } from './settlement-timeouts.js';
 import { runHousekeeping } from './housekeeping.js';
 import { sendWishAlerts } from './wish-alerts.js';
 
@@ -46,8 +47,12 @@ export interface JobsOptions {
   cardEditors?: readonly CardEditor[];
 }
 
-/** The jobs; `cards` runs on the delivery schedule (both are "tell the chats what changed"). */
-type JobName = keyof JobSchedules | 'cards';
+/**
+ * The jobs; `cards` runs on the delivery schedule (both are "tell the chats what changed"), and
+ * `settlement` (confirm settlement's timeouts) on the expiry schedule (both end things by the clock).
+ */
+type JobName = keyof JobSchedules | 'cards' | 'settlement';
+const SCHEDULE_OF: Partial<Record<JobName, keyof JobSchedules>> = { cards: 'delivery', settlement: 'expiry' };
 
 export function startJobs(options: JobsOptions) {
   const { core, log } = options;
@@ -58,6 +63,7 @@ export function startJobs(options: JobsOptions) {
   const jobs: Record<JobName, () => Promise<unknown>> = {
     expiry: () => sweepExpiredOffers(core, log.child({ job: 'expiry' })),
     alerts: async () => sendWishAlerts(core, log.child({ job: 'alerts' })),
+    settlement: () => sweepSettlementTimeouts(core, log.child({ job: 'settlement' })),
     delivery: () =>
       drainOutbox({
         stopped: () => stopping,
@@ -83,10 +89,11 @@ export function startJobs(options: JobsOptions) {
   };
 
   const tasks: ScheduledTask[] = (Object.keys(jobs) as JobName[]).map((name) =>
-    cron.schedule(schedules[name === 'cards' ? 'delivery' : name], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
+    cron.schedule(schedules[SCHEDULE_OF[name] ?? (name as keyof JobSchedules)], () => run(name), { name: `trading-post-${name}`, noOverlap: true }),
   );
   // A bot that was stopped catches up at once instead of waiting for the first tick.
   void run('expiry');
+  void run('settlement');
   void run('delivery');
   void run('cards');
   log.info({ schedules }, 'jobs scheduled');

@@ -99,3 +99,37 @@ describe('cards', () => {
     expect(staleOffers()).toEqual([]);
   });
 });
+
+describe('trade cards (confirm settlement)', () => {
+  it('follow their trade through each step, keep the offer card through settlement, and leave notices about other trades alone', () => {
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'settlement', value: 'confirm' }));
+    const done = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: post().id, takerId: bob.id })).trade;
+    unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: done.id, memberId: alice.id }));
+    unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: done.id, memberId: alice.id }));
+    unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: done.id, memberId: bob.id }));
+    // A DM about the completed trade: a notice, never edited, whose rating buttons must keep working.
+    t.core.recordCard(at('dm'), { marketId: t.market.id, subject: { kind: 'trade', id: done.id }, follows: false });
+
+    const offer = post();
+    recordCard(offer.id, 'offer-card');
+    const trade = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).trade;
+    t.core.recordCard(at('trade-card'), { marketId: t.market.id, subject: { kind: 'trade', id: trade.id }, follows: true });
+    const stale = () => t.core.staleCards('telegram').map((c) => c.messageId).sort();
+    expect(stale()).toEqual(['offer-card']);
+    for (const card of t.core.staleCards('telegram')) t.core.cardShown(card);
+    // The settling offer's card stays: the offer may open again.
+    expect(t.core.cardAt(at('offer-card'))).toBeDefined();
+    expect(t.core.cardAt(at('dm'))).toBeDefined();
+
+    unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: trade.id, memberId: alice.id }));
+    expect(stale()).toEqual(['trade-card']);
+    for (const card of t.core.staleCards('telegram')) t.core.cardShown(card);
+    unwrap(t.core.withdrawTrade({ marketId: t.market.id, tradeId: trade.id, memberId: bob.id }));
+    expect(stale()).toEqual(['offer-card', 'trade-card']);
+    for (const card of t.core.staleCards('telegram')) t.core.cardShown(card);
+    // The trade ended: its live card is done; the offer, open again, keeps its card; the DM stays.
+    expect(t.core.cardAt(at('trade-card'))).toBeUndefined();
+    expect(t.core.cardAt(at('offer-card'))).toBeDefined();
+    expect(t.core.cardAt(at('dm'))).toBeDefined();
+  });
+});

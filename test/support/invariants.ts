@@ -36,6 +36,38 @@ const TOLD_STATUSES = TERMINAL_STATUSES.filter((status) => !(SILENT_ENDINGS as r
 /** Settlement in progress (confirm settlement): escrow and a pending trade are legitimate there. */
 const IN_SETTLEMENT = 'settling';
 
+/** An offer completed through confirm settlement: its messages are the trade's (below), not the swap's. */
+const SETTLED = `EXISTS (SELECT 1 FROM trades t WHERE t.offer_id = o.id AND t.status = 'completed' AND t.accepted_at IS NOT NULL)`;
+
+/**
+ * Who is told a settlement ended: each side that did not end it (a timeout tells both). Keyed
+ * `trade:{id}:cancelled:{member}`; the owner is always told of a completion.
+ */
+function checkSettlementNotifications(all: (query: string) => unknown[]): void {
+  const toOwner = (event: string) => `(SELECT count(*) FROM outbox n WHERE n.event_key = 'trade:' || t.id || '${event}' AND n.recipient_id = t.owner_id)`;
+  none(
+    'nothing is lost',
+    'a trade in settlement did not ask its owner exactly once',
+    all(`SELECT t.id AS tradeId, t.status FROM trades t WHERE (t.status != 'completed' OR t.accepted_at IS NOT NULL) AND ${toOwner(':requested')} != 1`),
+  );
+  none(
+    'nothing is lost',
+    'a settled trade did not tell its owner of the completion exactly once',
+    all(`SELECT t.id AS tradeId FROM trades t WHERE t.status = 'completed' AND t.accepted_at IS NOT NULL AND ${toOwner(":completed:' || t.owner_id || '")} != 1`),
+  );
+  const ownerTold = `t.cancel_reason NOT IN ('seller_rejected', 'cancelled_by_seller')`;
+  const takerTold = `t.cancel_reason != 'cancelled_by_buyer'`;
+  none(
+    'nothing is lost',
+    'a cancelled trade did not tell exactly the sides that did not cancel it',
+    all(`
+      SELECT t.id AS tradeId, t.cancel_reason AS reason,
+        (SELECT count(*) FROM outbox n WHERE n.event_key = 'trade:' || t.id || ':cancelled:' || t.owner_id) AS ownerNotices,
+        (SELECT count(*) FROM outbox n WHERE n.event_key = 'trade:' || t.id || ':cancelled:' || t.taker_id) AS takerNotices
+      FROM trades t WHERE t.status = 'cancelled' AND (ownerNotices != (${ownerTold}) OR takerNotices != (${takerTold}))`),
+  );
+}
+
 class InvariantViolation extends Error {
   override name = 'InvariantViolation';
 }
@@ -79,7 +111,7 @@ export function checkInvariants(target: InvariantTarget): void {
     // 1b. Conservation, recomputed here independently: per item, grants - revokes == inventories + escrow.
     none(
       'conservation',
-      'grants - revokes != inventories + escrow for an item',
+      'grants - revokes != inventories + offer escrow + trade escrow for an item',
       all(`
         SELECT i.id AS itemId, i.slug,
           coalesce(g.granted, 0) AS granted, coalesce(g.revoked, 0) AS revoked,
@@ -92,7 +124,10 @@ export function checkInvariants(target: InvariantTarget): void {
           FROM ledger GROUP BY item_id
         ) g ON g.item_id = i.id
         LEFT JOIN (SELECT item_id, SUM(quantity) AS quantity FROM inventories GROUP BY item_id) v ON v.item_id = i.id
-        LEFT JOIN (SELECT item_id, SUM(held) AS quantity FROM offer_lines GROUP BY item_id) e ON e.item_id = i.id
+        LEFT JOIN (
+          SELECT item_id, SUM(held) AS quantity
+          FROM (SELECT item_id, held FROM offer_lines UNION ALL SELECT item_id, held FROM trade_escrow) GROUP BY item_id
+        ) e ON e.item_id = i.id
         WHERE coalesce(g.granted, 0) - coalesce(g.revoked, 0) != coalesce(v.quantity, 0) + coalesce(e.quantity, 0)`),
     );
     none(
@@ -122,6 +157,37 @@ export function checkInvariants(target: InvariantTarget): void {
       'escrow of an active offer',
       'a want line holds items (only given items are escrowed)',
       all(`SELECT offer_id AS offerId, item_id AS itemId, quantity, held FROM offer_lines WHERE side = 'want' AND held != 0`),
+    );
+    // Trade escrow (confirm settlement): only a trade in settlement holds items, exactly what its offer wants.
+    none('never negative', 'a trade escrow holds less than zero', all(`SELECT trade_id AS tradeId, item_id AS itemId, held FROM trade_escrow WHERE held < 0`));
+    none(
+      'escrow of a trade',
+      'a trade in settlement does not hold exactly what its offer wants, or an ended trade still holds items',
+      all(`
+        SELECT t.id AS tradeId, t.status, l.item_id AS itemId, l.quantity, coalesce(e.held, 0) AS held
+        FROM trades t JOIN offer_lines l ON l.offer_id = t.offer_id AND l.side = 'want'
+          LEFT JOIN trade_escrow e ON e.trade_id = t.id AND e.item_id = l.item_id
+        WHERE coalesce(e.held, 0) != CASE WHEN t.status IN ('pending', 'processing') THEN l.quantity ELSE 0 END`),
+    );
+    none(
+      'settlement',
+      'a settling offer does not have exactly one trade in settlement (naming its taker), or another offer has one',
+      all(`
+        SELECT o.id AS offerId, o.status, o.accepted_by_id AS acceptedById,
+          (SELECT count(*) FROM trades t WHERE t.offer_id = o.id AND t.status IN ('pending', 'processing') AND t.taker_id = o.accepted_by_id) AS live,
+          (SELECT count(*) FROM trades t WHERE t.offer_id = o.id AND t.status IN ('pending', 'processing')) AS anyLive
+        FROM offers o WHERE (o.status = '${IN_SETTLEMENT}' AND live != 1) OR (o.status != '${IN_SETTLEMENT}' AND anyLive != 0)`),
+    );
+    none(
+      'settlement',
+      "a trade's timestamps or cancel reason disagree with its state",
+      all(`
+        SELECT id AS tradeId, status, accepted_at, confirmed_at, completed_at, cancel_reason, due_at FROM trades
+        WHERE (status IN ('pending', 'processing') AND (due_at IS NULL OR completed_at IS NOT NULL OR cancel_reason IS NOT NULL))
+           OR (status = 'pending' AND (accepted_at IS NOT NULL OR confirmed_at IS NOT NULL))
+           OR (status = 'processing' AND accepted_at IS NULL)
+           OR (status = 'completed' AND (completed_at IS NULL OR cancel_reason IS NOT NULL OR (accepted_at IS NOT NULL AND confirmed_at IS NULL)))
+           OR (status = 'cancelled' AND (cancel_reason IS NULL OR confirmed_at IS NOT NULL))`),
     );
     // The listing's open-lines index sees exactly the lines of active offers.
     none(
@@ -186,7 +252,7 @@ export function checkInvariants(target: InvariantTarget): void {
       'exactly once',
       'a completed offer does not have exactly one trade, or has no accepted_by_id',
       all(`
-        SELECT o.id AS offerId, o.accepted_by_id AS acceptedById, (SELECT count(*) FROM trades t WHERE t.offer_id = o.id) AS trades
+        SELECT o.id AS offerId, o.accepted_by_id AS acceptedById, (SELECT count(*) FROM trades t WHERE t.offer_id = o.id AND t.status != 'cancelled') AS trades
         FROM offers o WHERE o.status = 'completed' AND (o.accepted_by_id IS NULL OR trades != 1)`),
     );
     none(
@@ -195,17 +261,17 @@ export function checkInvariants(target: InvariantTarget): void {
       all(`
         SELECT o.id AS offerId, t.id AS tradeId, o.accepted_by_id AS acceptedById, t.taker_id AS takerId,
           o.owner_id AS offerOwner, t.owner_id AS tradeOwner, o.market_id AS offerMarket, t.market_id AS tradeMarket, t.status
-        FROM offers o JOIN trades t ON t.offer_id = o.id
+        FROM offers o JOIN trades t ON t.offer_id = o.id AND t.status != 'cancelled'
         WHERE o.status = 'completed'
           AND (t.taker_id != o.accepted_by_id OR t.owner_id != o.owner_id OR t.market_id != o.market_id
                OR t.status != 'completed' OR t.completed_at IS NULL OR t.taker_id = t.owner_id)`),
     );
     none(
       'exactly once',
-      'an offer that is neither completed nor settling has a trade',
+      'an offer that is neither completed nor settling has a trade that did not fall through',
       all(`
         SELECT o.id AS offerId, o.status, t.id AS tradeId, t.status AS tradeStatus
-        FROM offers o JOIN trades t ON t.offer_id = o.id
+        FROM offers o JOIN trades t ON t.offer_id = o.id AND t.status != 'cancelled'
         WHERE o.status NOT IN ('completed', '${IN_SETTLEMENT}')`),
     );
     none(
@@ -246,7 +312,7 @@ export function checkInvariants(target: InvariantTarget): void {
         SELECT o.id AS offerId, o.status, o.owner_id AS ownerId,
           (SELECT count(*) FROM outbox n WHERE n.event_key = ${expectedKey} AND n.recipient_id = o.owner_id AND n.market_id = o.market_id) AS notices
         FROM offers o
-        WHERE o.status IN (${inList(TOLD_STATUSES)}) AND notices != 1`),
+        WHERE o.status IN (${inList(TOLD_STATUSES)}) AND notices != 1 AND NOT ${SETTLED}`),
     );
     none(
       'nothing is lost',
@@ -264,8 +330,9 @@ export function checkInvariants(target: InvariantTarget): void {
       all(`
         SELECT o.id AS offerId, o.accepted_by_id AS takerId,
           (SELECT count(*) FROM outbox n WHERE n.event_key = 'offer:' || o.id || ':taken' AND n.recipient_id = o.accepted_by_id) AS notices
-        FROM offers o WHERE o.status = 'completed' AND notices != 1`),
+        FROM offers o WHERE o.status = 'completed' AND notices != 1 AND NOT ${SETTLED}`),
     );
+    checkSettlementNotifications(all);
   });
   check.deferred();
 }

@@ -1,0 +1,44 @@
+/**
+ * The answer to a settlement step (`/confirm`, `/reject`, `/withdraw`): what happened, in the
+ * words of the member who did it, and the trade's card for their next step. The other side is
+ * told by the core's notification.
+ */
+import type { Result } from '../../src/core/errors.js';
+import type { SettlementOutcome } from '../../src/core/settlement.js';
+import type { CommandContext, CommandResult } from '../definition.js';
+import { offerCard } from './offer-card.js';
+import { coreRefusal, personalReply } from './replies.js';
+import { tradeCard } from './trade-card.js';
+
+function sentence(ctx: CommandContext, { step, trade }: SettlementOutcome): string {
+  const t = ctx.t.trade;
+  const asOwner = trade.owner.id === ctx.member.id;
+  const dueIn = (trade.dueAt ?? ctx.core.clock()) - ctx.core.clock();
+  switch (step) {
+    case 'accepted':
+      return t.accepted(trade.id, trade.taker.displayName, dueIn);
+    case 'handed_over':
+      return t.handedOver(trade.id, trade.taker.displayName, dueIn);
+    case 'completed':
+      return t.completed(trade.id, trade.ownerGave, trade.takerGave);
+    case 'rejected':
+      return t.rejected(trade.id, trade.offerId);
+    case 'withdrawn':
+      return t.withdrawn(trade.id, asOwner ? [] : trade.takerGave);
+    case 'started':
+    case 'timed_out':
+      return t.timedOut(trade.id, trade.status, trade.cancelReason);
+  }
+}
+
+export function settlementReply(ctx: CommandContext, done: Result<SettlementOutcome>): CommandResult {
+  if (!done.ok) return coreRefusal(ctx, done.error);
+  const { trade, offer } = done.value;
+  const card = tradeCard(ctx.t, ctx.core.clock, trade, ctx.member.id);
+  const buttons = card.buttons ?? [];
+  // The caller's next step, one press away; the message is a notice about the trade, not its live card.
+  const reply = personalReply(sentence(ctx, done.value), buttons.length ? { buttons, shows: { subject: { kind: 'trade', id: trade.id }, follows: false } } : {});
+  // The trade ended: the offer completed, opened again or expired, and its cards follow at once.
+  const ended = trade.status === 'completed' || trade.status === 'cancelled';
+  return ended ? { reply, card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) } } : { reply };
+}

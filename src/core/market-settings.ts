@@ -1,0 +1,117 @@
+/**
+ * A market's settings, as admins see them through `/admin config`: one registry entry per
+ * setting (its column, the values it takes, its default), so a later setting (loops on/off,
+ * limits) is one more entry here and one more column in the schema, and the command, its menu
+ * and the listing follow.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { markets, SETTLEMENTS, type Settlement } from '../db/schema.js';
+import { runWrite, type CoreContext } from './context.js';
+import { Refusal, type Result } from './errors.js';
+
+/** The longest a settlement step may be given: 30 days. */
+export const MAX_SETTLEMENT_HOURS = 720;
+
+type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours';
+
+interface ChoiceSetting {
+  kind: 'choice';
+  column: Column;
+  choices: readonly string[];
+  defaultValue: string;
+}
+
+interface HoursSetting {
+  kind: 'hours';
+  column: Column;
+  min: number;
+  max: number;
+  defaultValue: number;
+}
+
+export type SettingSpec = ChoiceSetting | HoursSetting;
+
+const hours = (column: Column, defaultValue: number): HoursSetting => ({ kind: 'hours', column, min: 1, max: MAX_SETTLEMENT_HOURS, defaultValue });
+
+/** Every setting, by the name admins type. The order is the order `/admin config` lists them in. */
+export const MARKET_SETTINGS = {
+  settlement: { kind: 'choice', column: 'settlement', choices: SETTLEMENTS, defaultValue: 'instant' },
+  'accept-hours': hours('acceptHours', 24),
+  'confirm-hours': hours('confirmHours', 72),
+  'receipt-hours': hours('receiptHours', 72),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof MARKET_SETTINGS;
+export const SETTING_NAMES = Object.keys(MARKET_SETTINGS) as SettingName[];
+
+/** A market's settings as stored. */
+export interface MarketSettings {
+  settlement: Settlement;
+  acceptHours: number;
+  confirmHours: number;
+  receiptHours: number;
+}
+
+/** One setting as listed: its name, its value as typed, and whether that is the default. */
+export interface SettingValue {
+  name: SettingName;
+  value: string;
+  isDefault: boolean;
+  spec: SettingSpec;
+}
+
+/** Reads `text` as a value of `spec`, or refuses with the values it takes. */
+function parseValue(name: SettingName, spec: SettingSpec, text: string): string | number {
+  const value = text.trim().toLowerCase();
+  if (spec.kind === 'choice') {
+    if (!spec.choices.includes(value)) throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: spec.choices.join(', ') });
+    return value;
+  }
+  const number = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(number >= spec.min && number <= spec.max)) {
+    throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: `a whole number of hours from ${spec.min} to ${spec.max}` });
+  }
+  return number;
+}
+
+export function createMarketSettings({ db }: CoreContext) {
+  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours };
+  const settingsOf = db.orm.select(columns).from(markets).where(eq(markets.id, sql.placeholder('id'))).prepare();
+
+  const read = (marketId: number): MarketSettings => {
+    const row = settingsOf.get({ id: marketId });
+    if (!row) throw new Error(`market ${marketId} does not exist`);
+    return row;
+  };
+  const listed = (settings: MarketSettings): SettingValue[] =>
+    SETTING_NAMES.map((name) => {
+      const spec: SettingSpec = MARKET_SETTINGS[name];
+      const value = settings[spec.column];
+      return { name, value: String(value), isDefault: value === spec.defaultValue, spec };
+    });
+
+  return {
+    /** The market's settings as stored (settlement and its step hours). */
+    marketSettings: read,
+
+    /** Every setting of the market, in registry order, for `/admin config`. */
+    listMarketSettings: (marketId: number): SettingValue[] => listed(read(marketId)),
+
+    /**
+     * Admin: sets one setting from its typed value. A value outside the setting's range is
+     * refused with the values it takes. Steps already running keep their deadlines.
+     */
+    setMarketSetting(input: { marketId: number; name: SettingName; value: string }): Result<SettingValue> {
+      return runWrite(db, () => {
+        const spec: SettingSpec = MARKET_SETTINGS[input.name];
+        const value = parseValue(input.name, spec, input.value);
+        db.orm.update(markets).set({ [spec.column]: value }).where(eq(markets.id, input.marketId)).run();
+        const setting = listed(read(input.marketId)).find((entry) => entry.name === input.name);
+        if (!setting) throw new Error(`setting ${input.name} vanished`);
+        return setting;
+      });
+    },
+  };
+}
+
+export type MarketSettingsApi = ReturnType<typeof createMarketSettings>;
