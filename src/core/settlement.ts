@@ -25,6 +25,7 @@ import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import { tradeView, type TradeRow } from './trades.js';
 import type { MemberRef, OfferView, TradeCancelReason, TradeView } from './types.js';
+import type { WishesApi } from './wishes.js';
 
 const p = sql.placeholder;
 const HOUR = 3_600_000;
@@ -51,11 +52,12 @@ interface Deps {
   outbox: Outbox;
   closeOffer: Pick<CloseOfferApi, 'closeAsExpired'>;
   settings: Pick<MarketSettingsApi, 'marketSettings'>;
+  wishes: Pick<WishesApi, 'recordWishMatches'>;
 }
 
 export function createSettlement(ctx: CoreContext, deps: Deps) {
   const { db, clock } = ctx;
-  const { movements, readers, outbox, closeOffer, settings } = deps;
+  const { movements, readers, outbox, closeOffer, settings, wishes } = deps;
   const { orm } = db;
   const { closeLines, reopenLines } = createOfferLineClosing(db);
   const tradeById = orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
@@ -172,6 +174,8 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
     const offer = offerOf(row);
     const expired = offer.expiresAt <= now;
     if (expired) closeOffer.closeAsExpired(offer);
+    // Open again: members who wish for what it gives hear about it, as when it was posted.
+    else wishes.recordWishMatches({ id: offer.id, ownerId: offer.ownerId, targetId: offer.targetId });
     const tell = (to: MemberRef, other: MemberRef, returned: TradeView['takerGave']) => {
       if (to.id === causedBy) return;
       outbox.enqueue(row.marketId, to.id, `trade:${row.id}:cancelled:${to.id}`, {

@@ -40,8 +40,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
   const settings = createMarketSettings(ctx);
-  const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings });
   const wishes = createWishes(ctx, { catalog, readers, outbox });
+  const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings, wishes });
   const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
   const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, ...offerClosing } = closeOffer;
   const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
