@@ -13,6 +13,13 @@ import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import type { OfferView, TradeView } from './types.js';
+import type { OriginalTaken } from './counter-offer.js';
+
+/** What accepting needs from counter-offers: the original a counter answers, and the counters an offer leaves behind. */
+export interface AcceptCounterHooks {
+  closeOriginalFor(counter: OfferRow, takerId: number): OriginalTaken | null;
+  endCountersOf(offer: OfferRow, status: 'completed'): void;
+}
 
 const p = sql.placeholder;
 
@@ -38,9 +45,9 @@ export function requireOpen(row: OfferRow, now: number): void {
   if (row.expiresAt <= now) throw new Refusal({ code: 'offer_expired', offerId: row.id });
 }
 
-export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox; counters: AcceptCounterHooks }) {
   const { db, clock } = ctx;
-  const { movements, readers, outbox } = deps;
+  const { movements, readers, outbox, counters } = deps;
   const completeOffer = db.orm
     .update(offers)
     .set({ status: 'completed', closedAt: sql`${p('now')}`, acceptedById: sql`${p('takerId')}` })
@@ -65,9 +72,10 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
    * Accepts an offer for `takerId`: the wanted items go from the taker to the owner, the escrowed
    * items to the taker, a completed trade is recorded and both sides are notified. Refuses when
    * the offer is missing, closed or expired, is the taker's own, is directed at someone else,
-   * the taker is banned, or the taker lacks a wanted item.
+   * the taker is banned, or the taker lacks a wanted item. Accepting a counter to one's own open
+   * offer closes that offer too, and its items count toward what the counter wants (`original`).
    */
-  return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView }> {
+  return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView; original?: OriginalTaken | undefined }> {
     return runWrite(db, () => {
       const now = clock();
       const row = requireOffer(readers, input.marketId, input.offerId);
@@ -78,6 +86,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
       if (row.targetId !== null && row.targetId !== taker.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
 
       const offer = readers.offerView(row);
+      const original = counters.closeOriginalFor(row, taker.id);
       const shortages = shortagesOf(readers, taker.id, offer.want);
       if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
 
@@ -85,6 +94,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
         throw new Error(`offer ${row.id} changed inside its own transaction`);
       }
       closeLines(row.id);
+      counters.endCountersOf(row, 'completed');
       for (const { item, quantity } of offer.want) {
         if (!movements.swap(row.marketId, item.id, taker.id, row.ownerId, quantity, taker.id)) throw new Error('swap guard failed after check');
       }
@@ -118,6 +128,7 @@ export function createAcceptOffer(ctx: CoreContext, deps: { movements: Movements
       const closed: OfferView = { ...offer, status: 'completed', closedAt: now, acceptedBy: taker, tradeId: trade.id };
       return {
         offer: closed,
+        ...(original ? { original } : {}),
         trade: {
           id: trade.id,
           offerId: row.id,

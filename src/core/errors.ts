@@ -57,7 +57,13 @@ export type TradeError =
   | { code: 'item_already_archived'; name: string; slug: string }
   | { code: 'item_not_archived'; name: string; slug: string }
   | { code: 'item_not_found'; name: string; suggestions: string[] }
-  | { code: 'not_banned'; memberName: string };
+  | { code: 'not_banned'; memberName: string }
+  /** Countering is for anyone but the owner of a public offer, or the member a directed one was made to. */
+  | { code: 'cannot_counter'; offerId: number; offer: 'own' | 'directed_elsewhere' }
+  /** One open counter per member per offer: `counterId` is the member's open one. */
+  | { code: 'counter_exists'; offerId: number; counterId: number }
+  /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
+  | { code: 'counter_original_ended'; offerId: number; originalId: number };
 
 export type TradeErrorCode = TradeError['code'];
 

@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import type { ItemAmount } from './types.js';
+import type { ItemAmount, OfferStatus } from './types.js';
 
 const p = sql.placeholder;
 
@@ -29,7 +29,23 @@ export type Notification =
   | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
   | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
-  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
+  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null }
+  /**
+   * A counter to the recipient's offer `originalId`: `offerId` is the counter, made to them.
+   * `returned` is set when the original closed with it (it was made to the counterer alone).
+   */
+  | {
+      kind: 'counter_received';
+      offerId: number;
+      originalId: number;
+      counterName: string;
+      give: NotifiedItem[];
+      want: NotifiedItem[];
+      expiresAt: number;
+      returned: NotifiedItem[] | null;
+    }
+  /** The recipient's counter `offerId` ended because the offer it answered ended (`originalStatus`). */
+  | { kind: 'counter_ended'; offerId: number; originalId: number; originalStatus: OfferStatus; returned: NotifiedItem[] };
 
 /**
  * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in

@@ -19,7 +19,9 @@ import { createMovements } from './movements.js';
 import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
-import { createPostOffer } from './post-offer.js';
+import { createOfferPosting, createPostOffer } from './post-offer.js';
+import { createCounterLinks } from './counter-links.js';
+import { createCounterOffers } from './counter-offer.js';
 import { createReaders } from './readers.js';
 import { createTrades } from './trades.js';
 import { systemClock, type Clock } from './types.js';
@@ -30,13 +32,16 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const movements = createMovements(ctx);
   const outbox = createOutbox(ctx);
   const catalog = createCatalog(ctx);
-  const closeOffer = createCloseOffer(ctx, { movements, readers, outbox });
+  const counterLinks = createCounterLinks(ctx);
+  const closeOffer = createCloseOffer(ctx, { movements, readers, outbox, counterLinks });
   const markets = createMarkets(ctx);
   const inventory = createInventory(ctx, { catalog, movements, readers });
   const queries = createOfferQueries(ctx, { catalog, readers });
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
-  const { closeAsRemoved: _internal, ...offerClosing } = closeOffer;
+  const { closeAsRemoved: _internal, closeWithRefund: _counters, endCountersOf, ...offerClosing } = closeOffer;
+  const posting = createOfferPosting(ctx, { catalog, movements, readers, outbox });
+  const counterOffers = createCounterOffers(ctx, { posting, readers, outbox, counterLinks, closeOffer });
 
   return {
     clock: ctx.clock,
@@ -51,8 +56,9 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     archiveItem: catalog.archiveItem,
     unarchiveItem: catalog.unarchiveItem,
     ...inventory,
-    postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox }),
-    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox }),
+    postOffer: createPostOffer(ctx, { posting }),
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, counters: { closeOriginalFor: counterOffers.closeOriginalFor, endCountersOf } }),
+    counterOffer: counterOffers.counterOffer,
     ...offerClosing,
     ...queries,
     ...trades,
