@@ -12,9 +12,12 @@ export default defineCommand({
   run(ctx, args) {
     const accepted = ctx.core.acceptOffer({ marketId: ctx.market.id, offerId: args.offer, takerId: ctx.member.id });
     if (!accepted.ok) return coreRefusal(ctx, accepted.error);
-    const { offer, trade } = accepted.value;
+    const { offer, trade, original } = accepted.value;
+    const done = ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName);
+    // Accepting a counter to one's own open offer closed that offer too: say what became of its items.
+    const closedToo = original ? ` ${ctx.t.counter.originalClosed(original.offerId, original.counted, original.returned)}` : '';
     return {
-      reply: publicReply(ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
+      reply: publicReply(done + closedToo),
       card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
     };
   },

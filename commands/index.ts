@@ -6,6 +6,7 @@ import accept from './accept.js';
 import admin from './admin.js';
 import cancel from './cancel.js';
 import catalog from './catalog.js';
+import counter from './counter.js';
 import decline from './decline.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
 import { en } from './messages/en.js';
@@ -54,6 +55,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   accept,
   cancel,
   repost,
+  counter,
   decline,
   myoffers,
   trades,

@@ -228,7 +228,7 @@ describe('page cursors and filters on buttons only', () => {
   });
 
   it('makes the lists, and only commands whose options a button can carry, pressable', () => {
-    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'cancel', 'catalog', 'decline', 'market', 'myoffers', 'offer', 'rate', 'repost', 'trades']);
+    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'cancel', 'catalog', 'counter', 'decline', 'market', 'myoffers', 'offer', 'rate', 'repost', 'trades']);
     for (const command of pressable) {
       for (const option of Object.values(command.options)) {
         const carried = ['offer', 'trade', 'integer', 'choice'].includes(option.spec.kind) || option.spec.buttonForm !== undefined;
