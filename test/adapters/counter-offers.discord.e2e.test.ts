@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
 import { createDiscordDelivery } from '../../src/adapters/discord/delivery.js';
 import { drainOutbox } from '../../src/jobs/delivery.js';
-import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
+import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type Json } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
+import { bodyOf, customIds, embedOf, fieldsOf, finished, resolved, textOf } from '../support/discord-interactions.js';
 
 const guild = { id: '100000000000000091', name: 'Fruit market' };
 const ada: FakeUserInput = { id: '390000000000000200', username: 'ada', global_name: 'Ada' };
@@ -23,19 +24,6 @@ const log = pino({ level: 'silent' });
 const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
 const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
 const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
-const resolved = (...users: FakeUserInput[]): Json => ({
-  users: Object.fromEntries(users.map((u) => [u.id, { id: u.id, username: u.username, discriminator: '0', global_name: u.global_name ?? null, avatar: null, bot: false, flags: 0, public_flags: 0 }])),
-  members: Object.fromEntries(users.map((u) => [u.id, { roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: null, avatar: null, flags: 0, pending: false, premium_since: null, permissions: PERMISSIONS.member }])),
-});
-const embedOf = (data: Json | null | undefined) => ((data?.['embeds'] as Json[] | undefined) ?? [])[0] ?? {};
-const unescape = (text: unknown) => String(text ?? '').replace(/\\(.)/g, '$1');
-const textOf = (data: Json | null | undefined) => unescape(embedOf(data)['description']);
-const fieldsOf = (data: Json | null | undefined) =>
-  Object.fromEntries(((embedOf(data)['fields'] as Array<{ name: string; value: string }> | undefined) ?? []).map((f) => [unescape(f.name), unescape(f.value)]));
-const customIds = (data: Json | null | undefined) => ((data?.['components'] as Array<{ components: Json[] }> | undefined) ?? []).flatMap((row) => row.components).map((b) => String(b['custom_id']));
-const bodyOf = (r: InteractionResponse | undefined): Json | null => (!r ? null : r.kind === 'callback' ? r.data : r.kind === 'delete' ? null : (r.message as Json));
-const finished = (r: InteractionResponse) => r.kind === 'followUp' || (r.kind === 'callback' && r.type === 4);
-
 /** Runs a slash command; returns what the member saw. */
 async function slash(who: FakeUserInput, name: string, options: CommandOptionInput[] = [], extra: { subcommand?: string; permissions?: string; resolved?: Json } = {}) {
   const { interactionId } = fake.slashCommand({ user: who, guildId: guild.id, name, options, ...extra });
