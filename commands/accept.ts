@@ -12,16 +12,16 @@ export default defineCommand({
   run(ctx, args) {
     const accepted = ctx.core.acceptOffer({ marketId: ctx.market.id, offerId: args.offer, takerId: ctx.member.id });
     if (!accepted.ok) return coreRefusal(ctx, accepted.error);
-    const { offer, trade } = accepted.value;
+    const { offer, trade, original } = accepted.value;
     const card = { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) };
+    // Accepting a counter to one's own open offer closed that offer too: say what became of its items.
+    const closedToo = original ? ` ${ctx.t.counter.originalClosed(original.offerId, original.counted, original.returned)}` : '';
     if (trade.status === 'pending') {
       // Confirm settlement: nothing is swapped yet; the taker's answer says what happens next.
       const text = ctx.t.trade.started(offer.id, trade.id, offer.owner.displayName, trade.takerGave, (trade.dueAt ?? 0) - ctx.core.clock());
-      return { reply: personalReply(text), card };
+      return { reply: personalReply(text + closedToo), card };
     }
-    return {
-      reply: publicReply(ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName)),
-      card: { offerId: offer.id, reply: offerCard(ctx.t, ctx.core.clock, offer) },
-    };
+    const done = ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName);
+    return { reply: publicReply(done + closedToo), card };
   },
 });

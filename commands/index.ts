@@ -7,6 +7,7 @@ import admin from './admin.js';
 import cancel from './cancel.js';
 import catalog from './catalog.js';
 import confirm from './confirm.js';
+import counter from './counter.js';
 import decline from './decline.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
 import { en } from './messages/en.js';
@@ -63,6 +64,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   accept,
   cancel,
   repost,
+  counter,
   decline,
   myoffers,
   trades,

@@ -110,6 +110,17 @@ function notYourStep(tradeId: number, waitingFor: 'owner' | 'taker', step: Settl
   }
 }
 
+/** How an original ended, as a counterer is told: "because offer #12 ...". */
+const ORIGINAL_ENDING: Record<string, string> = {
+  completed: 'was taken by another member',
+  settling: 'was taken by another member',
+  cancelled: 'was cancelled by its owner',
+  expired: 'expired',
+  declined: 'was declined',
+  removed: 'was removed by an admin',
+  countered: 'was closed when its owner accepted another counter',
+};
+
 /** The page cursor every list takes: written by its buttons, never shown in usage lines or menus. */
 const PAGE_OPTION = 'Where the page starts (written by the page buttons)';
 
@@ -215,6 +226,14 @@ export const en = {
         return `You have already accepted the taker of trade #${error.tradeId}; to leave it before the handover, use /withdraw ${error.tradeId}.`;
       case 'trade_handed_over':
         return `The handover of trade #${error.tradeId} is confirmed, so it can no longer be withdrawn; it completes when the taker confirms receipt or their time runs out.`;
+      case 'cannot_counter':
+        return error.offer === 'own'
+          ? `#${error.offerId} is your own offer, so you cannot counter it; to change it, cancel it (/cancel ${error.offerId}) and post again.`
+          : `Offer #${error.offerId} was made to another member, so only they can counter it. See the open offers with /market.`;
+      case 'counter_exists':
+        return `You already have counter #${error.counterId} open on offer #${error.offerId}; cancel it first (/cancel ${error.counterId}) to make another.`;
+      case 'counter_original_ended':
+        return `Counter #${error.offerId} answered offer #${error.originalId}, which has expired, so the counter ends with it and its items go back.`;
     }
   },
 
@@ -298,6 +317,15 @@ export const en = {
       description: 'Post an offer of yours that ended again',
       options: {
         offer: 'Your ended offer number',
+      },
+    },
+    counter: {
+      description: 'Answer an offer with other terms: a new offer to its owner',
+      options: {
+        offer: 'The offer you answer',
+        give: 'What you give instead, like "5 apple"',
+        want: 'What you want instead, like "3 orange"',
+        note: 'A short note shown on the counter',
       },
     },
     decline: {
@@ -493,7 +521,23 @@ export const en = {
     trade: 'Trade',
     tradeNumber: (tradeId: number) => `#${tradeId}`,
     removedBecause: (reason: string) => `Removed: ${reason}`,
-    buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline' },
+    /** A counter's card: what it answers, and the negotiation before that. */
+    counterTo: 'Counter to',
+    thread: (ids: readonly number[]) => ids.map((id) => `#${id}`).join(' → '),
+    endedWithOriginal: (originalId: number) => `Ended with offer #${originalId}, which it answered`,
+    buttons: { accept: 'Accept', details: 'Details', cancel: 'Cancel', decline: 'Decline', counter: 'Counter' },
+  },
+
+  counter: {
+    /** The answer to a counter: the card follows. */
+    posted: (counterId: number, originalId: number, ownerName: string, returnedToOwner: boolean) =>
+      `Counter #${counterId} to offer #${originalId} is made to ${ownerName}, who is told.` +
+      (returnedToOwner ? ` Offer #${originalId} is closed: your counter replaces it.` : ` Offer #${originalId} stays open to everyone meanwhile.`),
+    /** The Counter button fills in nothing it cannot know: it says how, with the number in place. */
+    how: (offerId: number, usage: string) => `To counter #${offerId}, say what you give and want instead: ${usage}`,
+    /** Accepting a counter closed the owner's own original. */
+    originalClosed: (originalId: number, counted: Amounts, returned: Amounts) =>
+      `Your offer #${originalId} is closed: ${itemList(counted)} from it went toward this trade` + (returned.length ? ` and ${itemList(returned)} went back to your inventory.` : '.'),
   },
 
   accepted: (offerId: number, tradeId: number, received: Amounts, gave: Amounts, ownerName: string) =>
@@ -713,6 +757,13 @@ export const en = {
         : `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
     offer_directed: (n: { offerId: number; ownerName: string; give: Amounts; want: Amounts }) =>
       `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (offer #${n.offerId}).`,
+    counter_received: (n: { offerId: number; originalId: number; counterName: string; give: Amounts; want: Amounts; returned: Amounts | null }) =>
+      `${n.counterName} countered your offer #${n.originalId} with #${n.offerId}: ${n.counterName} gives ${itemList(n.give)} for ${itemList(n.want)}. ` +
+      (n.returned
+        ? `Offer #${n.originalId} is closed and ${itemList(n.returned)} went back to your inventory.`
+        : `Offer #${n.originalId} stays open; accepting #${n.offerId} closes it, and its items count toward what ${n.counterName} wants.`),
+    counter_ended: (n: { offerId: number; originalId: number; originalStatus: string; returned: Amounts }) =>
+      `Your counter #${n.offerId} ended because offer #${n.originalId} ${ORIGINAL_ENDING[n.originalStatus] ?? 'ended'}. ${itemList(n.returned)} went back to your inventory.`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
       `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
     settlement_requested: (n: { tradeId: number; offerId: number; takerName: string; held: Amounts; dueAt: number }) =>

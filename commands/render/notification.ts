@@ -8,6 +8,7 @@ import type { Notification } from '../../src/core/outbox.js';
 import type { Reply, ReplyButton } from '../definition.js';
 import type { Messages } from '../messages/index.js';
 import { settlementButtons } from './trade-card.js';
+import { counterButton } from './offer-card.js';
 
 const STARS = [1, 2, 3, 4, 5] as const;
 /** Buttons one message row holds on Discord; more offers are named in the text. */
@@ -17,21 +18,25 @@ const MAX_DETAILS_BUTTONS = 5;
 const rateButtons = (t: Messages, tradeId: number): ReplyButton[] =>
   STARS.map((stars) => ({ label: t.notificationButtons.stars(stars), style: 'secondary', command: 'rate', args: [String(tradeId), String(stars)] }));
 
+/** Accept and Decline: what the member an offer was made to can do with it. */
+const answerButtons = (t: Messages, offerId: number): ReplyButton[] => [
+  { label: t.offer.buttons.accept, style: 'success', command: 'accept', args: [String(offerId)] },
+  { label: t.offer.buttons.decline, style: 'secondary', command: 'decline', args: [String(offerId)] },
+];
+
 export function notificationReply(t: Messages, notification: Notification, marketTitle: string | null): Reply {
   const render = t.notification[notification.kind] as (n: Notification) => string;
   const reply: Reply = { text: render(notification), visibility: 'private', tone: 'info', market: marketTitle ?? undefined };
   switch (notification.kind) {
-    case 'offer_directed': {
-      const id = String(notification.offerId);
+    case 'offer_directed':
+      return { ...reply, buttons: answerButtons(t, notification.offerId), shows: { subject: { kind: 'offer', id: notification.offerId }, follows: false } };
+    case 'counter_received':
+      // A counter is an offer made to the recipient: the same next steps, plus answering it again.
       return {
         ...reply,
-        buttons: [
-          { label: t.offer.buttons.accept, style: 'success', command: 'accept', args: [id] },
-          { label: t.offer.buttons.decline, style: 'secondary', command: 'decline', args: [id] },
-        ],
+        buttons: [...answerButtons(t, notification.offerId), counterButton(t, notification.offerId)],
         shows: { subject: { kind: 'offer', id: notification.offerId }, follows: false },
       };
-    }
     case 'settlement_requested':
     case 'settlement_accepted':
     case 'settlement_handed_over': {

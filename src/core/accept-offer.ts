@@ -14,6 +14,13 @@ import { notifiedItems, type Outbox } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import type { SettlementApi } from './settlement.js';
 import type { OfferView, TradeView } from './types.js';
+import type { OriginalTaken } from './counter-offer.js';
+
+/** What accepting needs from counter-offers: the original a counter answers, and the counters an offer leaves behind. */
+export interface AcceptCounterHooks {
+  closeOriginalFor(counter: OfferRow, takerId: number): OriginalTaken | null;
+  endCountersOf(offer: OfferRow, status: 'completed' | 'settling'): void;
+}
 
 const p = sql.placeholder;
 
@@ -41,10 +48,10 @@ export function requireOpen(row: OfferRow, now: number): void {
 
 export function createAcceptOffer(
   ctx: CoreContext,
-  deps: { movements: Movements; readers: Readers; outbox: Outbox; settlement?: Pick<SettlementApi, 'confirms' | 'startSettlement'> },
+  deps: { movements: Movements; readers: Readers; outbox: Outbox; counters: AcceptCounterHooks; settlement?: Pick<SettlementApi, 'confirms' | 'startSettlement'> },
 ) {
   const { db, clock } = ctx;
-  const { movements, readers, outbox } = deps;
+  const { movements, readers, outbox, counters } = deps;
   const completeOffer = db.orm
     .update(offers)
     .set({ status: 'completed', closedAt: sql`${p('now')}`, acceptedById: sql`${p('takerId')}` })
@@ -70,9 +77,10 @@ export function createAcceptOffer(
    * items to the taker, a completed trade is recorded and both sides are notified (in a market with
    * confirm settlement, a pending trade starts instead: see settlement.ts). Refuses when
    * the offer is missing, closed or expired, is the taker's own, is directed at someone else,
-   * the taker is banned, or the taker lacks a wanted item.
+   * the taker is banned, or the taker lacks a wanted item. Accepting a counter to one's own open
+   * offer closes that offer too, and its items count toward what the counter wants (`original`).
    */
-  return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView }> {
+  return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView; original?: OriginalTaken | undefined }> {
     return runWrite(db, () => {
       const now = clock();
       const row = requireOffer(readers, input.marketId, input.offerId);
@@ -83,15 +91,23 @@ export function createAcceptOffer(
       if (row.targetId !== null && row.targetId !== taker.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });
 
       const offer = readers.offerView(row);
+      const original = counters.closeOriginalFor(row, taker.id);
       const shortages = shortagesOf(readers, taker.id, offer.want);
       if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
       // A confirm-settlement market swaps nothing yet: the trade starts pending (settlement.ts).
-      if (deps.settlement?.confirms(row.marketId)) return deps.settlement.startSettlement(row, offer, taker);
+      // The offer is taken all the same, so the counters waiting on it end now, as on a completion:
+      // should the settlement fall through, the offer opens again without them.
+      if (deps.settlement?.confirms(row.marketId)) {
+        counters.endCountersOf(row, 'settling');
+        const started = deps.settlement.startSettlement(row, offer, taker);
+        return original ? { ...started, original } : started;
+      }
 
       if (completeOffer.run({ offerId: row.id, now, takerId: taker.id }).changes !== 1) {
         throw new Error(`offer ${row.id} changed inside its own transaction`);
       }
       closeLines(row.id);
+      counters.endCountersOf(row, 'completed');
       for (const { item, quantity } of offer.want) {
         if (!movements.swap(row.marketId, item.id, taker.id, row.ownerId, quantity, taker.id)) throw new Error('swap guard failed after check');
       }
@@ -125,6 +141,7 @@ export function createAcceptOffer(
       const closed: OfferView = { ...offer, status: 'completed', closedAt: now, acceptedBy: taker, tradeId: trade.id };
       return {
         offer: closed,
+        ...(original ? { original } : {}),
         trade: {
           id: trade.id,
           offerId: row.id,

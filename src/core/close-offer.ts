@@ -14,13 +14,14 @@ import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
 import { refuseIfBanned, requireMemberOf, type OfferRow, type Readers } from './readers.js';
 import type { ItemAmount, OfferView } from './types.js';
+import { COUNTER_ENDED_WITH_ORIGINAL, counterEndedNotice, type CounterLinks } from './counter-links.js';
 
 const p = sql.placeholder;
 
 export const MAX_REASON_LENGTH = 200;
 export const DEFAULT_EXPIRY_BATCH = 500;
 
-type ClosingStatus = Extract<OfferStatus, 'cancelled' | 'expired' | 'declined' | 'removed'>;
+type ClosingStatus = Extract<OfferStatus, 'cancelled' | 'expired' | 'declined' | 'removed' | 'countered'>;
 
 export interface ClosedOffer {
   offer: OfferView;
@@ -28,9 +29,9 @@ export interface ClosedOffer {
   returned: ItemAmount[];
 }
 
-export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox; counterLinks: CounterLinks }) {
   const { db, clock } = ctx;
-  const { movements, readers, outbox } = deps;
+  const { movements, readers, outbox, counterLinks } = deps;
   const closeOffer = db.orm
     .update(offers)
     .set({ status: sql`${p('status')}`, closedAt: sql`${p('now')}`, closeReason: sql`${p('reason')}` })
@@ -55,6 +56,8 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     actorId: number | null,
     reason: string | null,
     notify: ((returned: NotifiedItem[]) => Notification) | null,
+    /** A counter of this offer that must not end with it: the one whose acceptance closes it. */
+    spare?: number,
   ): ClosedOffer {
     const now = clock();
     if (closeOffer.run({ offerId: row.id, status, now, reason }).changes !== 1) {
@@ -68,7 +71,19 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
       }
     }
     if (notify) outbox.enqueue(row.marketId, row.ownerId, `offer:${row.id}:${status}`, notify(notifiedItems(offer.give)));
+    endCountersOf(row, status, spare);
     return { offer: { ...offer, status, closedAt: now, closeReason: reason }, returned: offer.give };
+  }
+
+  /**
+   * A counter answers its original and cannot outlive it: when the original ends, its open
+   * counters close too (as declined: nobody will take them), each counterer refunded and told why.
+   */
+  function endCountersOf(original: OfferRow, originalStatus: OfferStatus, spare?: number): void {
+    for (const counter of counterLinks.openCountersOf(original.id)) {
+      if (counter.id === spare) continue;
+      closeWithRefund(counter, 'declined', null, COUNTER_ENDED_WITH_ORIGINAL, (returned) => counterEndedNotice(counter, original, originalStatus, returned));
+    }
   }
 
   const requireActive = (row: OfferRow) => {
@@ -149,13 +164,18 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     expireDueOffers(limit = DEFAULT_EXPIRY_BATCH): { expired: ClosedOffer[]; more: boolean } {
       return db.writeTransaction(() => {
         const due = dueOffers.all({ now: clock(), limit });
-        const expired = due.map(expire);
+        // A due counter may have ended with its original earlier in this batch.
+        const expired = due.flatMap((row) => (readers.offerRow(row.id)?.status === 'active' ? [expire(row)] : []));
         return { expired, more: due.length === limit };
       });
     },
 
     /** Used by settlement: an offer whose settlement fell through after its expiry ends as the sweep would end it. */
     closeAsExpired: expire,
+    /** Used by counter-offers: closes one active offer with its refund, inside the caller's transaction. */
+    closeWithRefund,
+    /** Used by accepting: ends the open counters of an offer that was just taken. */
+    endCountersOf,
 
     /** Used by moderation: closes one active offer as removed, inside the caller's transaction. */
     closeAsRemoved(row: OfferRow, adminId: number, reason: string, because: { banned?: boolean } = {}): ClosedOffer {

@@ -60,7 +60,6 @@ export type TradeError =
   | { code: 'not_banned'; memberName: string }
   | { code: 'too_many_wishes'; max: number }
   | { code: 'not_wished'; name: string; wished: string[] }
-
   /** `/admin config`: a value the setting does not take; `allowed` says what it takes. */
   | { code: 'invalid_setting_value'; setting: string; value: string; allowed: string }
   /** A settlement step on a trade that is not in settlement (ended, or settled instantly). */
@@ -72,7 +71,13 @@ export type TradeError =
   /** Rejecting is for a pending trade; once the owner accepted the taker, they withdraw instead. */
   | { code: 'trade_already_accepted'; tradeId: number }
   /** Nobody may withdraw once the owner confirmed the handover: the taker confirms receipt, or time does. */
-  | { code: 'trade_handed_over'; tradeId: number };
+  | { code: 'trade_handed_over'; tradeId: number }
+  /** Countering is for anyone but the owner of a public offer, or the member a directed one was made to. */
+  | { code: 'cannot_counter'; offerId: number; offer: 'own' | 'directed_elsewhere' }
+  /** One open counter per member per offer: `counterId` is the member's open one. */
+  | { code: 'counter_exists'; offerId: number; counterId: number }
+  /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
+  | { code: 'counter_original_ended'; offerId: number; originalId: number };
 
 /** The step a trade in settlement waits for: the owner accepts the taker, hands over, the taker confirms receipt. */
 export type SettlementStepName = 'accept' | 'handover' | 'receipt';

@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import type { ItemAmount, TradeCancelReason } from './types.js';
+import type { ItemAmount, OfferStatus, TradeCancelReason } from './types.js';
 import type { WishedOffer } from './wishes.js';
 
 const p = sql.placeholder;
@@ -32,6 +32,22 @@ export type Notification =
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
   | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null }
   | { kind: 'wish_matches'; offers: WishedOffer[] }
+  /**
+   * A counter to the recipient's offer `originalId`: `offerId` is the counter, made to them.
+   * `returned` is set when the original closed with it (it was made to the counterer alone).
+   */
+  | {
+      kind: 'counter_received';
+      offerId: number;
+      originalId: number;
+      counterName: string;
+      give: NotifiedItem[];
+      want: NotifiedItem[];
+      expiresAt: number;
+      returned: NotifiedItem[] | null;
+    }
+  /** The recipient's counter `offerId` ended because the offer it answered ended (`originalStatus`). */
+  | { kind: 'counter_ended'; offerId: number; originalId: number; originalStatus: OfferStatus; returned: NotifiedItem[] }
   | SettlementNotification;
 
 /**

@@ -9,6 +9,8 @@ import { Refusal } from './errors.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
+/** How far back a card follows a negotiation; a longer thread shows its latest steps. */
+const MAX_THREAD_SHOWN = 10;
 
 export type OfferRow = typeof offers.$inferSelect;
 
@@ -62,6 +64,7 @@ export function createReaders({ db }: CoreContext): Readers {
     .from(trades)
     .where(and(eq(trades.offerId, p('offerId')), ne(trades.status, 'cancelled')))
     .prepare();
+  const counterToOf = orm.select({ counterToId: offers.counterToId }).from(offers).where(eq(offers.id, p('id'))).prepare();
   const holdingOf = orm
     .select({ quantity: inventories.quantity })
     .from(inventories)
@@ -79,6 +82,13 @@ export function createReaders({ db }: CoreContext): Readers {
     const found = member(memberId);
     if (!found) throw new Error(`member ${memberId} referenced by an offer does not exist`);
     return found;
+  };
+
+  /** The offers `counterTo` answers, oldest first; a thread is short, so one read per step is cheap. */
+  const threadBefore = (counterTo: number | null): number[] => {
+    const thread: number[] = [];
+    for (let id = counterTo; id !== null && thread.length < MAX_THREAD_SHOWN; id = counterToOf.get({ id })?.counterToId ?? null) thread.unshift(id);
+    return thread;
   };
 
   return {
@@ -103,6 +113,8 @@ export function createReaders({ db }: CoreContext): Readers {
         // Only an accepted offer has a trade: the others skip the lookup.
         tradeId: row.acceptedById === null ? null : (tradeOfOffer.get({ offerId: row.id })?.id ?? null),
         closeReason: row.closeReason,
+        counterTo: row.counterToId,
+        thread: threadBefore(row.counterToId),
         give: amounts('give'),
         want: amounts('want'),
       };

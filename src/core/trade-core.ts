@@ -19,7 +19,9 @@ import { createMovements } from './movements.js';
 import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
 import { createOutbox } from './outbox.js';
-import { createPostOffer } from './post-offer.js';
+import { createOfferPosting, createPostOffer } from './post-offer.js';
+import { createCounterLinks } from './counter-links.js';
+import { createCounterOffers } from './counter-offer.js';
 import { createMarketSettings } from './market-settings.js';
 import { createReaders } from './readers.js';
 import { createSettlement } from './settlement.js';
@@ -33,7 +35,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const movements = createMovements(ctx);
   const outbox = createOutbox(ctx);
   const catalog = createCatalog(ctx);
-  const closeOffer = createCloseOffer(ctx, { movements, readers, outbox });
+  const counterLinks = createCounterLinks(ctx);
+  const closeOffer = createCloseOffer(ctx, { movements, readers, outbox, counterLinks });
   const markets = createMarkets(ctx);
   const inventory = createInventory(ctx, { catalog, movements, readers });
   const queries = createOfferQueries(ctx, { catalog, readers });
@@ -43,8 +46,10 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const wishes = createWishes(ctx, { catalog, readers, outbox });
   const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings, wishes });
   const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
-  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, ...offerClosing } = closeOffer;
+  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, closeWithRefund: _counters, endCountersOf, ...offerClosing } = closeOffer;
   const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
+  const posting = createOfferPosting(ctx, { catalog, movements, readers, outbox, wishes });
+  const counterOffers = createCounterOffers(ctx, { posting, readers, outbox, counterLinks, closeOffer });
 
   return {
     clock: ctx.clock,
@@ -59,9 +64,10 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     archiveItem: catalog.archiveItem,
     unarchiveItem: catalog.unarchiveItem,
     ...inventory,
-    postOffer: createPostOffer(ctx, { catalog, movements, readers, outbox, wishes }),
+    postOffer: createPostOffer(ctx, { posting }),
     ...wishlists,
-    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement }),
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement, counters: { closeOriginalFor: counterOffers.closeOriginalFor, endCountersOf } }),
+    counterOffer: counterOffers.counterOffer,
     ...settlementSteps,
     ...settings,
     ...offerClosing,

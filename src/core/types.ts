@@ -71,6 +71,13 @@ export interface OfferView {
   /** The trade an accepted offer became (the number `/rate` takes); null until it is accepted. */
   tradeId: number | null;
   closeReason: string | null;
+  /** The offer this one counters (answers with other terms); null for an offer posted as such. */
+  counterTo: number | null;
+  /**
+   * The negotiation before this offer, oldest first, ending with {@link counterTo}: `[12, 13]`
+   * for a counter to #13, which countered #12. Empty for an offer that counters nothing.
+   */
+  thread: number[];
   /** What the owner gives (held in escrow while the offer is active). */
   give: ItemAmount[];
   /** What the owner wants in return. */

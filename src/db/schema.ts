@@ -6,7 +6,7 @@
  * in `src/core`, so a bug can fail a transaction but never store a negative holding.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const PLATFORMS = ['discord', 'telegram'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -169,6 +169,11 @@ export const offers = sqliteTable(
     acceptedById: integer('accepted_by_id').references(() => members.id),
     /** Why it was closed when someone other than the taker closed it, e.g. an admin's reason. */
     closeReason: text('close_reason'),
+    /**
+     * Set on a counter-offer: the offer it answers. A counter is directed at that offer's owner;
+     * following this link backwards gives the thread of a negotiation.
+     */
+    counterToId: integer('counter_to_id').references((): AnySQLiteColumn => offers.id),
   },
   (table) => [
     check('offers_status_check', sql`${table.status} IN (${sqlList(OFFER_STATUSES)})`),
@@ -180,6 +185,12 @@ export const offers = sqliteTable(
     // A member's own offers, newest first. Not keyed on status: a key that changes with every
     // state change would make each expiry rewrite this index's pages for every owner.
     index('offers_owner_idx').on(table.ownerId, table.id),
+    // At most one open counter per member per offer, held by the database itself (two processes
+    // countering at once cannot both pass an application check); also how an ending offer finds
+    // its open counters.
+    uniqueIndex('offers_open_counter_unique')
+      .on(table.counterToId, table.ownerId)
+      .where(sql`${table.status} = 'active' AND ${table.counterToId} IS NOT NULL`),
   ],
 );
 

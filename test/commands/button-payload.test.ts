@@ -19,12 +19,22 @@ const directedOffer = {
   expiresAt: NOW + 3_600_000,
   acceptedBy: null,
   closeReason: null,
+  counterTo: null,
+  thread: [],
 } as unknown as OfferView;
 
 describe('button payloads', () => {
   it('reads back every button an offer card carries, as written', () => {
     const buttons = offerCard(messagesFor(), () => NOW, directedOffer).buttons ?? [];
     expect(buttons.map((b) => b.command)).toEqual(['accept', 'offer', 'decline', 'cancel']);
+    for (const button of buttons) {
+      expect(parseButtonPayload(buttonPayload(button))).toMatchObject({ command: { name: button.command }, args: ['41'] });
+    }
+  });
+
+  it('reads back a counter card’s buttons, Counter included (its items are left off: a button cannot carry them)', () => {
+    const buttons = offerCard(messagesFor(), () => NOW, { ...directedOffer, counterTo: 40, thread: [39, 40] }).buttons ?? [];
+    expect(buttons.map((b) => b.command)).toEqual(['accept', 'offer', 'decline', 'counter', 'cancel']);
     for (const button of buttons) {
       expect(parseButtonPayload(buttonPayload(button))).toMatchObject({ command: { name: button.command }, args: ['41'] });
     }

@@ -250,3 +250,52 @@ describe('the command catalog', () => {
     expect(() => describeCommands(commands, { ...en, commands: withoutPost })).toThrow('the message catalog has no words for command "post"');
   });
 });
+
+describe('/counter', () => {
+  it('posts a counter card with the thread and the Counter button, and says the public original stays open', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    const { reply } = await run('bob', '/counter 1 give 2 orange want 5 apple note that is all I have');
+    expect(reply.title).toBe('Offer #2');
+    expect(reply.text.split('\n')[0]).toBe('Counter #2 to offer #1 is made to alice, who is told. Offer #1 stays open to everyone meanwhile.');
+    expect(reply.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'Only for', value: 'alice' },
+        { name: 'Counter to', value: '#1' },
+        { name: 'Note', value: 'that is all I have' },
+      ]),
+    );
+    expect(reply.buttons?.map((b) => b.label)).toEqual(['Accept', 'Details', 'Decline', 'Counter', 'Cancel']);
+  });
+
+  it('shows the whole thread on a counter to a counter', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    await run('bob', '/counter 1 give 2 orange want 5 apple');
+    const { reply } = await run('alice', '/counter 2 give 4 apple want 2 orange');
+    expect(reply.text.split('\n')[0]).toBe('Counter #3 to offer #2 is made to bob, who is told. Offer #2 is closed: your counter replaces it.');
+    expect(reply.fields).toContainEqual({ name: 'Counter to', value: '#1 → #2' });
+  });
+
+  it('answers the Counter button, or a counter without items, with how to counter that offer', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    expect((await run('bob', '/counter 1')).reply.text).toBe('To counter #1, say what you give and want instead: /counter 1 give ITEMS want ITEMS [note TEXT]');
+    expect((await run('bob', '/counter 1 give 2 orange')).reply.text).toContain('/counter 1 give ITEMS want ITEMS');
+    const slash = await executeText({ ...as('bob'), capabilities: DISCORD }, findCommand('counter')!, '1');
+    expect(slash.reply.text).toBe('To counter #1, say what you give and want instead: /counter offer:1 give: want: [note:]');
+    expect(t.core.listMyOffers(t.member('bob').id).entries).toEqual([]);
+  });
+
+  it('refuses a counter to your own offer in one sentence', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    const { reply } = await run('alice', '/counter 1 give 1 apple want 1 orange');
+    expect(reply).toMatchObject({ tone: 'error', text: '#1 is your own offer, so you cannot counter it; to change it, cancel it (/cancel 1) and post again.' });
+  });
+
+  it('accepting a counter says what became of the original’s items', async () => {
+    await run('alice', '/post give 5 apple want 3 orange');
+    await run('bob', '/counter 1 give 2 orange want 4 apple');
+    const { reply } = await run('alice', '/accept 2');
+    expect(reply.text).toBe(
+      'Done! Trade #1 with bob (offer #2): you received 2 orange and gave 4 apple. Your offer #1 is closed: 4 apple from it went toward this trade and 1 apple went back to your inventory.',
+    );
+  });
+});

@@ -22,6 +22,7 @@ export const ENDING_EVENT_SUFFIX = {
   expired: 'expired',
   removed: 'removed',
   declined: 'declined',
+  countered: 'countered',
 } as const;
 
 /**
@@ -35,6 +36,11 @@ const TERMINAL_STATUSES = Object.keys(ENDING_EVENT_SUFFIX);
 const TOLD_STATUSES = TERMINAL_STATUSES.filter((status) => !(SILENT_ENDINGS as readonly string[]).includes(status));
 /** Settlement in progress (confirm settlement): escrow and a pending trade are legitimate there. */
 const IN_SETTLEMENT = 'settling';
+/**
+ * A public offer closes as countered only when its owner accepts a counter to it: the owner was
+ * answered, so no message repeats it. A directed one closes when countered, and its owner is told.
+ */
+const CLOSED_BY_ACCEPTED_COUNTER = `(o.status = 'countered' AND o.target_id IS NULL)`;
 
 /** An offer completed through confirm settlement: its messages are the trade's (below), not the swap's. */
 const SETTLED = `EXISTS (SELECT 1 FROM trades t WHERE t.offer_id = o.id AND t.status = 'completed' AND t.accepted_at IS NOT NULL)`;
@@ -296,15 +302,43 @@ export function checkInvariants(target: InvariantTarget): void {
            OR (status NOT IN ('active', '${IN_SETTLEMENT}') AND closed_at IS NULL)`),
     );
 
+    // Counter-offers: a counter is made to its original's owner, by someone else, and never
+    // outlives its original (only a directed original it replaced may have closed before it).
+    none(
+      'counter-offers',
+      "a counter is not made to its original's owner, is made by that owner, or crosses markets",
+      all(`
+        SELECT c.id AS counterId, c.owner_id AS ownerId, c.target_id AS targetId, o.id AS originalId, o.owner_id AS originalOwner
+        FROM offers c JOIN offers o ON o.id = c.counter_to_id
+        WHERE c.target_id IS NOT o.owner_id OR c.owner_id = o.owner_id OR c.market_id != o.market_id`),
+    );
+    none(
+      'counter-offers',
+      'an open counter outlives the offer it answers',
+      all(`
+        SELECT c.id AS counterId, o.id AS originalId, o.status AS originalStatus
+        FROM offers c JOIN offers o ON o.id = c.counter_to_id
+        WHERE c.status = 'active' AND NOT (o.status = 'active' OR (o.status = 'countered' AND o.target_id = c.owner_id))`),
+    );
+    none(
+      'counter-offers',
+      'an offer closed as countered has no counter that closed it (an accepted one, for a public offer)',
+      all(`
+        SELECT o.id AS offerId, o.target_id AS targetId FROM offers o
+        WHERE o.status = 'countered' AND NOT EXISTS (
+          SELECT 1 FROM offers c WHERE c.counter_to_id = o.id
+            AND (o.target_id IS NOT NULL OR c.status IN ('completed', '${IN_SETTLEMENT}')))`),
+    );
+
     // 5. Nothing is lost, nobody is told twice: each ended offer has exactly one owner-facing
     // notification for its ending (none for an ending the owner caused themselves), and no
     // notification for an ending it did not have.
     const endingKeys = ENDING_SUFFIXES.map((suffix) => `'offer:' || o.id || ':${suffix}'`).join(', ');
     // NULL for a silent ending: no notification is expected, so any one found is wrong.
-    const expectedKey = `'offer:' || o.id || ':' || CASE o.status ${Object.entries(ENDING_EVENT_SUFFIX)
+    const expectedKey = `CASE WHEN ${CLOSED_BY_ACCEPTED_COUNTER} THEN NULL ELSE 'offer:' || o.id || ':' || CASE o.status ${Object.entries(ENDING_EVENT_SUFFIX)
       .filter(([status]) => TOLD_STATUSES.includes(status))
       .map(([status, suffix]) => `WHEN '${status}' THEN '${suffix}'`)
-      .join(' ')} END`;
+      .join(' ')} END END`;
     none(
       'nothing is lost',
       'an ended offer does not have exactly one owner notification for its ending',
@@ -312,7 +346,7 @@ export function checkInvariants(target: InvariantTarget): void {
         SELECT o.id AS offerId, o.status, o.owner_id AS ownerId,
           (SELECT count(*) FROM outbox n WHERE n.event_key = ${expectedKey} AND n.recipient_id = o.owner_id AND n.market_id = o.market_id) AS notices
         FROM offers o
-        WHERE o.status IN (${inList(TOLD_STATUSES)}) AND notices != 1 AND NOT ${SETTLED}`),
+        WHERE o.status IN (${inList(TOLD_STATUSES)}) AND NOT ${CLOSED_BY_ACCEPTED_COUNTER} AND notices != 1 AND NOT ${SETTLED}`),
     );
     none(
       'nothing is lost',

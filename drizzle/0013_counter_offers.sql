@@ -1,0 +1,2 @@
+ALTER TABLE `offers` ADD `counter_to_id` integer REFERENCES offers(id);--> statement-breakpoint
+CREATE UNIQUE INDEX `offers_open_counter_unique` ON `offers` (`counter_to_id`,`owner_id`) WHERE "offers"."status" = 'active' AND "offers"."counter_to_id" IS NOT NULL;
