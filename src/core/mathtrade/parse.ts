@@ -42,7 +42,8 @@ export function parseWantList(text: string): WantListParse {
   const lines = text.split(/\r?\n/);
   try {
     lines.forEach((raw, index) => readLine(raw.trim(), index + 1, state));
-    if (state.readingOfficialNames) throw new LineError(lines.length, 'expected !END-OFFICIAL-NAMES before the end of the file');
+    const lastLine = lines.at(-1) === '' ? lines.length - 1 : lines.length;
+    if (state.readingOfficialNames) throw new LineError(lastLine, 'expected !END-OFFICIAL-NAMES before the end of the file');
   } catch (error) {
     if (error instanceof LineError) return { ok: false, error: { line: error.line, message: error.message } };
     throw error;
