@@ -75,4 +75,13 @@ describe('solveMathTrade', () => {
     expect(receivedByName(capped)).toEqual({ A: 'B', B: 'A' });
     expect(capped.cap).toMatchObject({ maxLoop: 2, proven: true, upperBound: 2 });
   });
+
+  it('finds a capped loop whose first-listed member is a dummy, and does not count the dummy in its length', async () => {
+    // A -> %D -> B -> C -> A holds three real items; a 4-loop E, F, G, H competes for nothing.
+    const text = '#! ALLOW-DUMMIES\n(alice) %D : B\n(alice) A : %D\n(bob) B : C\n(carol) C : A\n(erin) E : F\n(fred) F : G\n(gina) G : H\n(hank) H : E\n';
+    const capped = await solveText(text, { maxLoop: 3 });
+    expectSoundTrades(capped);
+    expect(receivedByName(capped)).toEqual({ A: 'B', B: 'C', C: 'A' });
+    expect(capped.cap).toMatchObject({ proven: true });
+  });
 });
