@@ -5,9 +5,9 @@
  * - An untraded real item costs `itemCost`, more than every other term of any solution together,
  *   so no saving elsewhere can ever pay for one item less (that is TradeMaximizer's objective).
  * - Then users trading: an untraded item of a user with n tradable items also costs
- *   `userUnit * ceil(60 / n)`. Trading a first item of a small lister is worth more than another item of a
- *   big one. This is a proxy (the number of distinct users is not linear in the assignment);
- *   {@link improveUsersTrading} then tries to add users one by one.
+ *   `userUnit * ceil(60 / n)`: an item of a user with few items is worth more than one of a user
+ *   with many. This is a proxy (the number of distinct users is not linear in the assignment);
+ *   users-trading.ts then re-solves to bring in users it left out.
  * - Then ranks: a real item receiving its k-th choice costs k (after `;`, 9 more), below `userUnit`.
  * - Dummies cost nothing either way: they only pass items on, and never count.
  */

@@ -11,6 +11,7 @@ import { elideDummies, extractLoops, figuresOf, type TradeFigures } from './loop
 import { enumerateShortCycles } from './short-cycles.js';
 import { solveUncapped, tradableCore } from './solve-uncapped.js';
 import { buildTradeGraph, type TradeGraph } from './trade-graph.js';
+import { improveUsersTrading } from './users-trading.js';
 import type { MathTradeEntry } from './want-list.js';
 
 export interface SolveOptions {
@@ -58,7 +59,7 @@ export async function solveMathTrade(entries: readonly MathTradeEntry[], options
 /** {@link solveMathTrade} on a graph already built. */
 export async function solveTradeGraph(graph: TradeGraph, options: SolveOptions = {}): Promise<Omit<MathTradeSolution, 'warnings'>> {
   const core = tradableCore(graph);
-  const uncapped = describe(graph, solveUncapped(graph, core));
+  const uncapped = describe(graph, improveUsersTrading(graph, core, solveUncapped(graph, core)));
   const { maxLoop } = options;
   if (maxLoop === undefined) return { ...uncapped, cap: null };
   if (!Number.isInteger(maxLoop) || maxLoop < 2) throw new RangeError(`maxLoop must be an integer of at least 2, got ${maxLoop}`);
