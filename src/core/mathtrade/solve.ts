@@ -58,14 +58,18 @@ export async function solveMathTrade(entries: readonly MathTradeEntry[], options
 
 /** {@link solveMathTrade} on a graph already built. */
 export async function solveTradeGraph(graph: TradeGraph, options: SolveOptions = {}): Promise<Omit<MathTradeSolution, 'warnings'>> {
-  const core = tradableCore(graph);
-  const uncapped = describe(graph, improveUsersTrading(graph, core, solveUncapped(graph, core)));
   const { maxLoop } = options;
-  if (maxLoop === undefined) return { ...uncapped, cap: null };
-  if (!Number.isInteger(maxLoop) || maxLoop < 2) throw new RangeError(`maxLoop must be an integer of at least 2, got ${maxLoop}`);
+  if (maxLoop !== undefined && (!Number.isInteger(maxLoop) || maxLoop < 2)) throw new RangeError(`maxLoop must be an integer of at least 2, got ${maxLoop}`);
+  const core = tradableCore(graph);
+  const firstSolve = solveUncapped(graph, core);
+  const uncapped = describe(graph, firstSolve);
   const uncappedItems = uncapped.figures.itemsTraded;
-  if ((uncapped.figures.loopSizes[0] ?? 0) <= maxLoop) {
-    return { ...uncapped, cap: { maxLoop, proven: true, upperBound: uncappedItems, how: 'the optimum without a cap already has no longer loop' } };
+  if (maxLoop === undefined || (uncapped.figures.loopSizes[0] ?? 0) <= maxLoop) {
+    // The users-trading pass may lengthen loops, so under a cap its result must be checked again.
+    const improved = describe(graph, improveUsersTrading(graph, core, firstSolve));
+    if (maxLoop === undefined) return { ...improved, cap: null };
+    const best = (improved.figures.loopSizes[0] ?? 0) <= maxLoop ? improved : uncapped;
+    return { ...best, cap: { maxLoop, proven: true, upperBound: uncappedItems, how: 'the optimum without a cap already has no longer loop' } };
   }
   const cycles = enumerateShortCycles(graph, core, maxLoop, SHORT_CYCLE_LIMIT);
   const packing = await packCycles(graph, cycles, options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS);
