@@ -23,16 +23,47 @@ interface Duals {
   column: Float64Array;
 }
 
-/** The column assigned to each row. The problem must have a perfect assignment (each row may keep its own column, say). */
+/**
+ * Solves a problem and keeps its state, so that raising some edge costs afterwards re-solves from
+ * the last assignment instead of from scratch. The problem must have a perfect assignment (each
+ * row may keep its own column, say).
+ */
+export class AssignmentSolver {
+  readonly columnOfRow: Int32Array;
+  private readonly rowOfColumn: Int32Array;
+  private readonly search: AugmentingSearch;
+
+  constructor(private readonly problem: AssignmentProblem) {
+    this.columnOfRow = new Int32Array(problem.size).fill(-1);
+    this.rowOfColumn = new Int32Array(problem.size).fill(-1);
+    const duals = initialDuals(problem);
+    const freeRows = greedyFirstPass(problem, duals, this.columnOfRow, this.rowOfColumn);
+    this.search = new AugmentingSearch(problem, duals, this.columnOfRow, this.rowOfColumn);
+    for (const row of freeRows) this.search.augmentFrom(row);
+  }
+
+  /**
+   * Raises the cost of `edge` (an edge of `row`) and re-solves. A raise keeps every reduced cost
+   * non-negative; only a row whose assigned edge got dearer loses it and searches again.
+   */
+  raiseCosts(raises: readonly { row: number; edge: number; cost: number }[]): void {
+    const freed: number[] = [];
+    for (const { row, edge, cost } of raises) {
+      if (cost < (this.problem.cost[edge] as number)) throw new RangeError('costs may only be raised');
+      this.problem.cost[edge] = cost;
+      const j = this.problem.column[edge] as number;
+      if (this.columnOfRow[row] !== j) continue;
+      this.columnOfRow[row] = -1;
+      this.rowOfColumn[j] = -1;
+      freed.push(row);
+    }
+    for (const row of freed) this.search.augmentFrom(row);
+  }
+}
+
+/** The column assigned to each row, solved once. */
 export function solveAssignment(problem: AssignmentProblem): Int32Array {
-  const { size } = problem;
-  const columnOfRow = new Int32Array(size).fill(-1);
-  const rowOfColumn = new Int32Array(size).fill(-1);
-  const duals = initialDuals(problem);
-  const freeRows = greedyFirstPass(problem, duals, columnOfRow, rowOfColumn);
-  const search = new AugmentingSearch(problem, duals, columnOfRow, rowOfColumn);
-  for (const row of freeRows) search.augmentFrom(row);
-  return columnOfRow;
+  return new AssignmentSolver(problem).columnOfRow;
 }
 
 /** Column duals start at each column's cheapest incoming edge, so every reduced cost is >= 0. */

@@ -22,42 +22,47 @@ export interface CostModel {
   itemCost: number;
   /** Extra cost of leaving item i untraded on behalf of its owner. */
   userCost: Float64Array;
+  /** The user cost of an item whose owner is favoured whatever their item count (see users-trading.ts). */
+  favouredUserCost: number;
+  /** 1, or 0 when the file is too large for ranks to stay exact below the user weights (then ranks are ignored). */
+  rankWeight: number;
 }
 
 /**
- * Chooses the weights for the items in `active` (their tradable wants counted in `wantCount`).
- * `bonusOwners` get the full user weight whatever their item count (used to pull a user in).
+ * Chooses the weights for the items in `active`. The item cost allows for every user being
+ * favoured, so favouring some later only raises costs and a solve can resume from the last one.
  */
-export function costModel(graph: TradeGraph, active: ArrayLike<number>, bonusOwners: ReadonlySet<string> = new Set()): CostModel {
+export function costModel(graph: TradeGraph, active: ArrayLike<number>): CostModel {
   const itemsOfOwner = new Map<string, number>();
   let rankBound = 1;
+  let realCount = 0;
   for (let k = 0; k < active.length; k++) {
     const i = active[k] as number;
     if (graph.isDummy[i]) continue;
+    realCount++;
     const owner = graph.owners[i];
     if (owner != null) itemsOfOwner.set(owner, (itemsOfOwner.get(owner) ?? 0) + 1);
     const last = (graph.wantStart[i + 1] as number) - 1;
     if (last >= (graph.wantStart[i] as number)) rankBound += graph.wantRank[last] as number;
   }
-  const userUnit = rankBound;
+  const fits = (userUnit: number, ranks: number) => (realCount * USER_SHARES * userUnit + ranks + 1) * (active.length + 1) < EXACT_LIMIT;
+  // Huge events lose the rank tie-break first, then the users one, never the item count.
+  const [userUnit, rankWeight] = fits(rankBound, rankBound) ? [rankBound, 1] : fits(1, 0) ? [1, 0] : [0, 0];
   const userCost = new Float64Array(graph.size);
-  let userTotal = 0;
   for (let k = 0; k < active.length; k++) {
     const i = active[k] as number;
     const owner = graph.owners[i];
     if (graph.isDummy[i] || owner == null) continue;
-    const shares = bonusOwners.has(owner) ? USER_SHARES : Math.ceil(USER_SHARES / (itemsOfOwner.get(owner) as number));
-    userCost[i] = userUnit * shares;
-    userTotal += userUnit * shares;
+    userCost[i] = userUnit * Math.ceil(USER_SHARES / (itemsOfOwner.get(owner) as number));
   }
-  const itemCost = userTotal + rankBound + 1;
-  if (itemCost * (active.length + 1) >= EXACT_LIMIT) throw new Error('want list too large for exact costs');
-  return { itemCost, userCost };
+  const favouredUserCost = userUnit * USER_SHARES;
+  return { itemCost: realCount * favouredUserCost + rankWeight * rankBound + 1, userCost, favouredUserCost, rankWeight };
 }
 
 /**
  * The assignment problem over the items `active` (renumbered 0..n-1 in that order) keeping only
- * the wants `keepWant(k)` allows (an index into the graph's want arrays).
+ * the wants `keepWant(k)` allows (an index into the graph's want arrays). Each row's first edge
+ * is its own column: the item not trading.
  */
 export function assignmentProblem(graph: TradeGraph, active: Int32Array, localIndex: Int32Array, keepWant: (k: number) => boolean, costs: CostModel): AssignmentProblem {
   const n = active.length;
@@ -73,7 +78,7 @@ export function assignmentProblem(graph: TradeGraph, active: Int32Array, localIn
     for (let k = graph.wantStart[i] as number; k < (graph.wantStart[i + 1] as number); k++) {
       if (!keepWant(k)) continue;
       column.push(localIndex[graph.wantTarget[k] as number] as number);
-      cost.push(dummy ? 0 : (graph.wantRank[k] as number));
+      cost.push(dummy ? 0 : costs.rankWeight * (graph.wantRank[k] as number));
     }
   }
   rowStart[n] = column.length;

@@ -4,8 +4,8 @@
  * costs). Wants between different strongly connected components are dropped first, and items
  * left with none cannot trade, which shrinks the problem to the items that might.
  */
-import { solveAssignment } from './assignment.js';
-import { assignmentProblem, costModel } from './objective.js';
+import { AssignmentSolver, type AssignmentProblem } from './assignment.js';
+import { assignmentProblem, costModel, type CostModel } from './objective.js';
 import { stronglyConnectedComponents } from './strongly-connected.js';
 import type { TradeGraph } from './trade-graph.js';
 
@@ -39,16 +39,48 @@ export function tradableCore(graph: TradeGraph): TradableCore {
 }
 
 /**
- * Who receives what (`received[i]`, itself when i does not trade), dummies not yet elided.
- * `bonusOwners` are given a first-item weight whatever their number of items.
+ * The assignment over the tradable core, kept so that favouring users (users-trading.ts) resumes
+ * from the last solution: who receives what (`received()[i]`, itself when i does not trade),
+ * dummies not yet elided.
  */
-export function solveUncapped(graph: TradeGraph, core: TradableCore = tradableCore(graph), bonusOwners?: ReadonlySet<string>): Int32Array {
-  const costs = costModel(graph, core.active, bonusOwners);
-  const problem = assignmentProblem(graph, core.active, core.localIndex, (k) => core.usableWant[k] === 1, costs);
-  const columnOfRow = solveAssignment(problem);
-  const received = Int32Array.from({ length: graph.size }, (_, i) => i);
-  columnOfRow.forEach((column, row) => {
-    received[core.active[row] as number] = core.active[column] as number;
-  });
-  return received;
+export class UncappedSolver {
+  private readonly costs: CostModel;
+  private readonly problem: AssignmentProblem;
+  private readonly assignment: AssignmentSolver;
+
+  constructor(
+    private readonly graph: TradeGraph,
+    private readonly core: TradableCore = tradableCore(graph),
+  ) {
+    this.costs = costModel(graph, core.active);
+    this.problem = assignmentProblem(graph, core.active, core.localIndex, (k) => core.usableWant[k] === 1, this.costs);
+    this.assignment = new AssignmentSolver(this.problem);
+  }
+
+  received(): Int32Array {
+    const received = Int32Array.from({ length: this.graph.size }, (_, i) => i);
+    this.assignment.columnOfRow.forEach((column, row) => {
+      received[this.core.active[row] as number] = this.core.active[column] as number;
+    });
+    return received;
+  }
+
+  /** Gives every item of `owners` the full first-item weight, re-solves and returns the new {@link received}. */
+  favourOwners(owners: ReadonlySet<string>): Int32Array {
+    const raises: { row: number; edge: number; cost: number }[] = [];
+    const favoured = this.costs.itemCost + this.costs.favouredUserCost;
+    this.core.active.forEach((item, row) => {
+      const owner = this.graph.owners[item];
+      if (this.graph.isDummy[item] || owner == null || !owners.has(owner)) return;
+      const selfEdge = this.problem.rowStart[row] as number;
+      if ((this.problem.cost[selfEdge] as number) < favoured) raises.push({ row, edge: selfEdge, cost: favoured });
+    });
+    this.assignment.raiseCosts(raises);
+    return this.received();
+  }
+}
+
+/** Who receives what, solved once (see {@link UncappedSolver}). */
+export function solveUncapped(graph: TradeGraph, core: TradableCore = tradableCore(graph)): Int32Array {
+  return new UncappedSolver(graph, core).received();
 }

@@ -9,7 +9,7 @@
 import { packCycles } from './cycle-packing.js';
 import { elideDummies, extractLoops, figuresOf, type TradeFigures } from './loops.js';
 import { enumerateShortCycles } from './short-cycles.js';
-import { solveUncapped, tradableCore } from './solve-uncapped.js';
+import { tradableCore, UncappedSolver } from './solve-uncapped.js';
 import { buildTradeGraph, type TradeGraph } from './trade-graph.js';
 import { improveUsersTrading } from './users-trading.js';
 import type { MathTradeEntry } from './want-list.js';
@@ -61,12 +61,13 @@ export async function solveTradeGraph(graph: TradeGraph, options: SolveOptions =
   const { maxLoop } = options;
   if (maxLoop !== undefined && (!Number.isInteger(maxLoop) || maxLoop < 2)) throw new RangeError(`maxLoop must be an integer of at least 2, got ${maxLoop}`);
   const core = tradableCore(graph);
-  const firstSolve = solveUncapped(graph, core);
+  const solver = new UncappedSolver(graph, core);
+  const firstSolve = solver.received();
   const uncapped = describe(graph, firstSolve);
   const uncappedItems = uncapped.figures.itemsTraded;
   if (maxLoop === undefined || (uncapped.figures.loopSizes[0] ?? 0) <= maxLoop) {
     // The users-trading pass may lengthen loops, so under a cap its result must be checked again.
-    const improved = describe(graph, improveUsersTrading(graph, core, firstSolve));
+    const improved = describe(graph, improveUsersTrading(graph, core, solver, firstSolve));
     if (maxLoop === undefined) return { ...improved, cap: null };
     const best = (improved.figures.loopSizes[0] ?? 0) <= maxLoop ? improved : uncapped;
     return { ...best, cap: { maxLoop, proven: true, upperBound: uncappedItems, how: 'the optimum without a cap already has no longer loop' } };

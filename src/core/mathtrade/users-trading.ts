@@ -1,17 +1,17 @@
 /**
  * More users trading at the same item count. The number of distinct users trading is not a sum
  * over items, so the assignment can only weigh it by proxy (see objective.ts); this pass then
- * re-solves with the full first-item weight for every user the solutions so far left out, keeping
+ * re-solves (from the last assignment) with the full first-item weight for every user the solutions so far left out, keeping
  * a result only if it brings in more users (the item count cannot drop: items always weigh more).
  * It stops when no new user is left out, or after a few rounds, each one assignment solve.
  */
 import { elideDummies, extractLoops, figuresOf, type TradeFigures } from './loops.js';
-import { solveUncapped, type TradableCore } from './solve-uncapped.js';
+import type { TradableCore, UncappedSolver } from './solve-uncapped.js';
 import type { TradeGraph } from './trade-graph.js';
 
 const MAX_ROUNDS = 3;
 
-export function improveUsersTrading(graph: TradeGraph, core: TradableCore, received: Int32Array): Int32Array {
+export function improveUsersTrading(graph: TradeGraph, core: TradableCore, solver: UncappedSolver, received: Int32Array): Int32Array {
   if (!graph.owners.some((owner) => owner !== null)) return received; // no users to bring in
   let best = { received, figures: figuresFor(graph, received) };
   const leftOut = new Set<string>();
@@ -19,7 +19,7 @@ export function improveUsersTrading(graph: TradeGraph, core: TradableCore, recei
     const before = leftOut.size;
     for (const owner of idleOwners(graph, core, best.received)) leftOut.add(owner);
     if (leftOut.size === before) break;
-    const candidate = solveUncapped(graph, core, leftOut);
+    const candidate = solver.favourOwners(leftOut);
     const figures = figuresFor(graph, candidate);
     if (isBetter(figures, best.figures)) best = { received: candidate, figures };
   }
