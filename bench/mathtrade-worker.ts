@@ -17,6 +17,8 @@ export interface MathTradeCaseResult {
   coldMs: number;
   medianMs: number;
   runsMs: number[];
+  /** CPU time (user + system) of the same runs: on a shared machine, less disturbed than wall time. */
+  medianCpuMs: number;
   realItems: number;
   itemsTraded: number;
   usersTrading: number;
@@ -54,15 +56,20 @@ async function main(): Promise<void> {
   let solution = await solveOnce(text, maxLoop, Number(copiesArg));
   const coldMs = performance.now() - started;
   const runsMs: number[] = [];
+  const cpuMs: number[] = [];
   for (let run = 0; run < Number(repeatsArg); run++) {
+    const cpuBefore = process.cpuUsage();
     started = performance.now();
     solution = await solveOnce(text, maxLoop, Number(copiesArg));
     runsMs.push(performance.now() - started);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
   }
   const result: MathTradeCaseResult = {
     coldMs,
     medianMs: median(runsMs),
     runsMs,
+    medianCpuMs: median(cpuMs),
     realItems: solution.graph.realCount,
     itemsTraded: solution.figures.itemsTraded,
     usersTrading: solution.figures.usersTrading,

@@ -237,7 +237,7 @@ export const TRADEMAXIMIZER_SECONDS: Record<string, number> = { 'ask.txt': 0.19,
 function mathTradeCaseText(c: MathTradeCase): string {
   const proof = c.proven === null ? '' : c.proven ? ', proven optimal' : ', NOT proven';
   return (
-    `median ${ms(c.medianMs)} (cold ${ms(c.coldMs)})  ${c.itemsTraded} of ${int(c.realItems)} items, ${c.usersTrading} users, ` +
+    `median ${ms(c.medianMs)} (CPU ${ms(c.medianCpuMs)}, cold ${ms(c.coldMs)})  ${c.itemsTraded} of ${int(c.realItems)} items, ${c.usersTrading} users, ` +
     `largest loop ${c.largestLoop}${proof}, peak RSS ${mb(c.maxRssKB)}`
   );
 }
@@ -253,7 +253,7 @@ function mathTradeRows(results: Collected): string[] {
   }
   out.push(detail(`each case in a fresh process: parse + build + solve, cold run then median of the next runs; peak RSS includes node and tsx (${mb(data.cases[0]?.startRssKB ?? 0)} at start)`));
   for (const g of data.growth) {
-    out.push(line(`mathtrade xmas x${g.copies}`, `${int(g.realItems)} items: median ${ms(g.medianMs)}, ${g.itemsTraded} traded, peak RSS ${mb(g.maxRssKB)}`));
+    out.push(line(`mathtrade xmas x${g.copies}`, `${int(g.realItems)} items: median ${ms(g.medianMs)} (CPU ${ms(g.medianCpuMs)}), ${g.itemsTraded} traded, peak RSS ${mb(g.maxRssKB)}`));
   }
   return out;
 }
