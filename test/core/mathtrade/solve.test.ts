@@ -65,6 +65,29 @@ describe('solveMathTrade', () => {
     expect(solution.figures.usersTrading).toBe(3);
   });
 
+  it('brings in a user with many items whom the first solve left out', async () => {
+    // X trades with Bob's B2 or Dave's D1. Dave has four items that could trade (D2-D4 could swap
+    // with Z1, but only by breaking the Z triangle), so each weighs less than Bob's second item;
+    // yet Bob trades anyway (B1), and only D1 brings Dave in.
+    const text = [
+      '(alice) A1 : B1',
+      '(bob) B1 : A1',
+      '(xena) X : B2 D1',
+      '(bob) B2 : X',
+      '(dave) D1 : X',
+      '(dave) D2 : Z1',
+      '(dave) D3 : Z1',
+      '(dave) D4 : Z1',
+      '(zoe) Z1 : Z2 D2 D3 D4',
+      '(zack) Z2 : Z3',
+      '(zed) Z3 : Z1',
+    ].join('\n');
+    const solution = await solveText(text);
+    expectSoundTrades(solution);
+    expect(receivedByName(solution)).toMatchObject({ X: 'D1', D1: 'X', A1: 'B1', Z1: 'Z2' });
+    expect(solution.figures).toMatchObject({ itemsTraded: 7, usersTrading: 7 });
+  });
+
   it('keeps loops within --max-loop and proves the capped optimum', async () => {
     // Uncapped, the 4-loop trades 4 items; with loops of at most 2, only one pair can trade.
     const text = '(alice) A : B\n(bob) B : C A\n(carol) C : D\n(dave) D : A\n';
