@@ -61,11 +61,6 @@ export class AssignmentSolver {
   }
 }
 
-/** The column assigned to each row, solved once. */
-export function solveAssignment(problem: AssignmentProblem): Int32Array {
-  return new AssignmentSolver(problem).columnOfRow;
-}
-
 /** Column duals start at each column's cheapest incoming edge, so every reduced cost is >= 0. */
 function initialDuals({ size, rowStart, column, cost }: AssignmentProblem): Duals {
   const columnDual = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
