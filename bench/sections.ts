@@ -8,6 +8,7 @@ import type { AcceptResult } from './sections/accept.js';
 import type { MarketResult } from './sections/market.js';
 import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
+import type { MathTradeResult } from './sections/mathtrade.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -15,6 +16,7 @@ export interface SectionResults {
   'market-100k': MarketResult;
   'telegram-latency': TelegramLatencyResult;
   'discord-latency': DiscordLatencyResult;
+  mathtrade: MathTradeResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -62,6 +64,13 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     describe: 'interaction->answer latency, real discord.js bot vs the fake Discord, 50 members at once',
     timeoutMs: 90_000,
     run: async () => (await import('./sections/discord-latency.js')).run(),
+  },
+  mathtrade: {
+    name: 'mathtrade',
+    describe: 'math-trade solver on the three public want lists, uncapped and max loop 3, each in its own process (time, items, users, largest loop, peak RSS); xmas x1/x4/x16 for growth',
+    // About 20 s alone; more on a shared machine.
+    timeoutMs: 300_000,
+    run: async () => (await import('./sections/mathtrade.js')).run(),
   },
 };
 
