@@ -11,7 +11,7 @@ import { drainOutbox } from '../../src/jobs/delivery.js';
 import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
-import { bodyOf, customIds, embedOf, fieldsOf, finished, resolved, textOf } from '../support/discord-interactions.js';
+import { bodyOf, customIds, embedOf, fieldsOf, finished, resolved, str, textOf, user } from '../support/discord-interactions.js';
 import { checkInvariants } from '../support/invariants.js';
 import { testClock } from '../support/market.js';
 
@@ -27,8 +27,6 @@ let discord: DiscordBot;
 const clock = testClock();
 const log = pino({ level: 'silent' });
 
-const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
-const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
 /** Runs a slash command; returns its interaction and what the member saw. */
 async function slash(who: FakeUserInput, name: string, options: CommandOptionInput[] = [], extra: { subcommand?: string; permissions?: string; resolved?: Json } = {}) {
   const { interactionId } = fake.slashCommand({ user: who, guildId: guild.id, name, options, ...extra });

@@ -8,14 +8,12 @@ import type { Message } from 'grammy/types';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type TelegramBot } from '../../src/adapters/telegram/bot.js';
-import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
-import { drainOutbox } from '../../src/jobs/delivery.js';
 import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { tradeState } from '../support/db-snapshot.js';
 import { checkInvariants } from '../support/invariants.js';
 import { testClock } from '../support/market.js';
-import { LOOSE_THROTTLE, plain, telegramGroup } from '../support/telegram-group.js';
+import { buttonsOf, deliverDirectMessages, plain, popup, telegramGroup } from '../support/telegram-group.js';
 
 const fruit: FakeChat = { id: -1009101, type: 'supergroup', title: 'Fruit market' };
 const admin: FakeUser = { id: 910, first_name: 'Ada', username: 'ada' };
@@ -33,15 +31,8 @@ const inFruit = telegramGroup(() => fake, fruit, () => telegram);
 const dm = (user: FakeUser): FakeChat => ({ id: user.id, type: 'private' });
 const offerOf = (text: string | undefined) => Number(/Offer #(\d+)/.exec(text ?? '')?.[1]);
 
-/** Runs the outbox delivery once, as the job does; returns each member's new direct messages. */
-async function deliver(): Promise<(user: FakeUser) => Message[]> {
-  const before = new Map([alice, bobby, carol].map((user) => [user.id, fake.messages(user.id).length]));
-  await drainOutbox({ core: store.core, deliveries: [createTelegramDelivery({ token: fake.token, apiRoot: fake.apiRoot, botUsername: 'TradingPostBot', throttle: LOOSE_THROTTLE })], log });
-  return (user) => fake.messages(user.id).slice(before.get(user.id) ?? 0);
-}
+const deliver = () => deliverDirectMessages(fake, store.core, [alice, bobby, carol]);
 const shown = (messages: Message[]) => messages.map((m) => plain(m.text ?? ''));
-const buttonsOf = (message: Message | undefined) => message?.reply_markup?.inline_keyboard.flat().map((b) => [b.text, 'callback_data' in b ? b.callback_data : '']) ?? [];
-const popup = (calls: FakeCall[]) => String(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text ?? '');
 /** Everything the bot wrote for a command, wherever it went (the group, or the member's private chat). */
 const answers = (calls: FakeCall[]) => calls.filter((c) => c.method === 'sendMessage' && !c.error).map((c) => plain(String(c.params.text)));
 const holdings = (user: FakeUser) => {
