@@ -217,7 +217,8 @@ export const en = {
       case 'trade_not_in_settlement':
         return error.status === 'cancelled'
           ? `Trade #${error.tradeId} was cancelled (${cancelReason(error.cancelReason)}); there is nothing left to do. See your trades with /trades.`
-          : `Trade #${error.tradeId} is already complete; there is nothing left to confirm. Rate it with /rate ${error.tradeId}.`;
+          : // `/rate` needs the stars too: the bare `/rate N` this once suggested is refused with "Missing stars".
+            `Trade #${error.tradeId} is already complete; there is nothing left to confirm. Rate it with /rate ${error.tradeId} 5.`;
       case 'not_your_step':
         return notYourStep(error.tradeId, error.waitingFor, error.step);
       case 'not_trade_owner':

@@ -3,7 +3,7 @@
  * interaction answers. For end-to-end tests of the real discord.js client (the older test files
  * keep their own copies of these).
  */
-import { PERMISSIONS, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
+import { PERMISSIONS, type CommandOptionInput, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
 
 /** The `resolved` block Discord sends with a command that names members. */
 export const resolved = (...users: FakeUserInput[]): Json => ({
@@ -23,3 +23,8 @@ export const customIds = (data: Json | null | undefined) =>
 export const bodyOf = (r: InteractionResponse | undefined): Json | null => (!r ? null : r.kind === 'callback' ? r.data : r.kind === 'delete' ? null : (r.message as Json));
 /** A press is answered when the presser got a reply, or the follow-up after a card update. */
 export const finished = (r: InteractionResponse) => r.kind === 'followUp' || (r.kind === 'callback' && r.type === 4);
+
+/** Slash command options as Discord sends them: a string, an integer, a member. */
+export const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
+export const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
+export const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });

@@ -3,6 +3,10 @@
  * members say things and press buttons, and the tests read what the bot sent as members see it.
  */
 import type { Message, MessageEntity, Update } from 'grammy/types';
+import { pino } from 'pino';
+import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js';
+import type { TradeCore } from '../../src/core/trade-core.js';
+import { drainOutbox } from '../../src/jobs/delivery.js';
 import type { FakeCall, FakeChat, FakeTelegram, FakeUser } from '../fakes/telegram-api.js';
 
 /**
@@ -58,4 +62,22 @@ export function telegramGroup(fake: () => FakeTelegram, group: FakeChat, bot: ()
       return card;
     },
   };
+}
+
+/** A message's buttons as [label, payload] pairs, row after row. */
+export const buttonsOf = (message: Message | undefined) =>
+  message?.reply_markup?.inline_keyboard.flat().map((b) => [b.text, 'callback_data' in b ? b.callback_data : '']) ?? [];
+
+/** The popup a press was answered with (empty when it answered in the chat instead). */
+export const popup = (calls: FakeCall[]) => String(calls.find((c) => c.method === 'answerCallbackQuery')?.params.text ?? '');
+
+/**
+ * Runs the outbox delivery once, as the job does, through the real Telegram delivery; returns
+ * each of `users`' new direct messages.
+ */
+export async function deliverDirectMessages(fake: FakeTelegram, core: TradeCore, users: readonly FakeUser[], botUsername = 'TradingPostBot'): Promise<(user: FakeUser) => Message[]> {
+  const before = new Map(users.map((user) => [user.id, fake.messages(user.id).length]));
+  const delivery = createTelegramDelivery({ token: fake.token, apiRoot: fake.apiRoot, botUsername, throttle: LOOSE_THROTTLE });
+  await drainOutbox({ core, deliveries: [delivery], log: pino({ level: 'silent' }) });
+  return (user) => fake.messages(user.id).slice(before.get(user.id) ?? 0);
 }
