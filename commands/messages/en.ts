@@ -562,6 +562,9 @@ export const en = {
         : `An admin removed your offer #${n.offerId}${n.reason ? ` (${n.reason})` : ''}. ${itemList(n.returned)} went back to your inventory.`,
     offer_directed: (n: { offerId: number; ownerName: string; give: Amounts; want: Amounts }) =>
       `${n.ownerName} offers you ${itemList(n.give)} for ${itemList(n.want)} (offer #${n.offerId}).`,
+    loop_completed: (n: { loopId: number; offerId: number; size: number; gave: Amounts; gaveTo: string; gaveTradeId: number; got: Amounts; gotFrom: string; gotTradeId: number; members: string[] }) =>
+      `Your offer #${n.offerId} traded in a loop of ${n.size} offers (loop #${n.loopId}: ${n.members.join(' → ')} → ${n.members[0] ?? ''}), which the bot found and completed for you: ` +
+      `you gave ${itemList(n.gave)} to ${n.gaveTo} (trade #${n.gaveTradeId}) and received ${itemList(n.got)} from ${n.gotFrom} (trade #${n.gotTradeId}). Rate ${n.gotFrom}:`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
       `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
   },

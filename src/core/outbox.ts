@@ -29,7 +29,27 @@ export type Notification =
   | { kind: 'offer_declined'; offerId: number; targetName: string; returned: NotifiedItem[] }
   | { kind: 'offer_removed'; offerId: number; reason: string; returned: NotifiedItem[]; /** Removed because its owner was banned. */ banned?: boolean }
   | { kind: 'offer_directed'; offerId: number; ownerName: string; give: NotifiedItem[]; want: NotifiedItem[]; expiresAt: number }
-  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null };
+  | { kind: 'trade_rated'; tradeId: number; raterName: string; stars: number; comment: string | null }
+  | LoopCompleted;
+
+/**
+ * An owner's offer closed in a loop (src/core/loops): what they gave and to whom, what they got and
+ * from whom, the trade of each, and everyone in the loop (`members`, in loop order).
+ */
+export interface LoopCompleted {
+  kind: 'loop_completed';
+  loopId: number;
+  offerId: number;
+  size: number;
+  gave: NotifiedItem[];
+  gaveTo: string;
+  gaveTradeId: number;
+  got: NotifiedItem[];
+  gotFrom: string;
+  /** The trade in which this owner received: rating it rates `gotFrom`. */
+  gotTradeId: number;
+  members: string[];
+}
 
 /**
  * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in

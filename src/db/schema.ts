@@ -52,6 +52,8 @@ export const markets = sqliteTable(
     platformMarketId: text('platform_market_id').notNull(),
     title: text('title'),
     settlement: text('settlement', { enum: SETTLEMENTS }).notNull().default('instant'),
+    /** Whether loops of open offers execute by themselves here (src/core/loops); on unless an admin turns it off. */
+    loops: integer('loops', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [
@@ -196,8 +198,27 @@ export const offerLines = sqliteTable(
     // Listing offers that give or want one item, newest first. Partial, so its cost follows the
     // item's live offers, not every offer that ever named the item.
     index('offer_lines_open_item_idx').on(table.itemId, table.offerId).where(sql`${table.open} = 1`),
+    // Loop matching: the live lines that want (or give) one item, within a quantity bound, are
+    // one range of this index, so a search costs the offers that share its items, not the market.
+    index('offer_lines_open_side_item_idx')
+      .on(table.side, table.itemId, table.quantity, table.offerId)
+      .where(sql`${table.open} = 1`),
   ],
 );
+
+/**
+ * A loop of offers that executed together (src/core/loops): each of its offers became a
+ * completed trade whose `loop_id` names this row.
+ */
+export const offerLoops = sqliteTable('offer_loops', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  marketId: integer('market_id')
+    .notNull()
+    .references(() => markets.id),
+  /** How many offers (and trades) the loop closed, 2 to 4. */
+  size: integer('size').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
 
 /** The record of an accepted offer; the items exchanged are the offer's lines. */
 export const trades = sqliteTable(
@@ -227,6 +248,12 @@ export const trades = sqliteTable(
     /** The taker's rating of the owner (seed: buyer_rating), 1-5. */
     ratingByTaker: integer('rating_by_taker'),
     commentByTaker: text('comment_by_taker'),
+    /**
+     * Set when the offer closed in a loop instead of by an accept: the taker is then the member
+     * who received the offer's items (the owner of the next offer in the loop), and what the
+     * owner got came from the previous offer's owner.
+     */
+    loopId: integer('loop_id').references(() => offerLoops.id),
   },
   (table) => [
     check('trades_status_check', sql`${table.status} IN (${sqlList(TRADE_STATUSES)})`),
