@@ -16,6 +16,8 @@ export const TARGETS = {
   rssMB: 200,
   /** Telegram: update to first answer, 50 ms a Bot API call, 50 members of 10 groups at once (issue 9). */
   telegramP99Ms: 300,
+  /** Issue 11: the loop step after a post at 100k open offers. */
+  loopStepMedianMs: 5,
 } as const;
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -123,6 +125,7 @@ export function renderReport(results: Collected): string[] {
   if (others.length > 0) {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
+  out.push(...loopRows(results));
   return out;
 }
 
@@ -223,4 +226,28 @@ function adapterLatencyRows(results: Collected): string[] {
     );
   }
   return out;
+}
+
+/** Issue 11: the loop step and sweep at both sizes, and how each grew from one to the other. */
+function loopRows(results: Collected): string[] {
+  const loops = results.loops?.data;
+  if (!loops) return [];
+  const [small, large] = loops.sizes;
+  const rows = loops.sizes.map((size) =>
+    line(
+      `loops ${int(size.offers)} open`,
+      `step median ${ms(size.step.medianMs)} p99 ${ms(size.step.p99Ms)} (${size.stepLoops} of ${size.step.samples} ran a loop)   sweep ${ms(size.sweepMs)} (${size.sweepLoops} loops)`,
+    ),
+  );
+  if (small && large) {
+    rows.push(
+      line(
+        `loops ${int(large.offers)}/${int(small.offers)}`,
+        `step ${dec(large.step.medianMs / small.step.medianMs)}x   sweep ${dec(large.sweepMs / small.sweepMs)}x   (step target < ${TARGETS.loopStepMedianMs} ms at ${int(large.offers)})`,
+        verdict(large.step.medianMs < TARGETS.loopStepMedianMs),
+      ),
+      detail(`catalog of ${loops.catalog} items; build through core.postOffer ${dec(small.buildS, 1)} s / ${dec(large.buildS, 1)} s`),
+    );
+  }
+  return rows;
 }

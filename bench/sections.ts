@@ -8,6 +8,7 @@ import type { AcceptResult } from './sections/accept.js';
 import type { MarketResult } from './sections/market.js';
 import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
+import type { LoopsResult } from './sections/loops.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -15,6 +16,7 @@ export interface SectionResults {
   'market-100k': MarketResult;
   'telegram-latency': TelegramLatencyResult;
   'discord-latency': DiscordLatencyResult;
+  loops: LoopsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -62,6 +64,13 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     describe: 'interaction->answer latency, real discord.js bot vs the fake Discord, 50 members at once',
     timeoutMs: 90_000,
     run: async () => (await import('./sections/discord-latency.js')).run(),
+  },
+  loops: {
+    name: 'loops',
+    describe: 'loop matching: the step after a post and the whole-market sweep, 10k and 100k open offers over 500 items',
+    // Building the 100k market through the core is most of it; the machines are shared.
+    timeoutMs: 600_000,
+    run: async () => (await import('./sections/loops.js')).run(),
   },
 };
 
