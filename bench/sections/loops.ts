@@ -1,19 +1,23 @@
 /**
- * Loop matching (issue 11): the step after a post and the sweep over a whole market, on markets
- * of 10k and 100k open offers spread over a 500-item catalog (each offer gives two items and
- * wants two others, 1-3 of each, items drawn uniformly).
+ * Loop matching (issue 11): the step after a post and the loop sweep, on markets of 10k and 100k
+ * open offers spread over a 500-item catalog (each offer gives two items and wants two others,
+ * 1-3 of each, items drawn uniformly).
  *
  * - step: `core.matchLoopsThrough` for {@link STEP_SAMPLES} freshly posted offers of the same
  *   spread, each posted untimed right before its step (a loop it finds executes, inside the time);
- * - sweep: `core.sweepMarketLoops` once over the whole market (it loads the market's open lines
- *   and searches in memory), on the same file afterwards.
+ * - sweep: the job `sweepLoops` (batches, pauses and all) after {@link DOWNTIME_POSTS} offers were
+ *   posted through the core alone, as while the bot was down: the only offers awaiting a check.
+ *   The market built before is marked checked in one UPDATE, as if the step had run after each
+ *   post (running it 100k times would only lengthen the build);
+ * - idle sweep: the sweep again, with nothing left to check.
  *
- * The step should cost the offers sharing the new offer's items, not the market: its ratio
- * between the sizes should stay near 1 while the market grows 10x. The sweep reads everything,
- * so it grows with the market.
+ * Both the step and the sweep should cost what they search through (the new offer's neighbours;
+ * the unchecked offers), not the market: their ratios between the sizes should stay near 1 while
+ * the market grows 10x.
  */
 import { performance } from 'node:perf_hooks';
-import type { TradeCore } from '../../src/core/trade-core.js';
+import { pino } from 'pino';
+import { sweepLoops } from '../../src/jobs/loop-sweep.js';
 import type { CatalogItem, ItemRequest, MemberRef } from '../../src/core/types.js';
 import { openCore, rng, tempDir, unwrap, type BenchCore } from '../fixtures.js';
 import { latency, type Latency } from '../stats.js';
@@ -23,6 +27,8 @@ const OWNERS = 200;
 const STEP_SAMPLES = 300;
 const STEP_WARMUP = 30;
 const BUILD_BATCH = 1000;
+/** Offers posted without the step before the sweep, as during a restart's downtime. */
+export const DOWNTIME_POSTS = 100;
 
 export interface LoopSizeResult {
   offers: number;
@@ -32,6 +38,9 @@ export interface LoopSizeResult {
   stepLoops: number;
   sweepMs: number;
   sweepLoops: number;
+  /** Offers awaiting a check when the sweep started. */
+  sweepDue: number;
+  idleSweepMs: number;
 }
 
 export interface LoopsResult {
@@ -99,18 +108,25 @@ async function runSize(offers: number): Promise<LoopSizeResult> {
         if (done) stepLoops += 1;
       }
     }
+    bench.db.sqlite.prepare('UPDATE offers SET loop_check = -loop_check WHERE loop_check > 0').run();
+    for (let i = 0; i < DOWNTIME_POSTS; i += 1) post(offers + STEP_WARMUP + STEP_SAMPLES + i);
+    const dueCount = () => (bench.db.sqlite.prepare(`SELECT count(*) AS n FROM offers WHERE status = 'active' AND loop_check > 0`).get() as { n: number }).n;
+    const sweepDue = dueCount();
+    const log = pino({ level: 'silent' });
     const sweepStart = performance.now();
-    const swept = sweep(core, market.marketId);
+    const swept = await sweepLoops(core, log);
     const sweepMs = performance.now() - sweepStart;
+    if (dueCount() !== 0) throw new Error('the sweep left offers unchecked with nobody else acting');
+    const idleStart = performance.now();
+    await sweepLoops(core, log);
+    const idleSweepMs = performance.now() - idleStart;
     if (!core.audit().ok) throw new Error('the audit failed after the loops bench');
     bench.db.close();
-    return { offers, buildS, step: latency(samples), stepLoops, sweepMs, sweepLoops: swept };
+    return { offers, buildS, step: latency(samples), stepLoops, sweepMs, sweepLoops: swept, sweepDue, idleSweepMs };
   } finally {
     tmp.cleanup();
   }
 }
-
-const sweep = (core: TradeCore, marketId: number) => core.sweepMarketLoops(marketId).filter((outcome) => outcome.executed).length;
 
 export async function run(): Promise<LoopsResult> {
   const sizes: LoopSizeResult[] = [];

@@ -151,6 +151,15 @@ export const offers = sqliteTable(
     acceptedById: integer('accepted_by_id').references(() => members.id),
     /** Why it was closed when someone other than the taker closed it, e.g. an admin's reason. */
     closeReason: text('close_reason'),
+    /**
+     * Whether the loop step (src/core/loops) ran for the offer as it is open now, as a count of
+     * its openings: positive (n) while the step has yet to run for its n-th opening, negative (-n)
+     * once it ran. Posting leaves the default 1; whatever moves an offer back to `active` must
+     * make it due again in the same transaction (`loopCheckDueAgain` in
+     * src/core/loops/loop-checks.ts); the step marks only the opening it checked. The loop sweep
+     * walks the partial index of due open offers below, so it costs what awaits a check.
+     */
+    loopCheck: integer('loop_check').notNull().default(1),
   },
   (table) => [
     check('offers_status_check', sql`${table.status} IN (${sqlList(OFFER_STATUSES)})`),
@@ -162,6 +171,9 @@ export const offers = sqliteTable(
     // A member's own offers, newest first. Not keyed on status: a key that changes with every
     // state change would make each expiry rewrite this index's pages for every owner.
     index('offers_owner_idx').on(table.ownerId, table.id),
+    // Open offers whose loop step has not run yet, by market, oldest first: what the loop sweep
+    // reads. Partial, so its size follows the offers awaiting a check, not the market.
+    index('offers_loop_check_due_idx').on(table.marketId, table.id).where(sql`${table.status} = 'active' AND ${table.loopCheck} > 0`),
   ],
 );
 

@@ -15,6 +15,7 @@ import type { LoopOutcome } from '../../src/core/loops/execute-loop.js';
 import type { ItemAmount, ItemRequest } from '../../src/core/types.js';
 import type { OfferStatus } from '../../src/db/schema.js';
 import { checkInvariants } from '../support/invariants.js';
+import { sweepMarket } from '../support/loop-sweep.js';
 import { createTestMarket, HOUR, unwrap, type TestMarket } from '../support/market.js';
 
 const CATALOG = ['apple', 'orange', 'pear', 'plum'] as const;
@@ -663,7 +664,7 @@ function stepLoops(h: Harness, offer: ModelOffer | undefined, what: string): voi
   const { t, model } = h;
   const now = t.clock();
   const possible = modelLoops(h, now, offer);
-  const outcomes: LoopOutcome[] = offer ? [t.core.matchLoopsThrough(offer.id)].filter((o) => o !== undefined) : t.core.sweepMarketLoops(t.market.id);
+  const outcomes: LoopOutcome[] = offer ? [t.core.matchLoopsThrough(offer.id)].filter((o) => o !== undefined) : sweepMarket(t.core, t.market.id);
   if (offer) {
     expect(outcomes.length, `${what}: the step executes a loop exactly when the model has one`).toBe(possible.length > 0 ? 1 : 0);
     const [executed] = outcomes;

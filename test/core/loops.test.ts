@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LoopCompleted } from '../../src/core/outbox.js';
 import type { MemberRef } from '../../src/core/types.js';
 import { checkInvariants } from '../support/invariants.js';
+import { sweepMarket } from '../support/loop-sweep.js';
+import { createLoopChecks, dueOffersQuery } from '../../src/core/loops/loop-checks.js';
 import { createTestMarket, HOUR, unwrap, type TestMarket } from '../support/market.js';
 
 const CATALOG = ['apple', 'orange', 'pear', 'plum', 'fig'];
@@ -213,13 +215,13 @@ describe('competing loops', () => {
     const d = post(dave, '1 orange', '1 pear');
     const e = post(erin, '1 apple', '1 pear');
     expect(t.core.findLoopsThrough(a)).toHaveLength(3);
-    const done = t.core.sweepMarketLoops(t.market.id);
+    const done = sweepMarket(t.core, t.market.id);
     expect(done.map((outcome) => (outcome.executed ? outcome.legs.map((leg) => leg.offerId).sort((x, y) => x - y) : outcome.reason))).toEqual([
       [a, b],
       [c, e],
     ]);
     expect(status(d)).toBe('active');
-    expect(t.core.sweepMarketLoops(t.market.id), 'a second sweep finds nothing left').toEqual([]);
+    expect(sweepMarket(t.core, t.market.id), 'a second sweep finds nothing left').toEqual([]);
     checkInvariants(t);
   });
 });
@@ -231,7 +233,7 @@ describe('offers that never join a loop', () => {
     const b = post(bob, '1 orange', '1 apple', { targetId: alice.id });
     expect(t.core.matchLoopsThrough(a)).toBeUndefined();
     expect(t.core.matchLoopsThrough(b)).toBeUndefined();
-    expect(t.core.sweepMarketLoops(t.market.id)).toEqual([]);
+    expect(sweepMarket(t.core, t.market.id)).toEqual([]);
     expect(t.core.executeLoop(t.market.id, [a, b])).toEqual({ executed: false, reason: 'offer_directed' });
     // A public offer from a third owner does match.
     const c = post(carol, '1 orange', '1 apple');
@@ -245,7 +247,7 @@ describe('offers that never join a loop', () => {
     const a = post(alice, '1 apple', '1 orange');
     const b = post(bob, '1 orange', '1 apple');
     expect(t.core.matchLoopsThrough(b)).toBeUndefined();
-    expect(t.core.sweepMarketLoops(t.market.id)).toEqual([]);
+    expect(sweepMarket(t.core, t.market.id)).toEqual([]);
     expect(t.core.marketsOpenToLoops()).toEqual([]);
     expect(t.core.executeLoop(t.market.id, [a, b])).toEqual({ executed: false, reason: 'market_closed_to_loops' });
     expect([status(a), status(b)]).toEqual(['active', 'active']);
@@ -283,13 +285,122 @@ describe('the market setting', () => {
     expect(t.core.setLoops(t.market.id, false)).toBe(true);
     expect(t.core.loopsEnabled(t.market.id)).toBe(false);
     expect(t.core.matchLoopsThrough(b)).toBeUndefined();
-    expect(t.core.sweepMarketLoops(t.market.id)).toEqual([]);
+    expect(sweepMarket(t.core, t.market.id)).toEqual([]);
     expect(t.core.executeLoop(t.market.id, found!)).toEqual({ executed: false, reason: 'market_closed_to_loops' });
     expect([status(a), status(b)]).toEqual(['active', 'active']);
     // Back on, the sweep catches up with what it missed.
     t.core.setLoops(t.market.id, true);
-    expect(t.core.sweepMarketLoops(t.market.id).map((outcome) => outcome.executed)).toEqual([true]);
+    expect(sweepMarket(t.core, t.market.id).map((outcome) => outcome.executed)).toEqual([true]);
     expect(t.core.setLoops(987_654, true), 'no such market').toBe(false);
     checkInvariants(t);
+  });
+});
+
+describe('the sweep searches only through offers the step has not checked since they opened', () => {
+  const due = () => t.db.sqlite.prepare<[], { id: number }>(`SELECT id FROM offers WHERE status = 'active' AND loop_check > 0 ORDER BY id`).all().map((row) => row.id);
+  /** Posts as `/post` does: the offer, then the step through it. */
+  const postAndStep = (owner: MemberRef, give: string, want: string) => {
+    const offerId = post(owner, give, want);
+    t.core.matchLoopsThrough(offerId);
+    return offerId;
+  };
+  const executedIds = (outcomes: ReturnType<typeof sweepMarket>) => outcomes.map((o) => (o.executed ? o.legs.map((leg) => leg.offerId) : o.reason));
+
+  it('catches up an offer posted while the step did not run (the core alone, as during downtime)', () => {
+    const { alice, bob, carol } = market();
+    const a = postAndStep(alice, '1 apple', '1 orange');
+    const c = postAndStep(carol, '1 pear', '1 fig');
+    expect(due(), 'the step marked both checked').toEqual([]);
+    const b = post(bob, '1 orange', '1 apple');
+    expect(due()).toEqual([b]);
+    expect(executedIds(sweepMarket(t.core, t.market.id))).toEqual([[b, a]]);
+    expect([status(a), status(b), status(c)]).toEqual(['completed', 'completed', 'active']);
+    expect(due()).toEqual([]);
+    checkInvariants(t);
+  });
+
+  it('does nothing when every open offer was checked, reading only the index of unchecked offers', () => {
+    const { alice, bob, carol } = market();
+    postAndStep(alice, '1 apple', '1 orange');
+    postAndStep(bob, '1 orange', '1 pear');
+    postAndStep(carol, '1 pear', '1 fig');
+    expect(due()).toEqual([]);
+    const changes = () => t.db.sqlite.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
+    const before = changes();
+    expect(t.core.sweepDueLoops(t.market.id)).toEqual({ outcomes: [], searched: 0, checked: 0, last: 0, more: false });
+    expect(changes(), 'not a row written').toBe(before);
+    const query = dueOffersQuery(t.db).toSQL();
+    const plan = t.db.sqlite
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${query.sql}`)
+      .all(...query.params.map((param) => ({ marketId: t.market.id, after: 0, limit: 50 })[(param as { name: string }).name]))
+      .map((row) => row.detail);
+    expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX offers_loop_check_due_idx/);
+    expect(plan.join('\n')).not.toMatch(/SCAN offers(?! USING)/);
+  });
+
+  it('catches up an offer open again (as after a cancelled settlement) once the reopening marks it due', () => {
+    const { alice, bob } = market();
+    const a = postAndStep(alice, '1 apple', '1 orange');
+    // A goes into settlement (out of `active`): B's step finds nothing, and B is checked.
+    t.db.writeTransaction(() => {
+      t.db.sqlite.prepare(`UPDATE offers SET status = 'settling' WHERE id = ?`).run(a);
+      t.db.sqlite.prepare('UPDATE offer_lines SET open = 0 WHERE offer_id = ?').run(a);
+    });
+    const b = postAndStep(bob, '1 orange', '1 apple');
+    expect(due()).toEqual([]);
+    const reopen = (markDue: boolean) =>
+      t.db.writeTransaction(() => {
+        t.db.sqlite.prepare(`UPDATE offers SET status = 'active' WHERE id = ?`).run(a);
+        t.db.sqlite.prepare('UPDATE offer_lines SET open = 1 WHERE offer_id = ?').run(a);
+        if (markDue) createLoopChecks(t.db).loopCheckDueAgain(a);
+      });
+    // Reopened without marking it due, the loop A-B is invisible to the sweep: the marking matters.
+    reopen(false);
+    expect(t.core.findLoopsThrough(a)).toEqual([[a, b]]);
+    expect(sweepMarket(t.core, t.market.id)).toEqual([]);
+    reopen(true);
+    expect(due()).toEqual([a]);
+    expect(executedIds(sweepMarket(t.core, t.market.id))).toEqual([[a, b]]);
+    expect(due()).toEqual([]);
+    checkInvariants(t);
+  });
+
+  it('catches up offers posted while loops were off once they are back on', () => {
+    const { alice, bob, carol } = market();
+    const a = postAndStep(alice, '1 apple', '1 orange');
+    t.core.setLoops(t.market.id, false);
+    const b = postAndStep(bob, '1 orange', '1 pear');
+    const c = postAndStep(carol, '1 pear', '1 apple');
+    expect(due(), 'the step searched nothing while off, so it checked nothing').toEqual([b, c]);
+    expect(sweepMarket(t.core, t.market.id)).toEqual([]);
+    t.core.setLoops(t.market.id, true);
+    expect(executedIds(sweepMarket(t.core, t.market.id)), "found through b, the oldest due offer").toEqual([[b, a, c]]);
+    expect(due()).toEqual([]);
+    checkInvariants(t);
+  });
+
+  it('works through due offers in batches, oldest first, each loop once', () => {
+    const { alice, bob, carol, dave } = market();
+    const offers = [post(alice, '1 apple', '1 orange'), post(bob, '1 orange', '1 apple'), post(carol, '1 pear', '1 fig'), post(dave, '1 fig', '1 pear')];
+    const first = t.core.sweepDueLoops(t.market.id, { limit: 2 });
+    expect({ ...first, outcomes: executedIds(first.outcomes) }).toEqual({ outcomes: [[offers[0], offers[1]]], searched: 2, checked: 0, last: offers[1], more: true });
+    const second = t.core.sweepDueLoops(t.market.id, { after: first.last, limit: 2 });
+    expect(executedIds(second.outcomes)).toEqual([[offers[2], offers[3]]]);
+    expect(t.core.sweepDueLoops(t.market.id, { after: second.last, limit: 2 }).searched).toBe(0);
+    expect(offers.map(status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    checkInvariants(t);
+  });
+
+  it('a step marks only the opening it searched through', () => {
+    const { alice } = market();
+    const a = post(alice, '1 apple', '1 orange');
+    const checks = createLoopChecks(t.db);
+    const [seen] = checks.dueIn(t.market.id, 0, 10);
+    expect(seen).toEqual({ offerId: a, opening: 1 });
+    t.db.writeTransaction(() => checks.loopCheckDueAgain(a));
+    checks.markChecked([seen!]);
+    expect(due(), 'opened again after the search: still due').toEqual([a]);
+    checks.markChecked(checks.dueIn(t.market.id, 0, 10));
+    expect(due()).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createTradeCore } from '../../src/core/trade-core.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { sweepMarket } from './loop-sweep.js';
 
 export interface LoopRaceSummary {
   role: string;
@@ -56,7 +57,7 @@ if (role === 'accept') {
     if (outcome?.executed) summary.loops.push(outcome.legs.map((leg) => leg.offerId));
   };
   for (let round = 0; round < 2; round += 1) {
-    attempt(() => core.sweepMarketLoops(marketId).forEach(record));
+    attempt(() => sweepMarket(core, marketId).forEach(record));
     for (const [offerId] of entries) attempt(() => record(core.matchLoopsThrough(offerId)));
   }
 }

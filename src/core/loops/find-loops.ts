@@ -16,14 +16,12 @@ const EXACT_CHOICE_LIMIT = 16;
 /**
  * Every loop of 2 to 4 offers through `anchor`, each as the offers in cycle order starting with
  * the anchor. A loop never has one owner twice: an owner would be trading with themselves, as
- * an accept of one's own offer would. With `above`, only offers with a larger id join (the sweep
- * finds each loop once, from its oldest offer). Forward and backward neighbours meet in the
+ * an accept of one's own offer would. Forward and backward neighbours meet in the
  * middle, so a 4-loop costs the successors of the anchor's successors, never three levels deep.
  */
-export function loopsThrough(graph: LoopGraph, anchor: LoopOffer, options: { above?: number } = {}): LoopOffer[][] {
-  const above = options.above ?? -Infinity;
+export function loopsThrough(graph: LoopGraph, anchor: LoopOffer): LoopOffer[][] {
   const joins = (offer: LoopOffer, ...already: LoopOffer[]) =>
-    offer.id > above && offer.id !== anchor.id && offer.ownerId !== anchor.ownerId && already.every((other) => other.id !== offer.id && other.ownerId !== offer.ownerId);
+    offer.id !== anchor.id && offer.ownerId !== anchor.ownerId && already.every((other) => other.id !== offer.id && other.ownerId !== offer.ownerId);
   const forward = graph.successors(anchor).filter((offer) => joins(offer));
   if (forward.length === 0) return [];
   const backward = graph.predecessors(anchor).filter((offer) => joins(offer));

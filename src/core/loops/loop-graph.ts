@@ -4,10 +4,9 @@
  * from X to Y when X's give covers everything Y wants (every wanted item, at least the quantity):
  * X's escrow can go whole to Y's owner, who then has at least what Y asked for.
  *
- * Two implementations answer the same questions. The stored graph asks the database, one offer at
- * a time, through the open-lines index by side and item: the step after a post, whose cost follows
- * the offers sharing the new offer's items. The market graph loads one market's open offers once
- * and answers from memory: the sweep, which looks at every offer anyway.
+ * The graph is stored: it asks the database, one offer at a time, through the open-lines index by
+ * side and item, so a search through one offer costs the offers sharing its items and their
+ * neighbours, not the market.
  */
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
@@ -120,86 +119,6 @@ export function createStoredLoopGraph(ctx: CoreContext) {
       offer,
       successors: (from) => loaded(successorIds.all({ offerId: from.id, limit: MAX_NEIGHBOURS + 1 }), from.id),
       predecessors: (to) => loaded(predecessorIds.all({ offerId: to.id, wantLines: to.want.size, limit: MAX_NEIGHBOURS + 1 }), to.id),
-    };
-  };
-}
-
-interface IndexedLine {
-  offerId: number;
-  quantity: number;
-}
-
-/** Item id -> the lines naming it, in offer order. */
-type SideIndex = Map<number, IndexedLine[]>;
-
-function indexSide(all: Iterable<LoopOffer>, side: 'give' | 'want'): SideIndex {
-  const index: SideIndex = new Map();
-  for (const offer of all) {
-    for (const [itemId, quantity] of offer[side]) {
-      const lines = index.get(itemId) ?? [];
-      lines.push({ offerId: offer.id, quantity });
-      index.set(itemId, lines);
-    }
-  }
-  return index;
-}
-
-/**
- * The graph of one market's eligible offers at `now`, loaded in one read and kept in memory:
- * for the sweep, which asks about every offer, so one pass over the market's live lines is cheaper
- * than a query per offer. Neighbours are remembered, since the search asks for them repeatedly.
- */
-export function createMarketLoopGraph(ctx: CoreContext) {
-  const { orm } = ctx.db;
-  const p = sql.placeholder;
-  const liveLines = orm
-    .select({ offerId: offers.id, ownerId: offers.ownerId, side: offerLines.side, itemId: offerLines.itemId, quantity: offerLines.quantity })
-    .from(offers)
-    .innerJoin(members, eq(members.id, offers.ownerId))
-    .innerJoin(offerLines, eq(offerLines.offerId, offers.id))
-    .where(
-      and(
-        eq(offers.marketId, p('marketId')),
-        sql`${offers.status} = 'active'`,
-        sql`${offers.expiresAt} > ${p('now')}`,
-        sql`${offers.targetId} IS NULL`,
-        sql`${members.bannedAt} IS NULL`,
-      ),
-    )
-    .orderBy(asc(offers.id))
-    .prepare();
-
-  return function marketGraphAt(marketId: number, now: number): LoopGraph & { offers: LoopOffer[] } {
-    const byId = new Map<number, LoopOffer & { give: Map<number, number>; want: Map<number, number> }>();
-    for (const row of liveLines.all({ marketId, now })) {
-      let offer = byId.get(row.offerId);
-      if (!offer) byId.set(row.offerId, (offer = { id: row.offerId, ownerId: row.ownerId, give: new Map(), want: new Map() }));
-      offer[row.side].set(row.itemId, row.quantity);
-    }
-    const wants = indexSide(byId.values(), 'want');
-    const gives = indexSide(byId.values(), 'give');
-    /** Offers with a line on `index` for each `lines` entry passing `fits`, all of `needed(offer)` lines matched. */
-    const matching = (self: LoopOffer, lines: ReadonlyMap<number, number>, index: SideIndex, fits: (theirs: number, mine: number) => boolean, needed: (o: LoopOffer) => number) => {
-      const matched = new Map<number, number>();
-      for (const [itemId, quantity] of lines) {
-        for (const line of index.get(itemId) ?? []) if (fits(line.quantity, quantity)) matched.set(line.offerId, (matched.get(line.offerId) ?? 0) + 1);
-      }
-      const found: LoopOffer[] = [];
-      for (const [offerId, count] of matched) {
-        const offer = byId.get(offerId);
-        if (offer && offerId !== self.id && count === needed(offer)) found.push(offer);
-      }
-      return found.sort((a, b) => a.id - b.id).slice(0, MAX_NEIGHBOURS);
-    };
-    const memo = (find: (o: LoopOffer) => LoopOffer[]) => {
-      const seen = new Map<number, LoopOffer[]>();
-      return (o: LoopOffer) => seen.get(o.id) ?? seen.set(o.id, find(o)).get(o.id)!;
-    };
-    return {
-      offers: [...byId.values()],
-      offer: (offerId) => byId.get(offerId),
-      successors: memo((from) => matching(from, from.give, wants, (theirs, mine) => theirs <= mine, (o) => o.want.size)),
-      predecessors: memo((to) => matching(to, to.want, gives, (theirs, mine) => theirs >= mine, () => to.want.size)),
     };
   };
 }

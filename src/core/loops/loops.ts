@@ -1,10 +1,13 @@
 /**
- * Loops of offers, as the rest of the bot uses them: the matching step after a post, the sweep
- * over a market, and the market's on/off setting.
+ * Loops of offers, as the rest of the bot uses them: the matching step after a post, the sweep of
+ * offers the step has not checked yet, and the market's on/off setting.
  *
  * Searching only reads (one read transaction, so one state of the database, and no write lock
  * held while it thinks); executing re-checks everything in its own IMMEDIATE transaction. So a
  * search may be outdated by the time it executes, never wrong: an outdated loop does not run.
+ *
+ * Which offers still need a search is recorded per offer (see loop-checks.ts): the step marks its
+ * offer checked, and the sweep searches only through offers never checked since they opened.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { markets } from '../../db/schema.js';
@@ -14,36 +17,80 @@ import type { Outbox } from '../outbox.js';
 import type { Readers } from '../readers.js';
 import { createExecuteLoop, type LoopOutcome } from './execute-loop.js';
 import { chooseLoops, loopsThrough } from './find-loops.js';
-import { createMarketLoopGraph, createStoredLoopGraph, type Loop } from './loop-graph.js';
+import { createLoopChecks, type DueCheck } from './loop-checks.js';
+import { createStoredLoopGraph, type Loop } from './loop-graph.js';
 
 const p = sql.placeholder;
 
 /** How many times the step searches again when the loop it chose broke before it could execute. */
 const STEP_ATTEMPTS = 2;
-/** Loops one sweep collects before it chooses and executes; the next sweep finds the rest. */
-const MAX_SWEEP_LOOPS = 5_000;
+/** Due offers one sweep batch searches through, in one read transaction, before it executes. */
+export const DEFAULT_SWEEP_BATCH = 50;
 
 const idsOf = (loop: Loop) => loop.map((offer) => offer.id);
+/** One key per loop whichever offer it was found through: its ids from the smallest on, in cycle order. */
+const loopKey = (loop: Loop) => {
+  const ids = idsOf(loop);
+  const start = ids.indexOf(Math.min(...ids));
+  return [...ids.slice(start), ...ids.slice(0, start)].join(',');
+};
+
+/** What one sweep batch did: every loop it tried, how many offers it marked checked, where to go on. */
+export interface SweepBatch {
+  outcomes: LoopOutcome[];
+  searched: number;
+  checked: number;
+  /** The last offer id searched: the next batch starts above it. */
+  last: number;
+  /** Whether there may be more due offers above `last`. */
+  more: boolean;
+}
 
 export function createLoops(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
   const { db, clock } = ctx;
   const executeLoop = createExecuteLoop(ctx, deps);
   const storedGraphAt = createStoredLoopGraph(ctx);
-  const marketGraphAt = createMarketLoopGraph(ctx);
+  const checks = createLoopChecks(db);
   const openToLoops = and(eq(markets.loops, true), sql`${markets.settlement} = 'instant'`);
   const marketOpenToLoops = db.orm.select({ id: markets.id }).from(markets).where(and(eq(markets.id, p('marketId')), openToLoops)).prepare();
   const marketsOpenToLoops = db.orm.select({ id: markets.id }).from(markets).where(openToLoops).orderBy(asc(markets.id)).prepare();
   const setLoopsOf = db.orm.update(markets).set({ loops: sql`${p('enabled')}` }).where(eq(markets.id, p('marketId'))).prepare();
 
-  /** The best loop through `offerId` now, as offer ids in cycle order starting with it, if any. */
-  function bestLoopThrough(offerId: number): { marketId: number; offerIds: number[] } | undefined {
+  /**
+   * The best loop through `offerId` now, as offer ids in cycle order starting with it, if any,
+   * and the opening the search covered (undefined when the market is closed to loops: nothing
+   * was searched, so nothing is checked).
+   */
+  function bestLoopThrough(offerId: number): { marketId: number; offerIds?: number[] | undefined; check?: DueCheck } | undefined {
     return readTransaction(db, () => {
       const row = deps.readers.offerRow(offerId);
-      if (!row || !marketOpenToLoops.get({ marketId: row.marketId })) return undefined;
+      if (!row) return undefined;
+      if (!marketOpenToLoops.get({ marketId: row.marketId })) return { marketId: row.marketId };
       const graph = storedGraphAt(clock());
       const anchor = graph.offer(offerId);
       const [best] = anchor ? chooseLoops(loopsThrough(graph, anchor)) : [];
-      return best && { marketId: row.marketId, offerIds: idsOf(best) };
+      return { marketId: row.marketId, offerIds: best && idsOf(best), check: { offerId, opening: row.loopCheck } };
+    });
+  }
+
+  /**
+   * Searches through up to `limit` due offers of a market above `after` in one read transaction:
+   * the due offers, and the distinct loops through each.
+   */
+  function searchDue(marketId: number, after: number, limit: number) {
+    return readTransaction(db, () => {
+      if (!marketOpenToLoops.get({ marketId })) return undefined;
+      const due = checks.dueIn(marketId, after, limit);
+      const graph = storedGraphAt(clock());
+      const loops = new Map<string, Loop>();
+      const through = new Map<number, string[]>();
+      for (const { offerId } of due) {
+        const anchor = graph.offer(offerId);
+        const found = anchor ? loopsThrough(graph, anchor) : [];
+        through.set(offerId, found.map(loopKey));
+        for (const loop of found) if (!loops.has(loopKey(loop))) loops.set(loopKey(loop), loop);
+      }
+      return { due, through, chosen: chooseLoops([...loops.values()]).map(idsOf) };
     });
   }
 
@@ -67,36 +114,46 @@ export function createLoops(ctx: CoreContext, deps: { movements: Movements; read
     /**
      * The matching step after an offer opens: finds the loops through it and executes the best
      * (the one completing most offers, then the oldest). If another process broke that loop
-     * first, it searches once more. Returns the executed loop, if any. Costs the offers sharing
-     * items with it and their neighbours, not the market.
+     * first, it searches once more. Returns the executed loop, if any. Marks the offer checked
+     * unless loops are off for its market or every loop it chose broke (the sweep tries again).
+     * Costs the offers sharing items with it and their neighbours, not the market.
      */
     matchLoopsThrough(offerId: number): (LoopOutcome & { executed: true }) | undefined {
       for (let attempt = 0; attempt < STEP_ATTEMPTS; attempt += 1) {
         const best = bestLoopThrough(offerId);
-        if (!best) return undefined;
+        if (!best?.check) return undefined;
+        if (!best.offerIds) {
+          if (best.check.opening > 0) checks.markChecked([best.check]);
+          return undefined;
+        }
         const outcome = executeLoop(best.marketId, best.offerIds);
+        // The offer completed: it left `active`, and with it the due index.
         if (outcome.executed) return outcome;
+        if (outcome.reason === 'market_closed_to_loops') return undefined;
       }
       return undefined;
     },
 
     /**
-     * Looks for loops across one market's open offers and executes the chosen ones (most offers
-     * completed, then shorter loops, then the oldest offers), each in its own transaction.
-     * Returns every attempt: a loop another process broke in the meantime is reported unexecuted.
+     * One batch of the loop sweep: searches through up to `limit` offers of the market awaiting
+     * the step (id above `after`, oldest first), chooses among all the loops found (most offers
+     * completed, then shorter loops, then the oldest offers) and executes them, each in its own
+     * transaction. Then marks checked each searched offer whose loops are all settled: it had
+     * none, or each shares an offer with a loop that executed. One whose loops lost to a loop
+     * that broke stays due. Nothing happens in a market closed to loops.
      */
-    sweepMarketLoops(marketId: number): LoopOutcome[] {
-      const chosen = readTransaction(db, () => {
-        if (!marketOpenToLoops.get({ marketId })) return [];
-        const graph = marketGraphAt(marketId, clock());
-        const found: Loop[] = [];
-        for (const offer of graph.offers) {
-          found.push(...loopsThrough(graph, offer, { above: offer.id }));
-          if (found.length >= MAX_SWEEP_LOOPS) break;
-        }
-        return chooseLoops(found).map(idsOf);
-      });
-      return chosen.map((offerIds) => executeLoop(marketId, offerIds));
+    sweepDueLoops(marketId: number, options: { after?: number; limit?: number } = {}): SweepBatch {
+      const after = options.after ?? 0;
+      const limit = options.limit ?? DEFAULT_SWEEP_BATCH;
+      const search = searchDue(marketId, after, limit);
+      if (!search) return { outcomes: [], searched: 0, checked: 0, last: after, more: false };
+      const outcomes = search.chosen.map((offerIds) => executeLoop(marketId, offerIds));
+      const taken = new Set(outcomes.flatMap((outcome) => (outcome.executed ? outcome.legs.map((leg) => leg.offerId) : [])));
+      const settled = (key: string) => key.split(',').some((id) => taken.has(Number(id)));
+      const done = search.due.filter(({ offerId }) => !taken.has(offerId) && (search.through.get(offerId) ?? []).every(settled));
+      checks.markChecked(done);
+      const last = search.due.at(-1)?.offerId ?? after;
+      return { outcomes, searched: search.due.length, checked: done.length, last, more: search.due.length === limit };
     },
 
     /** Markets where loops may execute: switched on, and settling instantly. */
@@ -107,7 +164,9 @@ export function createLoops(ctx: CoreContext, deps: { movements: Movements; read
 
     /**
      * Switches loops on or off for a market (`/admin config loops on|off`). Off stops new loops at
-     * once, including ones already found and about to execute. False when there is no such market.
+     * once, including ones already found and about to execute. Offers posted while off stay due
+     * (the step does not mark them), so the sweep searches through them once loops are back on.
+     * False when there is no such market.
      */
     setLoops(marketId: number, enabled: boolean): boolean {
       return db.writeTransaction(() => setLoopsOf.run({ marketId, enabled: enabled ? 1 : 0 }).changes === 1);

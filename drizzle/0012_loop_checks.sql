@@ -1,0 +1,2 @@
+ALTER TABLE `offers` ADD `loop_check` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+CREATE INDEX `offers_loop_check_due_idx` ON `offers` (`market_id`,`id`) WHERE "offers"."status" = 'active' AND "offers"."loop_check" > 0;
