@@ -67,7 +67,7 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
   },
   loops: {
     name: 'loops',
-    describe: 'loop matching: the step after a post and the whole-market sweep, 10k and 100k open offers over 500 items',
+    describe: 'loop matching: the step after a post and the sweep of 100 unchecked offers, 10k and 100k open offers over 500 items',
     // Building the 100k market through the core is most of it; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/loops.js')).run(),

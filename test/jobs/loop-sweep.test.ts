@@ -35,3 +35,26 @@ describe('sweepLoops', () => {
     checkInvariants(t);
   });
 });
+
+describe('sweepLoops in batches', () => {
+  it('works through more due offers than one batch holds, and a second sweep has nothing to check', async () => {
+    t = createTestMarket({ items: ['apple', 'orange'] });
+    const { core } = t;
+    const admin = t.member('admin');
+    const offers: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const [a, b] = [t.member(`a${i}`), t.member(`b${i}`)];
+      unwrap(core.grantItems(t.market.id, admin.id, a.id, [{ name: 'apple', quantity: 1 }]));
+      unwrap(core.grantItems(t.market.id, admin.id, b.id, [{ name: 'orange', quantity: 1 }]));
+      const offer = (owner: MemberRef, give: string, want: string) =>
+        unwrap(core.postOffer({ marketId: t.market.id, ownerId: owner.id, give: [{ name: give, quantity: 1 }], want: [{ name: want, quantity: 1 }] })).id;
+      offers.push(offer(a, 'apple', 'orange'), offer(b, 'orange', 'apple'));
+    }
+    // Ten alike offers: more competing loops than the exact choice takes, so the greedy one runs
+    // (longest first): two 4-loops and a pair, batch by batch.
+    expect(await sweepLoops(core, log, 3), 'in batches of three').toBe(3);
+    expect(offers.map((id) => core.findOffer(id)?.status)).toEqual(offers.map(() => 'completed'));
+    expect(core.sweepDueLoops(t.market.id).searched, 'nothing left to check').toBe(0);
+    checkInvariants(t);
+  });
+});
