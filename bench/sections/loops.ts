@@ -6,14 +6,15 @@
  * - step: `core.matchLoopsThrough` for {@link STEP_SAMPLES} freshly posted offers of the same
  *   spread, each posted untimed right before its step (a loop it finds executes, inside the time);
  * - sweep: the job `sweepLoops` (batches, pauses and all) after {@link DOWNTIME_POSTS} offers were
- *   posted through the core alone, as while the bot was down: the only offers awaiting a check.
- *   The market built before is marked checked in one UPDATE, as if the step had run after each
- *   post (running it 100k times would only lengthen the build);
+ *   posted through the core alone, as while the bot was down: the only offers awaiting a check;
+ *   then again after ten times as many. The market built before is marked checked in one UPDATE,
+ *   as if the step had run after each post (running it 100k times would only lengthen the build);
  * - idle sweep: the sweep again, with nothing left to check.
  *
- * Both the step and the sweep should cost what they search through (the new offer's neighbours;
- * the unchecked offers), not the market: their ratios between the sizes should stay near 1 while
- * the market grows 10x.
+ * The sweep should cost what the step would for each unchecked offer (10x the unchecked offers,
+ * 10x the time), and nothing more for a larger market than the step itself costs more there: a
+ * search through one offer follows the offers sharing its items, which are denser in a larger
+ * market of the same catalog. An idle sweep reads an empty index.
  */
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
@@ -36,11 +37,17 @@ export interface LoopSizeResult {
   step: Latency;
   /** Loops the timed steps executed. */
   stepLoops: number;
-  sweepMs: number;
-  sweepLoops: number;
-  /** Offers awaiting a check when the sweep started. */
-  sweepDue: number;
+  /** The step's mean, to compare the sweep's cost per unchecked offer with. */
+  stepMeanMs: number;
+  sweeps: SweepResult[];
   idleSweepMs: number;
+}
+
+export interface SweepResult {
+  /** Offers awaiting a check when the sweep started. */
+  due: number;
+  ms: number;
+  loops: number;
 }
 
 export interface LoopsResult {
@@ -109,20 +116,24 @@ async function runSize(offers: number): Promise<LoopSizeResult> {
       }
     }
     bench.db.sqlite.prepare('UPDATE offers SET loop_check = -loop_check WHERE loop_check > 0').run();
-    for (let i = 0; i < DOWNTIME_POSTS; i += 1) post(offers + STEP_WARMUP + STEP_SAMPLES + i);
     const dueCount = () => (bench.db.sqlite.prepare(`SELECT count(*) AS n FROM offers WHERE status = 'active' AND loop_check > 0`).get() as { n: number }).n;
-    const sweepDue = dueCount();
     const log = pino({ level: 'silent' });
-    const sweepStart = performance.now();
-    const swept = await sweepLoops(core, log);
-    const sweepMs = performance.now() - sweepStart;
-    if (dueCount() !== 0) throw new Error('the sweep left offers unchecked with nobody else acting');
+    let posted = offers + STEP_WARMUP + STEP_SAMPLES;
+    const sweeps: SweepResult[] = [];
+    for (const downtime of [DOWNTIME_POSTS, DOWNTIME_POSTS * 10]) {
+      for (let i = 0; i < downtime; i += 1) post(posted++);
+      const due = dueCount();
+      const sweepStart = performance.now();
+      const loops = await sweepLoops(core, log);
+      sweeps.push({ due, ms: performance.now() - sweepStart, loops });
+      if (dueCount() !== 0) throw new Error('the sweep left offers unchecked with nobody else acting');
+    }
     const idleStart = performance.now();
     await sweepLoops(core, log);
     const idleSweepMs = performance.now() - idleStart;
     if (!core.audit().ok) throw new Error('the audit failed after the loops bench');
     bench.db.close();
-    return { offers, buildS, step: latency(samples), stepLoops, sweepMs, sweepLoops: swept, sweepDue, idleSweepMs };
+    return { offers, buildS, step: latency(samples), stepLoops, stepMeanMs: samples.reduce((sum, x) => sum + x, 0) / samples.length, sweeps, idleSweepMs };
   } finally {
     tmp.cleanup();
   }
