@@ -66,7 +66,11 @@ function competingGroups(loops: readonly Loop[]): Loop[][] {
     }
   });
   const groups = new Map<number, Loop[]>();
-  loops.forEach((loop, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), loop]));
+  loops.forEach((loop, i) => {
+    const group = groups.get(root(i));
+    if (group) group.push(loop);
+    else groups.set(root(i), [loop]);
+  });
   return [...groups.values()];
 }
 

@@ -26,6 +26,12 @@ const p = sql.placeholder;
 const STEP_ATTEMPTS = 2;
 /** Due offers one sweep batch searches through, in one read transaction, before it executes. */
 export const DEFAULT_SWEEP_BATCH = 50;
+/**
+ * Loops one batch collects before it stops searching and chooses: a crowded market of few items
+ * has thousands of loops through each offer. The batch then ends at the offer it reached, and
+ * the next batch goes on from there.
+ */
+const MAX_BATCH_LOOPS = 2_000;
 
 const idsOf = (loop: Loop) => loop.map((offer) => offer.id);
 /** One key per loop whichever offer it was found through: its ids from the smallest on, in cycle order. */
@@ -84,13 +90,16 @@ export function createLoops(ctx: CoreContext, deps: { movements: Movements; read
       const graph = storedGraphAt(clock());
       const loops = new Map<string, Loop>();
       const through = new Map<number, string[]>();
-      for (const { offerId } of due) {
-        const anchor = graph.offer(offerId);
+      const searched: DueCheck[] = [];
+      for (const check of due) {
+        if (loops.size >= MAX_BATCH_LOOPS) break;
+        const anchor = graph.offer(check.offerId);
         const found = anchor ? loopsThrough(graph, anchor) : [];
-        through.set(offerId, found.map(loopKey));
+        through.set(check.offerId, found.map(loopKey));
         for (const loop of found) if (!loops.has(loopKey(loop))) loops.set(loopKey(loop), loop);
+        searched.push(check);
       }
-      return { due, through, chosen: chooseLoops([...loops.values()]).map(idsOf) };
+      return { due: searched, more: due.length === limit || searched.length < due.length, through, chosen: chooseLoops([...loops.values()]).map(idsOf) };
     });
   }
 
@@ -153,7 +162,7 @@ export function createLoops(ctx: CoreContext, deps: { movements: Movements; read
       const done = search.due.filter(({ offerId }) => !taken.has(offerId) && (search.through.get(offerId) ?? []).every(settled));
       checks.markChecked(done);
       const last = search.due.at(-1)?.offerId ?? after;
-      return { outcomes, searched: search.due.length, checked: done.length, last, more: search.due.length === limit };
+      return { outcomes, searched: search.due.length, checked: done.length, last, more: search.more };
     },
 
     /** Markets where loops may execute: switched on, and settling instantly. */
