@@ -17,6 +17,12 @@ export const TARGETS = {
   rssMB: 200,
   /** Telegram: update to first answer, 50 ms a Bot API call, 50 members of 10 groups at once (issue 9). */
   telegramP99Ms: 300,
+  /** Issue 11: the loop step after a post at 100k open offers. */
+  loopStepMedianMs: 5,
+  /** Issue 11: the loop sweep costs at most this many times the step's mean per unchecked offer. */
+  loopSweepPerOfferOfStep: 2,
+  /** Issue 11: a loop sweep with nothing to check, at 100k open offers. */
+  loopIdleSweepMs: 5,
 } as const;
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -125,6 +131,7 @@ export function renderReport(results: Collected): string[] {
   if (others.length > 0) {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
+  out.push(...loopRows(results));
   return out;
 }
 
@@ -256,4 +263,35 @@ function mathTradeRows(results: Collected): string[] {
     out.push(line(`mathtrade xmas x${g.copies}`, `${int(g.realItems)} items: median ${ms(g.medianMs)} (CPU ${ms(g.medianCpuMs)}), ${g.itemsTraded} traded, peak RSS ${mb(g.maxRssKB)}`));
   }
   return out;
+}
+
+/** Issue 11: the loop step and sweep at both sizes, and how each grew from one to the other. */
+function loopRows(results: Collected): string[] {
+  const loops = results.loops?.data;
+  if (!loops) return [];
+  const [small, large] = loops.sizes;
+  const perOffer = (sweep: { ms: number; due: number }) => sweep.ms / sweep.due;
+  const rows = loops.sizes.flatMap((size) => [
+    line(`loops ${int(size.offers)} open`, `step median ${ms(size.step.medianMs)} mean ${ms(size.stepMeanMs)} p99 ${ms(size.step.p99Ms)} (${size.stepLoops} of ${size.step.samples} ran a loop)`),
+    detail(
+      `sweep ${size.sweeps.map((sweep) => `${int(sweep.due)} unchecked ${ms(sweep.ms)} (${ms(perOffer(sweep))} each, ${sweep.loops} loops)`).join('   ')}   idle sweep ${ms(size.idleSweepMs)}`,
+    ),
+  ]);
+  if (small && large) {
+    const [few, many] = large.sweeps;
+    const worstPerOffer = Math.max(...large.sweeps.map(perOffer)) / large.stepMeanMs;
+    rows.push(
+      line(
+        `loops ${int(large.offers)}/${int(small.offers)}`,
+        `step ${dec(large.step.medianMs / small.step.medianMs)}x   sweep of ${int(few?.due ?? 0)} ${dec((few?.ms ?? 0) / (small.sweeps[0]?.ms ?? 1))}x   idle sweep ${dec(large.idleSweepMs / small.idleSweepMs)}x`,
+      ),
+      line(
+        `loop sweep at ${int(large.offers)}`,
+        `${int(many?.due ?? 0)}/${int(few?.due ?? 0)} unchecked: ${dec((many?.ms ?? 0) / (few?.ms ?? 1))}x   per unchecked offer ${dec(worstPerOffer)}x the step's mean   idle ${ms(large.idleSweepMs)}   (targets: step < ${TARGETS.loopStepMedianMs} ms, sweep <= ${TARGETS.loopSweepPerOfferOfStep}x the step per unchecked offer, idle < ${TARGETS.loopIdleSweepMs} ms)`,
+        verdict(large.step.medianMs < TARGETS.loopStepMedianMs && worstPerOffer <= TARGETS.loopSweepPerOfferOfStep && large.idleSweepMs < TARGETS.loopIdleSweepMs),
+      ),
+      detail(`catalog of ${loops.catalog} items; build through core.postOffer ${dec(small.buildS, 1)} s / ${dec(large.buildS, 1)} s`),
+    );
+  }
+  return rows;
 }

@@ -9,6 +9,7 @@ import type { MarketResult } from './sections/market.js';
 import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
+import type { LoopsResult } from './sections/loops.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -17,6 +18,7 @@ export interface SectionResults {
   'telegram-latency': TelegramLatencyResult;
   'discord-latency': DiscordLatencyResult;
   mathtrade: MathTradeResult;
+  loops: LoopsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -71,6 +73,13 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // About 20 s alone; more on a shared machine.
     timeoutMs: 300_000,
     run: async () => (await import('./sections/mathtrade.js')).run(),
+  },
+  loops: {
+    name: 'loops',
+    describe: 'loop matching: the step after a post and the sweep of 100 unchecked offers, 10k and 100k open offers over 500 items',
+    // Building the 100k market through the core is most of it; the machines are shared.
+    timeoutMs: 600_000,
+    run: async () => (await import('./sections/loops.js')).run(),
   },
 };
 

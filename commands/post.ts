@@ -1,6 +1,7 @@
 /** `/post give ITEMS want ITEMS [hours N] [to @member] [note TEXT]`: a new offer, its items escrowed. */
 import { DEFAULT_OFFER_HOURS, MAX_NOTE_LENGTH, MAX_OFFER_HOURS, MIN_OFFER_HOURS } from '../src/core/post-offer.js';
 import { defineCommand } from './definition.js';
+import { matchLoopsAfterPost } from './loops-after-post.js';
 import { integerOption, itemsOption, memberOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, refusal, resolveMember } from './render/replies.js';
@@ -36,6 +37,9 @@ export default defineCommand({
       note: args.note,
     });
     if (!posted.ok) return coreRefusal(ctx, posted.error);
-    return { reply: offerCard(ctx.t, ctx.core.clock, posted.value) };
+    // The answer is the offer as posted; a loop it closes right away is told by DM and edits the card.
+    const reply = offerCard(ctx.t, ctx.core.clock, posted.value);
+    const card = matchLoopsAfterPost(ctx, posted.value.id);
+    return card ? { reply, card } : { reply };
   },
 });

@@ -1,10 +1,11 @@
 /**
  * `/repost N`: posts an offer of yours that ended without a trade (expired, cancelled, declined,
  * removed) again, with the same items, member, note and duration. The obvious next step after an
- * expiry, one press away on its direct message; it posts like `/post`, escrow included.
+ * expiry, one press away on its direct message; it posts like `/post`, escrow and loop step included.
  */
 import type { OfferView } from '../src/core/types.js';
 import { defineCommand } from './definition.js';
+import { matchLoopsAfterPost } from './loops-after-post.js';
 import { numberReferenceOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, refusal } from './render/replies.js';
@@ -33,6 +34,9 @@ export default defineCommand({
       note: old.note,
     });
     if (!posted.ok) return coreRefusal(ctx, posted.error);
-    return { reply: offerCard(ctx.t, ctx.core.clock, posted.value) };
+    // Like `/post`: the loop step through the new offer (else it would wait for the sweep).
+    const reply = offerCard(ctx.t, ctx.core.clock, posted.value);
+    const card = matchLoopsAfterPost(ctx, posted.value.id);
+    return card ? { reply, card } : { reply };
   },
 });

@@ -45,6 +45,7 @@ const schema = z
     ALERTS_SCHEDULE: cron('*/30 * * * * *'),
     DELIVERY_SCHEDULE: cron('*/5 * * * * *'),
     HOUSEKEEPING_SCHEDULE: cron('30 4 * * *'),
+    LOOP_SWEEP_SCHEDULE: cron('*/10 * * * *'),
     NOTIFICATION_RETENTION_DAYS: z.preprocess(
       (value) => (value === '' ? undefined : value),
       z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').default(30),
@@ -69,7 +70,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   discord: { token: string; applicationId: string; apiUrl: string | undefined } | undefined;
   telegram: { token: string; apiRoot: string | undefined } | undefined;
-  jobs: { enabled: boolean; expiry: string; alerts: string; delivery: string; housekeeping: string; retentionMs: number };
+  jobs: { enabled: boolean; expiry: string; alerts: string; delivery: string; housekeeping: string; loops: string; retentionMs: number };
   /** How long a graceful shutdown may take before the process exits 1 with the work left unfinished. */
   shutdownTimeoutMs: number;
 }
@@ -98,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alerts: e.ALERTS_SCHEDULE,
       delivery: e.DELIVERY_SCHEDULE,
       housekeeping: e.HOUSEKEEPING_SCHEDULE,
+      loops: e.LOOP_SWEEP_SCHEDULE,
       retentionMs: e.NOTIFICATION_RETENTION_DAYS * 86_400_000,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,

@@ -103,7 +103,7 @@ async function main() {
         deliveries,
         cardEditors,
         retentionMs: config.jobs.retentionMs,
-        schedules: { expiry: config.jobs.expiry, alerts: config.jobs.alerts, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping },
+        schedules: { expiry: config.jobs.expiry, alerts: config.jobs.alerts, delivery: config.jobs.delivery, housekeeping: config.jobs.housekeeping, loops: config.jobs.loops },
       })
     : undefined;
   heartbeat = startHeartbeat({

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       discord: undefined,
       telegram: { token: TELEGRAM, apiRoot: undefined },
-      jobs: { enabled: true, expiry: '* * * * *', alerts: '*/30 * * * * *', delivery: '*/5 * * * * *', housekeeping: '30 4 * * *', retentionMs: 30 * 86_400_000 },
+      jobs: { enabled: true, expiry: '* * * * *', alerts: '*/30 * * * * *', delivery: '*/5 * * * * *', housekeeping: '30 4 * * *', loops: '*/10 * * * *', retentionMs: 30 * 86_400_000 },
       shutdownTimeoutMs: 8000,
     });
     const both = loadConfig({

@@ -765,6 +765,9 @@ export const en = {
         : `Offer #${n.originalId} stays open; accepting #${n.offerId} closes it, and its items count toward what ${n.counterName} wants.`),
     counter_ended: (n: { offerId: number; originalId: number; originalStatus: string; returned: Amounts }) =>
       `Your counter #${n.offerId} ended because offer #${n.originalId} ${ORIGINAL_ENDING[n.originalStatus] ?? 'ended'}. ${itemList(n.returned)} went back to your inventory.`,
+    loop_completed: (n: { loopId: number; offerId: number; size: number; gave: Amounts; gaveTo: string; gaveTradeId: number; got: Amounts; gotFrom: string; gotTradeId: number; members: string[] }) =>
+      `Your offer #${n.offerId} traded in a loop of ${n.size} offers (loop #${n.loopId}: ${n.members.join(' → ')} → ${n.members[0] ?? ''}), which the bot found and completed for you: ` +
+      `you gave ${itemList(n.gave)} to ${n.gaveTo} (trade #${n.gaveTradeId}) and received ${itemList(n.got)} from ${n.gotFrom} (trade #${n.gotTradeId}). Rate ${n.gotFrom}:`,
     trade_rated: (n: { tradeId: number; raterName: string; stars: number; comment: string | null }) =>
       `${n.raterName} rated trade #${n.tradeId} ${stars(n.stars)}${n.comment ? `: "${n.comment}"` : '.'} If you have not rated them yet:`,
     settlement_requested: (n: { tradeId: number; offerId: number; takerName: string; held: Amounts; dueAt: number }) =>

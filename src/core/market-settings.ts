@@ -12,7 +12,7 @@ import { Refusal, type Result } from './errors.js';
 /** The longest a settlement step may be given: 30 days. */
 export const MAX_SETTLEMENT_HOURS = 720;
 
-type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours';
+type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours' | 'loops';
 
 interface ChoiceSetting {
   kind: 'choice';
@@ -29,7 +29,14 @@ interface HoursSetting {
   defaultValue: number;
 }
 
-export type SettingSpec = ChoiceSetting | HoursSetting;
+/** On or off, as admins type it; stored as a boolean. */
+interface SwitchSetting {
+  kind: 'switch';
+  column: Column;
+  defaultValue: boolean;
+}
+
+export type SettingSpec = ChoiceSetting | HoursSetting | SwitchSetting;
 
 const hours = (column: Column, defaultValue: number): HoursSetting => ({ kind: 'hours', column, min: 1, max: MAX_SETTLEMENT_HOURS, defaultValue });
 
@@ -39,6 +46,8 @@ export const MARKET_SETTINGS = {
   'accept-hours': hours('acceptHours', 24),
   'confirm-hours': hours('confirmHours', 72),
   'receipt-hours': hours('receiptHours', 72),
+  /** Loops of open offers execute by themselves (src/core/loops); instant markets only. */
+  loops: { kind: 'switch', column: 'loops', defaultValue: true },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof MARKET_SETTINGS;
@@ -50,6 +59,7 @@ export interface MarketSettings {
   acceptHours: number;
   confirmHours: number;
   receiptHours: number;
+  loops: boolean;
 }
 
 /** One setting as listed: its name, its value as typed, and whether that is the default. */
@@ -61,8 +71,12 @@ export interface SettingValue {
 }
 
 /** Reads `text` as a value of `spec`, or refuses with the values it takes. */
-function parseValue(name: SettingName, spec: SettingSpec, text: string): string | number {
+function parseValue(name: SettingName, spec: SettingSpec, text: string): string | number | boolean {
   const value = text.trim().toLowerCase();
+  if (spec.kind === 'switch') {
+    if (value !== 'on' && value !== 'off') throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: 'on, off' });
+    return value === 'on';
+  }
   if (spec.kind === 'choice') {
     if (!spec.choices.includes(value)) throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: spec.choices.join(', ') });
     return value;
@@ -75,7 +89,7 @@ function parseValue(name: SettingName, spec: SettingSpec, text: string): string 
 }
 
 export function createMarketSettings({ db }: CoreContext) {
-  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours };
+  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours, loops: markets.loops };
   const settingsOf = db.orm.select(columns).from(markets).where(eq(markets.id, sql.placeholder('id'))).prepare();
 
   const read = (marketId: number): MarketSettings => {
@@ -87,7 +101,8 @@ export function createMarketSettings({ db }: CoreContext) {
     SETTING_NAMES.map((name) => {
       const spec: SettingSpec = MARKET_SETTINGS[name];
       const value = settings[spec.column];
-      return { name, value: String(value), isDefault: value === spec.defaultValue, spec };
+      // A switch reads as admins type it.
+      return { name, value: typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value), isDefault: value === spec.defaultValue, spec };
     });
 
   return {

@@ -48,7 +48,28 @@ export type Notification =
     }
   /** The recipient's counter `offerId` ended because the offer it answered ended (`originalStatus`). */
   | { kind: 'counter_ended'; offerId: number; originalId: number; originalStatus: OfferStatus; returned: NotifiedItem[] }
-  | SettlementNotification;
+  | SettlementNotification
+  | LoopCompleted;
+
+/**
+ * An owner's offer closed in a loop (src/core/loops): what they gave and to whom, what they got and
+ * from whom, the trade of each, and everyone in the loop (`members`, in loop order).
+ */
+export interface LoopCompleted {
+  kind: 'loop_completed';
+  loopId: number;
+  offerId: number;
+  size: number;
+  gave: NotifiedItem[];
+  gaveTo: string;
+  gaveTradeId: number;
+  got: NotifiedItem[];
+  gotFrom: string;
+  /** The trade in which this owner received: rating it rates `gotFrom`. */
+  gotTradeId: number;
+  members: string[];
+}
+
 
 /**
  * Confirm settlement, one message per step, to the side whose turn it is (or, for an ending, to

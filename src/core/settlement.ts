@@ -26,6 +26,7 @@ import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import { tradeView, type TradeRow } from './trades.js';
 import type { MemberRef, OfferView, TradeCancelReason, TradeView } from './types.js';
 import type { WishesApi } from './wishes.js';
+import { createLoopChecks } from './loops/loop-checks.js';
 
 const p = sql.placeholder;
 const HOUR = 3_600_000;
@@ -60,6 +61,7 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
   const { movements, readers, outbox, closeOffer, settings, wishes } = deps;
   const { orm } = db;
   const { closeLines, reopenLines } = createOfferLineClosing(db);
+  const loopChecks = createLoopChecks(db);
   const tradeById = orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
   const startSettling = orm
     .update(offers)
@@ -167,6 +169,8 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
     guarded(`trade ${row.id}`, cancelTrade.run({ id: row.id, reason, now }).changes);
     guarded(`offer ${row.offerId}`, reopenOffer.run({ offerId: row.offerId }).changes);
     reopenLines(row.offerId);
+    // Open again: the loop sweep searches through it as through a new offer.
+    loopChecks.loopCheckDueAgain(row.offerId);
     const trade = tradeView(readers, reread(row.id));
     for (const { item, quantity } of trade.takerGave) {
       if (!movements.unescrowFromTrade('refund', row.marketId, item.id, row.id, row.takerId, quantity, causedBy)) throw new Error(`trade ${row.id} escrow is short of ${item.slug}`);

@@ -9,6 +9,7 @@ import { createCatalog } from './catalog.js';
 import { createCloseOffer } from './close-offer.js';
 import type { CoreContext } from './context.js';
 import { createInventory } from './inventory.js';
+import { createLoops } from './loops/loops.js';
 import { createMarkets } from './markets.js';
 import { createModeration } from './moderation.js';
 import { createNotifications } from './notifications.js';
@@ -74,6 +75,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
+    ...createLoops(ctx, { movements, readers, outbox }),
     ...createNotifications(ctx),
     ...createCards(ctx),
     ...createHeartbeats(ctx),

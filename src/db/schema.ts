@@ -68,6 +68,8 @@ export const markets = sqliteTable(
     confirmHours: integer('confirm_hours').notNull().default(72),
     /** Hours the taker has to confirm receipt before the trade completes by itself. */
     receiptHours: integer('receipt_hours').notNull().default(72),
+    /** Whether loops of open offers execute by themselves here (src/core/loops); on unless an admin turns it off. */
+    loops: integer('loops', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [
@@ -174,6 +176,15 @@ export const offers = sqliteTable(
      * following this link backwards gives the thread of a negotiation.
      */
     counterToId: integer('counter_to_id').references((): AnySQLiteColumn => offers.id),
+    /**
+     * Whether the loop step (src/core/loops) ran for the offer as it is open now, as a count of
+     * its openings: positive (n) while the step has yet to run for its n-th opening, negative (-n)
+     * once it ran. Posting leaves the default 1; whatever moves an offer back to `active` must
+     * make it due again in the same transaction (`loopCheckDueAgain` in
+     * src/core/loops/loop-checks.ts); the step marks only the opening it checked. The loop sweep
+     * walks the partial index of due open offers below, so it costs what awaits a check.
+     */
+    loopCheck: integer('loop_check').notNull().default(1),
   },
   (table) => [
     check('offers_status_check', sql`${table.status} IN (${sqlList(OFFER_STATUSES)})`),
@@ -191,6 +202,9 @@ export const offers = sqliteTable(
     uniqueIndex('offers_open_counter_unique')
       .on(table.counterToId, table.ownerId)
       .where(sql`${table.status} = 'active' AND ${table.counterToId} IS NOT NULL`),
+    // Open offers whose loop step has not run yet, by market, oldest first: what the loop sweep
+    // reads. Partial, so its size follows the offers awaiting a check, not the market.
+    index('offers_loop_check_due_idx').on(table.marketId, table.id).where(sql`${table.status} = 'active' AND ${table.loopCheck} > 0`),
   ],
 );
 
@@ -227,8 +241,27 @@ export const offerLines = sqliteTable(
     // Listing offers that give or want one item, newest first. Partial, so its cost follows the
     // item's live offers, not every offer that ever named the item.
     index('offer_lines_open_item_idx').on(table.itemId, table.offerId).where(sql`${table.open} = 1`),
+    // Loop matching: the live lines that want (or give) one item, within a quantity bound, are
+    // one range of this index, so a search costs the offers that share its items, not the market.
+    index('offer_lines_open_side_item_idx')
+      .on(table.side, table.itemId, table.quantity, table.offerId)
+      .where(sql`${table.open} = 1`),
   ],
 );
+
+/**
+ * A loop of offers that executed together (src/core/loops): each of its offers became a
+ * completed trade whose `loop_id` names this row.
+ */
+export const offerLoops = sqliteTable('offer_loops', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  marketId: integer('market_id')
+    .notNull()
+    .references(() => markets.id),
+  /** How many offers (and trades) the loop closed, 2 to 4. */
+  size: integer('size').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
 
 /** The record of an accepted offer; the items exchanged are the offer's lines. */
 export const trades = sqliteTable(
@@ -268,6 +301,12 @@ export const trades = sqliteTable(
     /** The taker's rating of the owner (seed: buyer_rating), 1-5. */
     ratingByTaker: integer('rating_by_taker'),
     commentByTaker: text('comment_by_taker'),
+    /**
+     * Set when the offer closed in a loop instead of by an accept: the taker is then the member
+     * who received the offer's items (the owner of the next offer in the loop), and what the
+     * owner got came from the previous offer's owner.
+     */
+    loopId: integer('loop_id').references(() => offerLoops.id),
   },
   (table) => [
     check('trades_status_check', sql`${table.status} IN (${sqlList(TRADE_STATUSES)})`),

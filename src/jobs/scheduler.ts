@@ -1,6 +1,6 @@
 /**
- * The background jobs of a bot process, on node-cron: expiry sweep, wishlist alerts, outbox
- * delivery, offer card updates and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
+ * The background jobs of a bot process, on node-cron: expiry sweep, wishlist alerts, loop sweep,
+ * outbox delivery, offer card updates and housekeeping. A run never overlaps the previous run of the same job, and `stop()` waits for
  * runs in flight, so shutdown never cuts a job in half.
  */
 import cron, { type ScheduledTask } from 'node-cron';
@@ -13,6 +13,7 @@ import { sweepExpiredOffers } from './expiry.js';
 import { sweepSettlementTimeouts } from './settlement-timeouts.js';
 import { runHousekeeping } from './housekeeping.js';
 import { sendWishAlerts } from './wish-alerts.js';
+import { sweepLoops } from './loop-sweep.js';
 
 export interface JobSchedules {
   /** Cron expressions (node-cron; a sixth leading field is seconds). */
@@ -21,6 +22,8 @@ export interface JobSchedules {
   alerts: string;
   delivery: string;
   housekeeping: string;
+  /** The loop sweep across every market (the step after each post finds most loops at once). */
+  loops: string;
 }
 
 export const DEFAULT_SCHEDULES: JobSchedules = {
@@ -28,6 +31,7 @@ export const DEFAULT_SCHEDULES: JobSchedules = {
   alerts: '*/30 * * * * *',
   delivery: '*/5 * * * * *',
   housekeeping: '30 4 * * *',
+  loops: '*/10 * * * *',
 };
 
 export interface JobsOptions {
@@ -77,6 +81,7 @@ export function startJobs(options: JobsOptions) {
       for (const editor of options.cardEditors ?? []) await refreshCards({ core, editor, log: log.child({ job: 'cards' }) });
     },
     housekeeping: async () => runHousekeeping(core, log.child({ job: 'housekeeping' }), options.retentionMs),
+    loops: () => sweepLoops(core, log.child({ job: 'loops' })),
   };
 
   /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */
@@ -94,6 +99,7 @@ export function startJobs(options: JobsOptions) {
   // A bot that was stopped catches up at once instead of waiting for the first tick.
   void run('expiry');
   void run('settlement');
+  void run('loops');
   void run('delivery');
   void run('cards');
   log.info({ schedules }, 'jobs scheduled');

@@ -83,7 +83,7 @@ describe('confirm settlement on Telegram', () => {
   it('shows the market’s settings to an admin and switches settlement to confirm', async () => {
     const { calls } = await inFruit.say(admin, '/admin config');
     expect(answers(calls).join('\n')).toContain(
-      ['settlement: instant (default)', 'accept-hours: 24 (default)', 'confirm-hours: 72 (default)', 'receipt-hours: 72 (default)'].join('\n'),
+      ['settlement: instant (default)', 'accept-hours: 24 (default)', 'confirm-hours: 72 (default)', 'receipt-hours: 72 (default)', 'loops: on (default)'].join('\n'),
     );
     const set = await inFruit.say(admin, '/admin config settlement confirm');
     expect(inFruit.texts(set.calls)).toEqual(['settlement is now confirm. Trades already in settlement keep their deadlines.']);

@@ -52,6 +52,19 @@ describe('commands from text', () => {
     ]);
   });
 
+  it('/post and /repost run the loop step through the offer they post, and mark it looked through', async () => {
+    const loopCheck = (offerId: number) => t.db.sqlite.prepare<[number], { n: number }>('SELECT loop_check AS n FROM offers WHERE id = ?').get(offerId)?.n;
+    await run('alice', '/post give 5 apple want 3 orange hours 1');
+    expect(loopCheck(1), 'nothing to match, and checked').toBe(-1);
+    t.clock.advance(HOUR);
+    expect(t.core.expireDueOffers(10).expired).toHaveLength(1);
+    await run('bob', '/post give 3 orange want 5 apple');
+    expect(t.core.findOffer(2)?.status, 'alone again').toBe('active');
+    const reposted = await run('alice', '/repost 1');
+    expect([reposted.card?.offerId, reposted.card?.reply.text], 'the reposted offer closed the loop with bob').toEqual([3, 'Traded\nAccepted by bob']);
+    expect([2, 3].map((id) => t.core.findOffer(id)?.status)).toEqual(['completed', 'completed']);
+  });
+
   it('accepts and returns the updated card', async () => {
     await run('alice', '/post give 5 apple want 3 orange');
     const result = await run('bob', '/accept #1');

@@ -65,6 +65,7 @@ describe('/admin config', () => {
         'accept-hours: 24 (default)',
         'confirm-hours: 72 (default)',
         'receipt-hours: 72 (default)',
+        'loops: on (default)',
         'Change one with /admin config SETTING VALUE, like "/admin config settlement confirm".',
       ].join('\n'),
     );

@@ -5,7 +5,8 @@
  * clock advance / expiry sweep / ban / unban / archive and unarchive of an item, switching the
  * market between instant and confirm settlement, settlement steps (confirm, reject, withdraw)
  * and the settlement timeout sweep, counter (and accepting or declining counters, as the member
- * they were made to), on a fresh SQLite file. A small model predicts each
+ * they were made to), loops of offers (the step through one offer, the sweep, the market's
+ * switch), on a fresh SQLite file. A small model predicts each
  * step: which refusals are possible (an operation with no applicable refusal must succeed, one
  * with any must fail with one of them), what moves where, and each offer's status. After every
  * step the database is compared with the model and `checkInvariants` checks DESIGN's invariants.
@@ -13,9 +14,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Result, TradeErrorCode } from '../../src/core/errors.js';
+import type { LoopOutcome } from '../../src/core/loops/execute-loop.js';
 import type { ItemAmount, ItemRequest, TradeCancelReason } from '../../src/core/types.js';
 import type { OfferStatus } from '../../src/db/schema.js';
 import { checkInvariants } from '../support/invariants.js';
+import { sweepMarket } from '../support/loop-sweep.js';
 import { createTestMarket, HOUR, unwrap, type TestMarket } from '../support/market.js';
 
 const CATALOG = ['apple', 'orange', 'pear', 'plum'] as const;
@@ -71,7 +74,16 @@ type Action =
   /** A settlement step on one of the model's trades (or a missing one), by its owner, its taker or any member. */
   | { kind: 'settle'; op: 'confirm' | 'reject' | 'withdraw'; by: 'next' | 'owner' | 'taker' | number; trade: OfferPick }
   /** The clock moves on and the settlement sweep runs in batches. */
-  | { kind: 'timeouts'; hours: number; batch: number };
+  | { kind: 'timeouts'; hours: number; batch: number }
+  /**
+   * Posts the offer that closes a path of up to `length` open offers (each giving what the next
+   * wants) into a loop: it gives what the first wants and wants what the last gives. So loops of
+   * 2, 3 and 4 form often; the `loops` action executes them.
+   */
+  | { kind: 'closeLoop'; owner: number; offer: OfferPick; length: number; hours: number }
+  /** The loop step through one offer, or the sweep over the market. */
+  | { kind: 'loops'; how: 'step' | 'sweep'; offer: OfferPick }
+  | { kind: 'loopSwitch'; on: boolean };
 
 const memberArb = fc.integer({ min: 0, max: MEMBERS - 1 });
 const itemArb = fc.integer({ min: 0, max: CATALOG.length - 1 });
@@ -166,6 +178,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('ban' as const), member: memberArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('unban' as const), member: memberArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('archive' as const), item: itemArb, archived: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant('closeLoop' as const), owner: memberArb, offer: offerPickArb, length: fc.integer({ min: 1, max: 3 }), hours: fc.integer({ min: 1, max: 48 }) }),
+  },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('loops' as const), how: fc.constantFrom('step' as const, 'sweep' as const), offer: offerPickArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('loopSwitch' as const), on: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }) },
 );
 
 /** Opening stock: member x item -> quantity. */
@@ -227,6 +245,8 @@ interface Model {
   /** archived[item] */
   archived: boolean[];
   offers: ModelOffer[];
+  /** The market's loop setting. */
+  loopsOn: boolean;
 }
 
 function at<T>(values: readonly T[], index: number): T {
@@ -263,6 +283,7 @@ class Harness {
       offers: [],
       confirm: false,
       trades: [],
+      loopsOn: true,
     };
   }
 
@@ -763,6 +784,52 @@ function step(h: Harness, action: Action): void {
     case 'timeouts':
       sweepTimeouts(h, action, what);
       break;
+
+    case 'closeLoop': {
+      // A path of offers, each giving what the next wants; the new offer closes it into a loop.
+      const eligible = (o: ModelOffer) => o.status === 'active' && o.expiresAt > now && o.target === null && !model.banned[o.owner];
+      const first = h.pick(action.offer);
+      if (!first || !eligible(first)) break;
+      const path = [first];
+      /** Posts as `/post` does (the admin first grants what the owner lacks), then the step through it. */
+      const postAndStep = (owner: number, give: Line[], want: Line[]) => {
+        const lacking = give.map(({ item, quantity }) => ({ item, quantity: quantity - h.held(owner, item) })).filter((l) => l.quantity > 0 && !model.archived[l.item]);
+        if (lacking.length > 0) step(h, { kind: 'grant', member: owner, lines: lacking });
+        const count = model.offers.length;
+        step(h, { kind: 'post', owner, give, want, hours: action.hours, target: null, fit: false });
+        const fresh = model.offers[count];
+        if (fresh) stepLoops(h, fresh, what);
+        return fresh;
+      };
+      const lines = (side: Map<number, number>) => [...side].map(([item, quantity]) => ({ item, quantity }));
+      // Mostly an owner not yet on the path (a loop never has one owner twice); sometimes not.
+      const freeOwner = (on: ModelOffer[]) =>
+        [0, 1, 2, 3].map((k) => (action.owner + k) % MEMBERS).find((m) => action.length !== 3 || !on.some((o) => o.owner === m)) ?? action.owner;
+      while (path.length < action.length) {
+        const last = path[path.length - 1] as ModelOffer;
+        let next = model.offers.find((o) => eligible(o) && !path.includes(o) && covers(last.give, o.want));
+        // None yet: another member posts one that wants what the last gives, for an item it does not.
+        const linkItem = [0, 1, 2, 3].map((k) => (action.offer.n + k) % CATALOG.length).find((item) => !last.give.has(item));
+        if (!next && linkItem !== undefined) next = postAndStep(freeOwner(path), [{ item: linkItem, quantity: 1 }], lines(last.give));
+        if (!next || !eligible(next) || !path.every(eligible)) break;
+        path.push(next);
+      }
+      if (!path.every(eligible)) break;
+      postAndStep(freeOwner(path), lines(first.want), lines((path[path.length - 1] as ModelOffer).give));
+      break;
+    }
+
+    case 'loopSwitch': {
+      expect(core.setLoops(market.id, action.on)).toBe(true);
+      model.loopsOn = action.on;
+      break;
+    }
+
+    case 'loops': {
+      const offer = action.how === 'step' ? h.pick(action.offer) : undefined;
+      if (action.how === 'sweep' || offer) stepLoops(h, offer, what);
+      break;
+    }
   }
 }
 
@@ -883,7 +950,71 @@ function sweepTimeouts(h: Harness, action: Extract<Action, { kind: 'timeouts' }>
 }
 
 /** How often the runs reached the archive, counter and settlement paths, to show the generators get there. */
-const stats = { archived: 0, archivedRefusals: 0, endedWithOriginal: 0, settled: new Map<string, number>() };
+const stats = { archived: 0, archivedRefusals: 0, endedWithOriginal: 0, settled: new Map<string, number>(), loops: 0, loopOffers: 0 };
+
+/** Whether `give` holds every item of `want` in at least its quantity. */
+const covers = (give: Map<number, number>, want: Map<number, number>) => [...want].every(([item, quantity]) => (give.get(item) ?? 0) >= quantity);
+
+/**
+ * Every loop of 2 to 4 offers the model allows now, by brute force: eligible offers (active, not
+ * expired, public, owner not banned), each giving what the next wants, no owner twice. Through
+ * `through` only, or else each loop once (from its oldest offer).
+ */
+function modelLoops(h: Harness, now: number, through?: ModelOffer): ModelOffer[][] {
+  const { model } = h;
+  // Loops are for instant markets only.
+  if (!model.loopsOn || model.confirm) return [];
+  const eligible = model.offers.filter((o) => o.status === 'active' && o.expiresAt > now && o.target === null && !model.banned[o.owner]);
+  const found: ModelOffer[][] = [];
+  const extend = (path: ModelOffer[]) => {
+    const [first] = path as [ModelOffer];
+    const last = path[path.length - 1] as ModelOffer;
+    if (path.length >= 2 && covers(last.give, first.want)) found.push([...path]);
+    if (path.length === 4) return;
+    for (const next of eligible) {
+      if ((!through && next.id < first.id) || path.some((o) => o.id === next.id || o.owner === next.owner)) continue;
+      if (covers(last.give, next.want)) extend([...path, next]);
+    }
+  };
+  for (const start of through ? eligible.filter((o) => o.id === through.id) : eligible) extend([start]);
+  return found;
+}
+
+/**
+ * The loop step through `offer`, or the sweep without one, checked against the model: every executed loop is one the model allows,
+ * each owner's items went whole to the next owner; the step takes a longest loop through its
+ * offer when there is one; afterwards no loop is left (through the offer, or anywhere).
+ */
+function stepLoops(h: Harness, offer: ModelOffer | undefined, what: string): void {
+  const { t, model } = h;
+  const now = t.clock();
+  const possible = modelLoops(h, now, offer);
+  const outcomes: LoopOutcome[] = offer ? [t.core.matchLoopsThrough(offer.id)].filter((o) => o !== undefined) : sweepMarket(t.core, t.market.id);
+  if (offer) {
+    expect(outcomes.length, `${what}: the step executes a loop exactly when the model has one`).toBe(possible.length > 0 ? 1 : 0);
+    const [executed] = outcomes;
+    if (executed?.executed) expect(executed.legs.length, `${what}: the longest loop through the offer`).toBe(Math.max(...possible.map((l) => l.length)));
+  }
+  for (const outcome of outcomes) {
+    if (!outcome.executed) throw new Error(`${what}: a loop broke with nobody else acting: ${outcome.reason}`);
+    const legs = outcome.legs.map((leg) => ({ leg, offer: model.offers.find((o) => o.id === leg.offerId) }));
+    const loop = legs.map(({ offer: o }) => o as ModelOffer);
+    expect(possible.some((p) => p.length === loop.length && p.every((o, i) => o.id === loop[i]?.id)) || modelLoops(h, now, loop[0]).some((p) => p.every((o, i) => o.id === loop[i]?.id)), `${what}: executed loop ${JSON.stringify(outcome.legs.map((l) => l.offerId))} is one the model allows`).toBe(true);
+    legs.forEach(({ leg, offer: o }, i) => {
+      const next = loop[(i + 1) % loop.length] as ModelOffer;
+      expect(leg.receiverId, `${what}: offer ${leg.offerId} gives to the next owner`).toBe(h.memberId(next.owner));
+      const given = o as ModelOffer;
+      given.status = 'completed';
+      given.acceptedBy = next.owner;
+      h.move(next.owner, given.give, +1);
+    });
+    stats.loops += 1;
+    stats.loopOffers += loop.length;
+  }
+  const left = modelLoops(h, now, offer?.status === 'active' ? offer : undefined).filter(() => offer === undefined || offer.status === 'active');
+  expect(left.map((l) => l.map((o) => o.id)), `${what}: loops left after the ${offer ? 'step' : 'sweep'}`).toEqual([]);
+}
+
 
 describe('trade core invariants (property)', () => {
   it(`hold after every step of ${NUM_RUNS} random sequences of up to ${MAX_STEPS} operations`, () => {
@@ -936,6 +1067,8 @@ describe('trade core invariants (property)', () => {
     expect(endings('completed'), 'settlements completed over all runs').toBeGreaterThan(0);
     expect(endings('seller_rejected', 'cancelled_by_buyer', 'cancelled_by_seller'), 'settlements a member cancelled').toBeGreaterThan(0);
     expect(endings('seller_accept_timeout', 'seller_confirm_timeout'), 'settlements that timed out').toBeGreaterThan(0);
+    expect(stats.loops, 'loops executed over all runs').toBeGreaterThan(NUM_RUNS / 30);
+    expect(stats.loopOffers, 'loops of more than two offers over all runs').toBeGreaterThan(2 * stats.loops);
   }, 120_000);
 });
 

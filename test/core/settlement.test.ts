@@ -52,7 +52,11 @@ describe('market settings', () => {
         ['accept-hours', '24', true],
         ['confirm-hours', '72', true],
         ['receipt-hours', '72', true],
+        ['loops', 'on', true],
       ]);
+      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'OFF' }))).toMatchObject({ value: 'off', isDefault: false });
+      expect(fresh.core.loopsEnabled(fresh.market.id)).toBe(false);
+      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'maybe' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'on, off' } });
       expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'accept-hours', value: '6' }))).toMatchObject({ value: '6', isDefault: false });
       for (const value of ['0', '721', 'soon', '1.5']) {
         const refused = fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'accept-hours', value });

@@ -73,6 +73,9 @@ describe('two processes running the jobs on one database', () => {
     const tm = (t = createTestMarket({ items: [...CATALOG] }));
     const { core, db, market, clock } = tm;
     db.sqlite.prepare('UPDATE markets SET platform_market_id = ? WHERE id = ?').run(String(GROUP_ID), market.id);
+    // Offer i gives what offer i + 2 wants and the reverse: loops the loop sweep would execute
+    // before they fall due. This test is about expiry and delivery.
+    core.setLoops(market.id, false);
     const admin = core.ensureMember({ marketId: market.id, platformUserId: '500', displayName: 'Ada', username: 'ada' });
     const owners: MemberRef[] = Array.from({ length: OWNERS }, (_, k) =>
       core.ensureMember({ marketId: market.id, platformUserId: String(501 + k), displayName: `Owner ${k}`, username: `owner${k}` }),

@@ -32,6 +32,8 @@ export const ENDING_EVENT_SUFFIX = {
 export const SILENT_ENDINGS: ReadonlyArray<keyof typeof ENDING_EVENT_SUFFIX> = ['cancelled'];
 
 const ENDING_SUFFIXES = Object.values(ENDING_EVENT_SUFFIX);
+/** The owner's one message about an offer that completed in a loop. */
+export const LOOPED_SUFFIX = 'looped';
 const TERMINAL_STATUSES = Object.keys(ENDING_EVENT_SUFFIX);
 const TOLD_STATUSES = TERMINAL_STATUSES.filter((status) => !(SILENT_ENDINGS as readonly string[]).includes(status));
 /** Settlement in progress (confirm settlement): escrow and a pending trade are legitimate there. */
@@ -333,12 +335,14 @@ export function checkInvariants(target: InvariantTarget): void {
     // 5. Nothing is lost, nobody is told twice: each ended offer has exactly one owner-facing
     // notification for its ending (none for an ending the owner caused themselves), and no
     // notification for an ending it did not have.
-    const endingKeys = ENDING_SUFFIXES.map((suffix) => `'offer:' || o.id || ':${suffix}'`).join(', ');
+    const endingKeys = [...ENDING_SUFFIXES, LOOPED_SUFFIX].map((suffix) => `'offer:' || o.id || ':${suffix}'`).join(', ');
+    // An offer completed in a loop tells its owner the whole loop in one message, under its own suffix.
+    const inLoop = `EXISTS (SELECT 1 FROM trades lt WHERE lt.offer_id = o.id AND lt.loop_id IS NOT NULL)`;
     // NULL for a silent ending: no notification is expected, so any one found is wrong.
-    const expectedKey = `CASE WHEN ${CLOSED_BY_ACCEPTED_COUNTER} THEN NULL ELSE 'offer:' || o.id || ':' || CASE o.status ${Object.entries(ENDING_EVENT_SUFFIX)
+    const expectedKey = `CASE WHEN ${CLOSED_BY_ACCEPTED_COUNTER} THEN NULL ELSE 'offer:' || o.id || ':' || CASE WHEN o.status = 'completed' AND ${inLoop} THEN '${LOOPED_SUFFIX}' ELSE CASE o.status ${Object.entries(ENDING_EVENT_SUFFIX)
       .filter(([status]) => TOLD_STATUSES.includes(status))
       .map(([status, suffix]) => `WHEN '${status}' THEN '${suffix}'`)
-      .join(' ')} END END`;
+      .join(' ')} END END END`;
     none(
       'nothing is lost',
       'an ended offer does not have exactly one owner notification for its ending',
@@ -364,7 +368,31 @@ export function checkInvariants(target: InvariantTarget): void {
       all(`
         SELECT o.id AS offerId, o.accepted_by_id AS takerId,
           (SELECT count(*) FROM outbox n WHERE n.event_key = 'offer:' || o.id || ':taken' AND n.recipient_id = o.accepted_by_id) AS notices
-        FROM offers o WHERE o.status = 'completed' AND notices != 1 AND NOT ${SETTLED}`),
+        FROM offers o WHERE o.status = 'completed' AND NOT ${inLoop} AND notices != 1 AND NOT ${SETTLED}`),
+    );
+    none(
+      'nothing is lost',
+      'an offer completed in a loop sent its receiver an accept-style message (the loop message says it all)',
+      all(`SELECT o.id AS offerId, n.event_key AS eventKey FROM offers o JOIN outbox n ON n.event_key = 'offer:' || o.id || ':taken' WHERE ${inLoop}`),
+    );
+
+    // Loops: all legs or none, and every owner received at least what their offer wanted, from
+    // the one leg of the loop whose taker they are.
+    none(
+      'loops',
+      'a loop does not have exactly as many completed trades as its size',
+      all(`SELECT l.id AS loopId, l.size, (SELECT count(*) FROM trades t WHERE t.loop_id = l.id AND t.status = 'completed') AS trades FROM offer_loops l WHERE trades != l.size`),
+    );
+    none(
+      'loops',
+      "a loop member did not receive from exactly one leg, or that leg's give does not cover what their offer wanted",
+      all(`
+        SELECT t.loop_id AS loopId, t.offer_id AS offerId, t.owner_id AS ownerId,
+          (SELECT count(*) FROM trades r WHERE r.loop_id = t.loop_id AND r.taker_id = t.owner_id) AS received,
+          (SELECT count(*) FROM offer_lines w WHERE w.offer_id = t.offer_id AND w.side = 'want' AND NOT EXISTS (
+             SELECT 1 FROM trades r JOIN offer_lines g ON g.offer_id = r.offer_id AND g.side = 'give'
+             WHERE r.loop_id = t.loop_id AND r.taker_id = t.owner_id AND g.item_id = w.item_id AND g.quantity >= w.quantity)) AS uncovered
+        FROM trades t WHERE t.loop_id IS NOT NULL AND (received != 1 OR uncovered != 0)`),
     );
     checkSettlementNotifications(all);
   });
