@@ -55,7 +55,7 @@ interface Deps {
   movements: Movements;
   readers: Readers;
   outbox: Outbox;
-  closeOffer: Pick<CloseOfferApi, 'closeAsExpired' | 'endCountersOf' | 'endCounter'>;
+  closeOffer: Pick<CloseOfferApi, 'closeAsExpired' | 'closeAsRemoved' | 'endCountersOf' | 'endCounter'>;
   settings: Pick<MarketSettingsApi, 'marketSettings'>;
   wishes: Pick<WishesApi, 'recordWishMatches'>;
 }
@@ -166,12 +166,18 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
 
   /**
    * What becomes of an offer whose settlement fell through, once it is set back to active (so
-   * each closing path finds it as it expects). A counter whose original closed when it was
-   * accepted ends: reopened it would answer nothing. An offer past its time expires. Otherwise it
-   * is open again, and members who wish for what it gives hear about it, as when it was posted.
+   * each closing path finds it as it expects). The offer of an owner banned meanwhile is removed,
+   * as the ban removed their open offers. A counter whose original closed when it was accepted
+   * ends: reopened it would answer nothing. An offer past its time expires. Otherwise it is open
+   * again, and members who wish for what it gives hear about it, as when it was posted.
    */
   function afterFallThrough(row: TradeRow, now: number): SettledOfferFate {
     const offer = offerOf(row);
+    const owner = readers.member(offer.ownerId);
+    if (owner?.bannedAt != null) {
+      closeOffer.closeAsRemoved(offer, null, owner.banReason ?? 'owner banned', { banned: true });
+      return 'removed';
+    }
     const original = offer.counterToId === null ? undefined : readers.offerRow(offer.counterToId);
     if (original && !counterMayStayOpen(offer, original)) {
       closeOffer.endCounter(offer, original, original.status);

@@ -779,8 +779,9 @@ function step(h: Harness, action: Action): void {
 
 /**
  * The model's view of a settlement ending: a completion swaps and ends the counters that waited on
- * the offer; a cancel refunds the taker and reopens the offer, unless it is a counter whose
- * original has closed (it ends as such a counter does) or its time has passed (it expires).
+ * the offer; a cancel refunds the taker and reopens the offer, unless its owner is banned (it is
+ * removed), it is a counter whose original has closed (it ends as such a counter does) or its
+ * time has passed (it expires).
  */
 function endTrade(h: Harness, trade: ModelTrade, ending: 'completed' | TradeCancelReason): void {
   const { offer } = trade;
@@ -802,7 +803,8 @@ function endTrade(h: Harness, trade: ModelTrade, ending: 'completed' | TradeCanc
     h.endCountersOf(offer);
   };
   offer.status = 'active';
-  if (!h.counterMayStayOpen(offer)) {
+  if (h.model.banned[offer.owner]) closeAs('removed');
+  else if (!h.counterMayStayOpen(offer)) {
     closeAs('declined');
     stats.endedWithOriginal += 1;
     stats.orphansEnded += 1;

@@ -344,3 +344,20 @@ describe('counters and settlement', () => {
     expect({ alice: t.core.getInventory(alice.id), carol: t.core.getInventory(carol.id), outbox: told(alice).length }).toEqual(before);
   });
 });
+
+describe('a banned owner', () => {
+  it('their offer does not reopen when its settlement falls through: it is removed, its escrow back to them, and they are told', () => {
+    const trade = takeOffer();
+    unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: alice.id, reason: 'spam' }));
+    expect(offerStatus(offer.id)).toBe('settling');
+    expect(unwrap(withdraw(bob, trade.id)).offer.status).toBe('removed');
+    expect(holds(alice, 'apple')).toBe(10);
+    expect(holds(bob, 'orange')).toBe(10);
+    expect(told(alice)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'settlement_cancelled', offer: 'removed' }),
+        expect.objectContaining({ kind: 'offer_removed', offerId: offer.id, reason: 'spam', banned: true }),
+      ]),
+    );
+  });
+});
