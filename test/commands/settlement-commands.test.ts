@@ -118,7 +118,7 @@ describe('a confirm settlement, command by command', () => {
     expect(holds('bob')).toEqual({ orange: 7 });
     expect(holds('alice')).toEqual({ apple: 8 });
     // Nobody else can take it meanwhile.
-    expect(await refused('carol', '/accept 1')).toBe('Offer #1 is no longer available (it is settling). See the open offers with /market.');
+    expect(await refused('carol', '/accept 1')).toBe('Offer #1 is being settled with another member, so it cannot be taken or countered now. See the open offers with /market.');
 
     // /trade: the card, with each party's own next step; a stranger is refused.
     const ownerCard = (await run('alice', '/trade 1')).reply;
