@@ -590,6 +590,8 @@ export const en = {
     nothing: 'You hold no items yet. An admin can grant some.',
     allInEscrow: 'nothing outside your open offers (cancel one to take its items back)',
     escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
+    tradeEscrow: 'Held for trades',
+    tradeEscrowLine: (tradeId: number, items: string) => `held for trade #${tradeId}: ${items}`,
   },
 
   myOffers: {

@@ -117,6 +117,11 @@ describe('a confirm settlement, command by command', () => {
     expect(taken.card?.reply.buttons).toEqual([]);
     expect(holds('bob')).toEqual({ orange: 7 });
     expect(holds('alice')).toEqual({ apple: 8 });
+    // /inventory shows what the trade holds, apart from what the member holds.
+    expect((await run('bob', '/inventory')).reply.fields).toEqual([
+      { name: 'You hold', value: '7 orange' },
+      { name: 'Held for trades', value: 'held for trade #1: 3 orange' },
+    ]);
     // Nobody else can take it meanwhile.
     expect(await refused('carol', '/accept 1')).toBe('Offer #1 is being settled with another member, so it cannot be taken or countered now. See the open offers with /market.');
 

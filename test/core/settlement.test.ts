@@ -83,6 +83,14 @@ describe('accepting in a confirm market', () => {
     expect(kinds(bob)).toEqual([]);
   });
 
+  it('the taker’s inventory shows what the trade holds in escrow, until it ends', () => {
+    const trade = takeOffer();
+    expect(t.core.getInventory(bob.id).tradeEscrow).toEqual([{ tradeId: trade.id, items: [{ item: expect.objectContaining({ slug: 'orange' }), quantity: 3 }] }]);
+    expect(t.core.getInventory(alice.id)).toMatchObject({ escrow: [{ offerId: offer.id }], tradeEscrow: [] });
+    unwrap(withdraw(bob, trade.id));
+    expect(t.core.getInventory(bob.id).tradeEscrow).toEqual([]);
+  });
+
   it('still refuses an expired offer, a banned taker and a taker who lacks the items', () => {
     offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 30]), hours: 1 }));
     expect(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).toMatchObject({ ok: false, error: { code: 'items_short' } });
