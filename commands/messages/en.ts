@@ -648,14 +648,17 @@ export const en = {
       `You confirmed the handover of trade #${tradeId}; ${takerName} confirms receipt, or it completes by itself in ${duration(dueMs)}.`,
     completed: (tradeId: number, received: Amounts, gave: Amounts) =>
       `Trade #${tradeId} is complete: you received ${itemList(received)} and gave ${itemList(gave)}. Rate it with /rate ${tradeId} 5.`,
-    rejected: (tradeId: number, offerId: number) => `You rejected the taker of trade #${tradeId}; offer #${offerId} is open again.`,
-    withdrawn: (tradeId: number, returned: Amounts) =>
-      `You withdrew from trade #${tradeId}${returned.length ? `; ${itemList(returned)} went back to your inventory` : ''}.`,
+    rejected: (tradeId: number, offerId: number, fate: SettledOfferFate) => `You rejected the taker of trade #${tradeId}; offer #${offerId} ${OFFER_FATE[fate]}.`,
+    /** The taker hears what came back to them; the owner, what became of their offer. */
+    withdrawn: (tradeId: number, returned: Amounts, offer: { offerId: number; fate: SettledOfferFate } | null) =>
+      `You withdrew from trade #${tradeId}` +
+      (returned.length ? `; ${itemList(returned)} went back to your inventory` : offer ? `; offer #${offer.offerId} ${OFFER_FATE[offer.fate]}` : '') +
+      '.',
     /** The step came after its deadline: the timeout happened instead, and both sides are told. */
-    timedOut: (tradeId: number, status: string, reason: TradeCancelReason | null) =>
+    timedOut: (tradeId: number, offerId: number, status: string, reason: TradeCancelReason | null, fate: SettledOfferFate | null) =>
       status === 'completed'
         ? `Too late: the time to confirm receipt of trade #${tradeId} had run out, so it completed by itself.`
-        : `Too late: trade #${tradeId} was cancelled because ${cancelReason(reason)}. Both sides have their items back.`,
+        : `Too late: trade #${tradeId} was cancelled because ${cancelReason(reason)}. The taker has their items back; offer #${offerId} ${OFFER_FATE[fate ?? 'open']}.`,
   },
 
   config: {
