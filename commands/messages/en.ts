@@ -3,7 +3,7 @@
  * (`satisfies Messages` in `index.ts` keeps them in step).
  */
 import type { SettlementStepName, TradeError } from '../../src/core/errors.js';
-import type { NotifiedItem } from '../../src/core/outbox.js';
+import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
@@ -110,6 +110,14 @@ function notYourStep(tradeId: number, waitingFor: 'owner' | 'taker', step: Settl
   }
 }
 
+/** What became of an offer whose settlement fell through, as its owner is told: "Your offer #12 ...". */
+const OFFER_FATE: Record<SettledOfferFate, string> = {
+  open: 'is open again',
+  expired: 'has expired',
+  removed: 'was taken off the market',
+  ended: 'has ended, as the offer it countered is closed',
+};
+
 /** How an original ended, as a counterer is told: "because offer #12 ...". */
 const ORIGINAL_ENDING: Record<string, string> = {
   completed: 'was taken by another member',
@@ -155,6 +163,7 @@ export const en = {
       case 'offer_not_found':
         return `There is no offer #${error.offerId} in this market. See the open offers with /market.`;
       case 'offer_not_active':
+        if (error.status === 'settling') return `Offer #${error.offerId} is being settled with another member, so it cannot be taken or countered now. See the open offers with /market.`;
         return `Offer #${error.offerId} is no longer available (it is ${error.status}). See the open offers with /market.`;
       case 'offer_expired':
         return `Offer #${error.offerId} has expired; its owner gets the items back. See the open offers with /market.`;
@@ -235,6 +244,8 @@ export const en = {
         return `You already have counter #${error.counterId} open on offer #${error.offerId}; cancel it first (/cancel ${error.counterId}) to make another.`;
       case 'counter_original_ended':
         return `Counter #${error.offerId} answered offer #${error.originalId}, which has expired, so the counter ends with it and its items go back.`;
+      case 'counter_original_in_settlement':
+        return `Offer #${error.originalId} is being settled with another member; your counter waits until that ends.`;
     }
   },
 
@@ -579,6 +590,8 @@ export const en = {
     nothing: 'You hold no items yet. An admin can grant some.',
     allInEscrow: 'nothing outside your open offers (cancel one to take its items back)',
     escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
+    tradeEscrow: 'Held for trades',
+    tradeEscrowLine: (tradeId: number, items: string) => `held for trade #${tradeId}: ${items}`,
   },
 
   myOffers: {
@@ -635,14 +648,17 @@ export const en = {
       `You confirmed the handover of trade #${tradeId}; ${takerName} confirms receipt, or it completes by itself in ${duration(dueMs)}.`,
     completed: (tradeId: number, received: Amounts, gave: Amounts) =>
       `Trade #${tradeId} is complete: you received ${itemList(received)} and gave ${itemList(gave)}. Rate it with /rate ${tradeId} 5.`,
-    rejected: (tradeId: number, offerId: number) => `You rejected the taker of trade #${tradeId}; offer #${offerId} is open again.`,
-    withdrawn: (tradeId: number, returned: Amounts) =>
-      `You withdrew from trade #${tradeId}${returned.length ? `; ${itemList(returned)} went back to your inventory` : ''}.`,
+    rejected: (tradeId: number, offerId: number, fate: SettledOfferFate) => `You rejected the taker of trade #${tradeId}; offer #${offerId} ${OFFER_FATE[fate]}.`,
+    /** The taker hears what came back to them; the owner, what became of their offer. */
+    withdrawn: (tradeId: number, returned: Amounts, offer: { offerId: number; fate: SettledOfferFate } | null) =>
+      `You withdrew from trade #${tradeId}` +
+      (returned.length ? `; ${itemList(returned)} went back to your inventory` : offer ? `; offer #${offer.offerId} ${OFFER_FATE[offer.fate]}` : '') +
+      '.',
     /** The step came after its deadline: the timeout happened instead, and both sides are told. */
-    timedOut: (tradeId: number, status: string, reason: TradeCancelReason | null) =>
+    timedOut: (tradeId: number, offerId: number, status: string, reason: TradeCancelReason | null, fate: SettledOfferFate | null) =>
       status === 'completed'
         ? `Too late: the time to confirm receipt of trade #${tradeId} had run out, so it completed by itself.`
-        : `Too late: trade #${tradeId} was cancelled because ${cancelReason(reason)}. Both sides have their items back.`,
+        : `Too late: trade #${tradeId} was cancelled because ${cancelReason(reason)}. The taker has their items back; offer #${offerId} ${OFFER_FATE[fate ?? 'open']}.`,
   },
 
   config: {
@@ -778,9 +794,9 @@ export const en = {
       `${n.ownerName} says they handed you ${itemList(n.received)} (trade #${n.tradeId}). Confirm once you have them; the trade completes by itself at ${when(n.dueAt)}.`,
     settlement_completed: (n: { tradeId: number; otherName: string; received: Amounts; gave: Amounts; byTimeout: boolean }) =>
       `Trade #${n.tradeId} with ${n.otherName} is complete${n.byTimeout ? ' (the time to confirm receipt ran out)' : ''}: you received ${itemList(n.received)} and gave ${itemList(n.gave)}. Rate ${n.otherName}:`,
-    settlement_cancelled: (n: { tradeId: number; offerId: number; reason: TradeCancelReason; otherName: string; returned: Amounts; offer: 'open' | 'expired' }) =>
+    settlement_cancelled: (n: { tradeId: number; offerId: number; reason: TradeCancelReason; otherName: string; returned: Amounts; offer: SettledOfferFate }) =>
       `Trade #${n.tradeId} with ${n.otherName} is cancelled: ${cancelReason(n.reason)}.` +
-      (n.returned.length ? ` ${itemList(n.returned)} went back to your inventory.` : n.offer === 'open' ? ` Your offer #${n.offerId} is open again.` : ` Your offer #${n.offerId} has expired.`),
+      (n.returned.length ? ` ${itemList(n.returned)} went back to your inventory.` : ` Your offer #${n.offerId} ${OFFER_FATE[n.offer]}.`),
     wish_matches: (n: { offers: Array<{ offerId: number; ownerName: string; give: Amounts; want: Amounts; holdsAll: boolean }> }) =>
       [
         n.offers.length === 1 ? 'A new offer gives what you wish for:' : `${n.offers.length} new offers give what you wish for:`,

@@ -4,14 +4,31 @@
  * told by the core's notification.
  */
 import type { Result } from '../../src/core/errors.js';
+import type { SettledOfferFate } from '../../src/core/outbox.js';
 import type { SettlementOutcome } from '../../src/core/settlement.js';
+import type { OfferView } from '../../src/core/types.js';
 import type { CommandContext, CommandResult } from '../definition.js';
 import { offerCard } from './offer-card.js';
 import { coreRefusal, personalReply } from './replies.js';
 import { tradeCard } from './trade-card.js';
 
-function sentence(ctx: CommandContext, { step, trade }: SettlementOutcome): string {
+/** What became of the offer of a trade that fell through, read from the offer's status after it. */
+function fateOf(status: OfferView['status']): SettledOfferFate {
+  switch (status) {
+    case 'expired':
+      return 'expired';
+    case 'removed':
+      return 'removed';
+    case 'declined':
+      return 'ended';
+    default:
+      return 'open';
+  }
+}
+
+function sentence(ctx: CommandContext, { step, trade, offer }: SettlementOutcome): string {
   const t = ctx.t.trade;
+  const fate = fateOf(offer.status);
   const asOwner = trade.owner.id === ctx.member.id;
   const dueIn = (trade.dueAt ?? ctx.core.clock()) - ctx.core.clock();
   switch (step) {
@@ -22,12 +39,12 @@ function sentence(ctx: CommandContext, { step, trade }: SettlementOutcome): stri
     case 'completed':
       return t.completed(trade.id, trade.ownerGave, trade.takerGave);
     case 'rejected':
-      return t.rejected(trade.id, trade.offerId);
+      return t.rejected(trade.id, trade.offerId, fate);
     case 'withdrawn':
-      return t.withdrawn(trade.id, asOwner ? [] : trade.takerGave);
+      return asOwner ? t.withdrawn(trade.id, [], { offerId: trade.offerId, fate }) : t.withdrawn(trade.id, trade.takerGave, null);
     case 'started':
     case 'timed_out':
-      return t.timedOut(trade.id, trade.status, trade.cancelReason);
+      return t.timedOut(trade.id, trade.offerId, trade.status, trade.cancelReason, trade.status === 'cancelled' ? fate : null);
   }
 }
 

@@ -19,7 +19,7 @@ import type { OriginalTaken } from './counter-offer.js';
 /** What accepting needs from counter-offers: the original a counter answers, and the counters an offer leaves behind. */
 export interface AcceptCounterHooks {
   closeOriginalFor(counter: OfferRow, takerId: number): OriginalTaken | null;
-  endCountersOf(offer: OfferRow, status: 'completed' | 'settling'): void;
+  endCountersOf(offer: OfferRow, status: 'completed'): void;
 }
 
 const p = sql.placeholder;
@@ -95,10 +95,9 @@ export function createAcceptOffer(
       const shortages = shortagesOf(readers, taker.id, offer.want);
       if (shortages.length > 0) throw new Refusal({ code: 'items_short', shortages });
       // A confirm-settlement market swaps nothing yet: the trade starts pending (settlement.ts).
-      // The offer is taken all the same, so the counters waiting on it end now, as on a completion:
-      // should the settlement fall through, the offer opens again without them.
+      // The counters waiting on the offer stay open: they end only if the settlement completes,
+      // and are still there for the owner should it fall through.
       if (deps.settlement?.confirms(row.marketId)) {
-        counters.endCountersOf(row, 'settling');
         const started = deps.settlement.startSettlement(row, offer, taker);
         return original ? { ...started, original } : started;
       }

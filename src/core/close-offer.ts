@@ -81,9 +81,13 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
    */
   function endCountersOf(original: OfferRow, originalStatus: OfferStatus, spare?: number): void {
     for (const counter of counterLinks.openCountersOf(original.id)) {
-      if (counter.id === spare) continue;
-      closeWithRefund(counter, 'declined', null, COUNTER_ENDED_WITH_ORIGINAL, (returned) => counterEndedNotice(counter, original, originalStatus, returned));
+      if (counter.id !== spare) endCounter(counter, original, originalStatus);
     }
+  }
+
+  /** Closes one active counter whose original ended (as `originalStatus`): refunded, its owner told why. */
+  function endCounter(counter: OfferRow, original: OfferRow, originalStatus: OfferStatus): ClosedOffer {
+    return closeWithRefund(counter, 'declined', null, COUNTER_ENDED_WITH_ORIGINAL, (returned) => counterEndedNotice(counter, original, originalStatus, returned));
   }
 
   const requireActive = (row: OfferRow) => {
@@ -174,11 +178,13 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
     closeAsExpired: expire,
     /** Used by counter-offers: closes one active offer with its refund, inside the caller's transaction. */
     closeWithRefund,
-    /** Used by accepting: ends the open counters of an offer that was just taken. */
+    /** Used by accepting and settlement: ends the open counters of an offer that was just taken. */
     endCountersOf,
+    /** Used by settlement: ends a counter whose settlement fell through after its original closed. */
+    endCounter,
 
     /** Used by moderation: closes one active offer as removed, inside the caller's transaction. */
-    closeAsRemoved(row: OfferRow, adminId: number, reason: string, because: { banned?: boolean } = {}): ClosedOffer {
+    closeAsRemoved(row: OfferRow, adminId: number | null, reason: string, because: { banned?: boolean } = {}): ClosedOffer {
       return closeWithRefund(row, 'removed', adminId, reason, (returned) => ({ kind: 'offer_removed', offerId: row.id, reason, returned, ...because }));
     },
   };

@@ -30,6 +30,18 @@ export function createCounterLinks({ db }: CoreContext): CounterLinks {
   };
 }
 
+/**
+ * Whether `counter` may be open while its original is as it is now: while the original is open
+ * or being settled (the counter waits on it), or when the counter replaced a directed original
+ * made to its owner. Any other ended original leaves the counter nothing to answer. The
+ * invariant checker (test/support/invariants.ts) holds every open counter to the same rule.
+ */
+export const counterMayStayOpen = (counter: OfferRow, original: OfferRow | undefined): boolean =>
+  original === undefined ||
+  original.status === 'active' ||
+  original.status === 'settling' ||
+  (original.status === 'countered' && original.targetId === counter.ownerId);
+
 /** The counterer's message when the offer their counter answered ended some other way. */
 export const counterEndedNotice = (counter: OfferRow, original: OfferRow, originalStatus: OfferStatus, returned: NotifiedItem[]): Notification => ({
   kind: 'counter_ended',

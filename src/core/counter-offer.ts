@@ -8,6 +8,8 @@
  * - Accepting a counter while its original is open closes the original as `countered` in the same
  *   transaction, its escrow going back to the owner first, so it counts toward what the counter
  *   wants; the other open counters of the original end with it (see close-offer.ts).
+ * - While an original is being settled (confirm settlement) its counters wait: they cannot be
+ *   accepted, end if the settlement completes and stay if it falls through (settlement.ts).
  */
 import { requireOffer, requireOpen } from './accept-offer.js';
 import type { CloseOfferApi } from './close-offer.js';
@@ -111,6 +113,8 @@ export function createCounterOffers(
      */
     closeOriginalFor(counter: OfferRow, takerId: number): OriginalTaken | null {
       const original = counter.counterToId === null ? undefined : readers.offerRow(counter.counterToId);
+      // Its original may still complete with someone else, which would end this counter.
+      if (original?.status === 'settling') throw new Refusal({ code: 'counter_original_in_settlement', offerId: counter.id, originalId: original.id });
       if (!original || original.status !== 'active') return null;
       if (original.expiresAt <= clock()) throw new Refusal({ code: 'counter_original_ended', offerId: counter.id, originalId: original.id });
       const { returned } = closeOffer.closeWithRefund(original, 'countered', takerId, null, null, counter.id);

@@ -77,7 +77,9 @@ export type TradeError =
   /** One open counter per member per offer: `counterId` is the member's open one. */
   | { code: 'counter_exists'; offerId: number; counterId: number }
   /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
-  | { code: 'counter_original_ended'; offerId: number; originalId: number };
+  | { code: 'counter_original_ended'; offerId: number; originalId: number }
+  /** Accepting counter `offerId` while the offer it answers (`originalId`) is being settled with another member: it waits until that ends. */
+  | { code: 'counter_original_in_settlement'; offerId: number; originalId: number };
 
 /** The step a trade in settlement waits for: the owner accepts the taker, hands over, the taker confirms receipt. */
 export type SettlementStepName = 'accept' | 'handover' | 'receipt';

@@ -2,7 +2,7 @@
  * What members hold, and the admin operations that bring items into or out of a market.
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { inventories, items, offerLines, offers } from '../db/schema.js';
+import { inventories, items, offerLines, offers, tradeEscrow, trades } from '../db/schema.js';
 import type { CatalogApi } from './catalog.js';
 import { readTransaction, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result, type Shortage } from './errors.js';
@@ -17,6 +17,19 @@ export interface Inventory {
   holdings: ItemAmount[];
   /** Items held in escrow by the member's open offers, per offer. */
   escrow: Array<{ offerId: number; items: ItemAmount[] }>;
+  /** Items held in escrow by trades in settlement the member takes (confirm settlement), per trade. */
+  tradeEscrow: Array<{ tradeId: number; items: ItemAmount[] }>;
+}
+
+/** Escrow rows ordered by their place (an offer, a trade), grouped into one entry per place. */
+function byPlace(rows: ReadonlyArray<{ place: number } & ItemAmount>): Array<{ place: number; items: ItemAmount[] }> {
+  const groups: Array<{ place: number; items: ItemAmount[] }> = [];
+  for (const { place, item, quantity } of rows) {
+    const last = groups.at(-1);
+    if (last?.place === place) last.items.push({ item, quantity });
+    else groups.push({ place, items: [{ item, quantity }] });
+  }
+  return groups;
 }
 
 /**
@@ -51,22 +64,31 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
     .where(and(eq(offers.ownerId, p('memberId')), inArray(offers.status, ['active', 'settling']), gt(offerLines.held, 0)))
     .orderBy(asc(offers.id), asc(items.name))
     .prepare();
+  // The taker's side of a trade in settlement is theirs until it completes: it is shown, not lost.
+  const tradeEscrowOf = db.orm
+    .select({ tradeId: tradeEscrow.tradeId, quantity: tradeEscrow.held, ...itemColumns })
+    .from(trades)
+    .innerJoin(tradeEscrow, eq(tradeEscrow.tradeId, trades.id))
+    .innerJoin(items, eq(items.id, tradeEscrow.itemId))
+    .where(and(eq(trades.takerId, p('memberId')), inArray(trades.status, ['pending', 'processing']), gt(tradeEscrow.held, 0)))
+    .orderBy(asc(trades.id), asc(items.name))
+    .prepare();
 
   return {
     /**
-     * The member's holdings, with what sits in escrow shown apart. Both are read in one
-     * transaction: an offer closing in between would otherwise show its items twice or not at all.
+     * The member's holdings, with what sits in escrow (their offers', their trades') shown apart.
+     * All are read in one transaction: an offer or trade closing in between would otherwise show
+     * its items twice or not at all.
      */
     getInventory(memberId: number): Inventory {
-      const [holdingRows, escrowRows] = readTransaction(db, () => [holdingsOf.all({ memberId }), escrowOf.all({ memberId })] as const);
+      const [holdingRows, escrowRows, tradeRows] = readTransaction(
+        db,
+        () => [holdingsOf.all({ memberId }), escrowOf.all({ memberId }), tradeEscrowOf.all({ memberId })] as const,
+      );
       const holdings = holdingRows.map(({ quantity, ...item }) => ({ item, quantity }));
-      const escrow: Inventory['escrow'] = [];
-      for (const { offerId, quantity, ...item } of escrowRows) {
-        const last = escrow.at(-1);
-        if (last?.offerId === offerId) last.items.push({ item, quantity });
-        else escrow.push({ offerId, items: [{ item, quantity }] });
-      }
-      return { holdings, escrow };
+      const escrow = byPlace(escrowRows.map(({ offerId, quantity, ...item }) => ({ place: offerId, item, quantity }))).map(({ place, items }) => ({ offerId: place, items }));
+      const tradeEscrow = byPlace(tradeRows.map(({ tradeId, quantity, ...item }) => ({ place: tradeId, item, quantity }))).map(({ place, items }) => ({ tradeId: place, items }));
+      return { holdings, escrow, tradeEscrow };
     },
     /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. Refuses archived items. */
     grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {

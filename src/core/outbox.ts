@@ -94,8 +94,12 @@ export type SettlementNotification =
       reason: TradeCancelReason;
       otherName: string;
       returned: NotifiedItem[];
-      offer: 'open' | 'expired';
+      /** What became of the offer: open again, expired, removed (its owner is banned), or ended (a counter whose original closed). */
+      offer: SettledOfferFate;
     };
+
+/** What became of an offer whose settlement fell through. */
+export type SettledOfferFate = 'open' | 'expired' | 'removed' | 'ended';
 
 /**
  * Said in the market's chat, not to the member: "I cannot send you private messages". Queued in

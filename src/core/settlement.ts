@@ -7,7 +7,11 @@
  *   confirmed_at) ──taker confirms receipt, or the receipt deadline passes──> completed
  *
  * and before the handover, a rejection, a withdrawal by either side or a missed deadline cancels
- * it: both escrows go back and the offer is open again (or expires, if its time has passed).
+ * it: the taker's escrow goes back and the offer is open again (or expires, if its time has
+ * passed; or ends, if it is a counter whose original closed when it was accepted).
+ *
+ * Counters to a settling offer wait: they end when the settlement completes, and are still open
+ * should it fall through.
  *
  * Every step is one IMMEDIATE transaction whose trade UPDATE is guarded by the state it expects,
  * so a step and a timeout (in any process) cannot both happen. A step taken once its deadline has
@@ -21,7 +25,8 @@ import { Refusal, type Result } from './errors.js';
 import type { MarketSettingsApi } from './market-settings.js';
 import type { Movements } from './movements.js';
 import { createOfferLineClosing } from './offer-lines.js';
-import { notifiedItems, type Outbox } from './outbox.js';
+import { counterMayStayOpen } from './counter-links.js';
+import { notifiedItems, type Outbox, type SettledOfferFate } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import { tradeView, type TradeRow } from './trades.js';
 import type { MemberRef, OfferView, TradeCancelReason, TradeView } from './types.js';
@@ -51,7 +56,7 @@ interface Deps {
   movements: Movements;
   readers: Readers;
   outbox: Outbox;
-  closeOffer: Pick<CloseOfferApi, 'closeAsExpired'>;
+  closeOffer: Pick<CloseOfferApi, 'closeAsExpired' | 'closeAsRemoved' | 'endCountersOf' | 'endCounter'>;
   settings: Pick<MarketSettingsApi, 'marketSettings'>;
   wishes: Pick<WishesApi, 'recordWishMatches'>;
 }
@@ -135,6 +140,8 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
     const now = clock();
     guarded(`trade ${row.id}`, completeTrade.run({ id: row.id, now }).changes);
     guarded(`offer ${row.offerId}`, completeOffer.run({ offerId: row.offerId, now }).changes);
+    // The counters that waited on the offer have nothing left to answer.
+    closeOffer.endCountersOf(offerOf(row), 'completed');
     const trade = tradeView(readers, reread(row.id));
     for (const { item, quantity } of trade.takerGave) {
       if (!movements.unescrowFromTrade('release', row.marketId, item.id, row.id, row.ownerId, quantity, actorId)) throw new Error(`trade ${row.id} escrow is short of ${item.slug}`);
@@ -160,9 +167,36 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
   }
 
   /**
+   * What becomes of an offer whose settlement fell through, once it is set back to active (so
+   * each closing path finds it as it expects). The offer of an owner banned meanwhile is removed,
+   * as the ban removed their open offers. A counter whose original closed when it was accepted
+   * ends: reopened it would answer nothing. An offer past its time expires. Otherwise it is open
+   * again, and members who wish for what it gives hear about it, as when it was posted.
+   */
+  function afterFallThrough(row: TradeRow, now: number): SettledOfferFate {
+    const offer = offerOf(row);
+    const owner = readers.member(offer.ownerId);
+    if (owner?.bannedAt != null) {
+      closeOffer.closeAsRemoved(offer, null, owner.banReason ?? 'owner banned', { banned: true });
+      return 'removed';
+    }
+    const original = offer.counterToId === null ? undefined : readers.offerRow(offer.counterToId);
+    if (original && !counterMayStayOpen(offer, original)) {
+      closeOffer.endCounter(offer, original, original.status);
+      return 'ended';
+    }
+    if (offer.expiresAt <= now) {
+      closeOffer.closeAsExpired(offer);
+      return 'expired';
+    }
+    wishes.recordWishMatches({ id: offer.id, ownerId: offer.ownerId, targetId: offer.targetId });
+    return 'open';
+  }
+
+  /**
    * Cancels a trade before the handover: the taker's escrow back to them, the offer open again
-   * (or expired, refunded and its owner told, if its time has passed). `causedBy` is the member
-   * who cancelled, who is answered rather than told; null for a timeout, which tells both.
+   * or closed (see afterFallThrough). `causedBy` is the member who cancelled, who is answered
+   * rather than told; null for a timeout, which tells both.
    */
   function cancel(row: TradeRow, reason: TradeCancelReason, causedBy: number | null): TradeView {
     const now = clock();
@@ -175,11 +209,7 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
     for (const { item, quantity } of trade.takerGave) {
       if (!movements.unescrowFromTrade('refund', row.marketId, item.id, row.id, row.takerId, quantity, causedBy)) throw new Error(`trade ${row.id} escrow is short of ${item.slug}`);
     }
-    const offer = offerOf(row);
-    const expired = offer.expiresAt <= now;
-    if (expired) closeOffer.closeAsExpired(offer);
-    // Open again: members who wish for what it gives hear about it, as when it was posted.
-    else wishes.recordWishMatches({ id: offer.id, ownerId: offer.ownerId, targetId: offer.targetId });
+    const fate = afterFallThrough(row, now);
     const tell = (to: MemberRef, other: MemberRef, returned: TradeView['takerGave']) => {
       if (to.id === causedBy) return;
       outbox.enqueue(row.marketId, to.id, `trade:${row.id}:cancelled:${to.id}`, {
@@ -189,7 +219,7 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
         reason,
         otherName: other.displayName,
         returned: notifiedItems(returned),
-        offer: expired ? 'expired' : 'open',
+        offer: fate,
       });
     };
     tell(trade.owner, trade.taker, []);

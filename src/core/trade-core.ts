@@ -47,7 +47,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const wishes = createWishes(ctx, { catalog, readers, outbox });
   const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings, wishes });
   const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
-  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, closeWithRefund: _counters, endCountersOf, ...offerClosing } = closeOffer;
+  const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, closeWithRefund: _counters, endCountersOf, endCounter: _settlementEnds, ...offerClosing } = closeOffer;
   const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
   const posting = createOfferPosting(ctx, { catalog, movements, readers, outbox, wishes });
   const counterOffers = createCounterOffers(ctx, { posting, readers, outbox, counterLinks, closeOffer });
@@ -75,7 +75,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
-    ...createLoops(ctx, { movements, readers, outbox }),
+    ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createNotifications(ctx),
     ...createCards(ctx),
     ...createHeartbeats(ctx),

@@ -103,7 +103,7 @@ describe('confirm settlement on Telegram', () => {
     expect(holdings(alice)).toEqual({ apple: 8 });
     expect(holdings(bobby)).toEqual({ orange: 7 });
     // Nobody else can take it meanwhile.
-    expect(await refusedOnly(carol, `/accept ${offer}`)).toEqual([`Offer #${offer} is no longer available (it is settling). See the open offers with /market.`]);
+    expect(await refusedOnly(carol, `/accept ${offer}`)).toEqual([`Offer #${offer} is being settled with another member, so it cannot be taken or countered now. See the open offers with /market.`]);
   });
 
   it('refuses a stranger’s /withdraw, an unknown trade and a bad setting in one sentence each, changing nothing', async () => {

@@ -118,8 +118,13 @@ describe('a confirm settlement, command by command', () => {
     expect(taken.card?.reply.buttons).toEqual([]);
     expect(holds('bob')).toEqual({ orange: 7 });
     expect(holds('alice')).toEqual({ apple: 8 });
+    // /inventory shows what the trade holds, apart from what the member holds.
+    expect((await run('bob', '/inventory')).reply.fields).toEqual([
+      { name: 'You hold', value: '7 orange' },
+      { name: 'Held for trades', value: 'held for trade #1: 3 orange' },
+    ]);
     // Nobody else can take it meanwhile.
-    expect(await refused('carol', '/accept 1')).toBe('Offer #1 is no longer available (it is settling). See the open offers with /market.');
+    expect(await refused('carol', '/accept 1')).toBe('Offer #1 is being settled with another member, so it cannot be taken or countered now. See the open offers with /market.');
 
     // /trade: the card, with each party's own next step; a stranger is refused.
     const ownerCard = (await run('alice', '/trade 1')).reply;
@@ -190,6 +195,21 @@ describe('a confirm settlement, command by command', () => {
     expect((await run('bob', '/trade 1')).reply.text).toBe('Cancelled: the owner rejected the taker');
   });
 
+  it('says what became of the offer when its time ran out during the settlement', async () => {
+    await run('bob', '/accept 1');
+    t.clock.advance(25 * HOUR);
+    const rejected = await run('alice', '/reject 1');
+    expect(rejected.reply.text).toBe('Too late: trade #1 was cancelled because the owner did not accept the taker in time. The taker has their items back; offer #1 has expired.');
+    await run('alice', '/post give 2 apple want 3 orange hours 2');
+    await run('bob', '/accept 2');
+    t.clock.advance(2 * HOUR);
+    expect(await text('alice', '/reject 2')).toBe('You rejected the taker of trade #2; offer #2 has expired.');
+    await run('alice', '/post give 2 apple want 3 orange hours 2');
+    await run('bob', '/accept 3');
+    t.clock.advance(2 * HOUR);
+    expect(await text('alice', '/withdraw 3')).toBe('You withdrew from trade #3; offer #3 has expired.');
+  });
+
   it('withdraws by either side before the handover, saying what came back', async () => {
     await run('bob', '/accept 1');
     expect(await text('bob', '/withdraw 1')).toBe('You withdrew from trade #1; 3 orange went back to your inventory.');
@@ -197,7 +217,7 @@ describe('a confirm settlement, command by command', () => {
     await run('carol', '/accept 1');
     await run('alice', '/confirm 2');
     const withdrawn = await run('alice', '/withdraw 2');
-    expect(withdrawn.reply.text).toBe('You withdrew from trade #2.');
+    expect(withdrawn.reply.text).toBe('You withdrew from trade #2; offer #1 is open again.');
     expect(withdrawn.card?.reply.text).toBe('Open');
     expect(holds('carol')).toEqual({ orange: 10 });
     expect(await refused('bob', '/withdraw 2')).toBe('You were not part of trade #2. See your own trades with /trades.');
@@ -210,7 +230,9 @@ describe('a confirm settlement, command by command', () => {
     expect(buttons((await run('alice', '/trade 1')).reply)).toEqual([['Accept taker', 'confirm 1'], ['Reject', 'reject 1']]);
     expect((await run('alice', '/trade 1')).reply.fields).toContainEqual({ name: 'Next step due', value: 'in 6 h' });
     t.clock.advance(6 * HOUR);
-    expect(await text('alice', '/confirm 1')).toBe('Too late: trade #1 was cancelled because the owner did not accept the taker in time. Both sides have their items back.');
+    expect(await text('alice', '/confirm 1')).toBe(
+      'Too late: trade #1 was cancelled because the owner did not accept the taker in time. The taker has their items back; offer #1 is open again.',
+    );
     expect(holds('bob')).toEqual({ orange: 10 });
     expect(t.core.getOffer(t.market.id, 1)?.status).toBe('active');
   });

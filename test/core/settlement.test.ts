@@ -87,6 +87,14 @@ describe('accepting in a confirm market', () => {
     expect(kinds(bob)).toEqual([]);
   });
 
+  it('the taker’s inventory shows what the trade holds in escrow, until it ends', () => {
+    const trade = takeOffer();
+    expect(t.core.getInventory(bob.id).tradeEscrow).toEqual([{ tradeId: trade.id, items: [{ item: expect.objectContaining({ slug: 'orange' }), quantity: 3 }] }]);
+    expect(t.core.getInventory(alice.id)).toMatchObject({ escrow: [{ offerId: offer.id }], tradeEscrow: [] });
+    unwrap(withdraw(bob, trade.id));
+    expect(t.core.getInventory(bob.id).tradeEscrow).toEqual([]);
+  });
+
   it('still refuses an expired offer, a banned taker and a taker who lacks the items', () => {
     offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 30]), hours: 1 }));
     expect(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).toMatchObject({ ok: false, error: { code: 'items_short' } });
@@ -258,5 +266,110 @@ describe('listing trades', () => {
     expect(ids({ filter: 'inactive' })).toEqual([cancelled.id, completedTrade.id]);
     expect(ids({ filter: ['pending', 'cancelled'] })).toEqual([pending.id, cancelled.id]);
     expect(ids({ filter: 'processing' })).toEqual([]);
+  });
+});
+
+describe('counters and settlement', () => {
+  const counter = (member: MemberRef, offerId: number, give: [string, number], want: [string, number]) =>
+    unwrap(t.core.counterOffer({ marketId: t.market.id, offerId, memberId: member.id, give: items(give), want: items(want) })).counter;
+  const closeReason = (offerId: number) => t.core.getOffer(t.market.id, offerId)?.closeReason;
+
+  /** Bob counters Alice's offer (4 orange for 2 apple) and Alice accepts the counter: a pending trade on the counter, the original countered. */
+  function acceptBobsCounter() {
+    offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 3]), hours: 48 }));
+    const made = counter(bob, offer.id, ['orange', 4], ['apple', 2]);
+    const accepted = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: made.id, takerId: alice.id }));
+    expect(accepted.offer.status).toBe('settling');
+    expect(offerStatus(offer.id)).toBe('countered');
+    return { made, trade: accepted.trade };
+  }
+  /** After the counter's settlement fell through: it ended (it has no original to wait on), everyone has their items back. */
+  function expectCounterEnded(made: OfferView) {
+    expect(offerStatus(made.id)).toBe('declined');
+    expect(closeReason(made.id)).toBe('original_ended');
+    expect(holds(bob, 'orange')).toBe(10);
+    expect(holds(alice, 'apple')).toBe(10);
+    expect(told(bob)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'counter_ended', offerId: made.id, originalId: offer.id, originalStatus: 'countered' })]));
+  }
+
+  it('a counter accepted in a confirm market whose owner then rejects ends instead of reopening', () => {
+    const { made, trade } = acceptBobsCounter();
+    expect(unwrap(reject(bob, trade.id)).offer.status).toBe('declined');
+    expectCounterEnded(made);
+    expect(told(alice).at(-1)).toMatchObject({ kind: 'settlement_cancelled', offer: 'ended', returned: [{ slug: 'apple', quantity: 2 }] });
+  });
+
+  it('a counter accepted in a confirm market ends when its taker withdraws', () => {
+    const { made, trade } = acceptBobsCounter();
+    unwrap(withdraw(alice, trade.id));
+    expectCounterEnded(made);
+    expect(told(bob)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'settlement_cancelled', offer: 'ended' })]));
+  });
+
+  it('a counter accepted in a confirm market ends when its settlement times out', () => {
+    const { made } = acceptBobsCounter();
+    t.clock.advance(25 * HOUR);
+    expect(t.core.applyDueSettlementTimeouts().applied).toHaveLength(1);
+    expectCounterEnded(made);
+  });
+
+  it('counters wait while the offer is settling and end when the settlement completes', () => {
+    offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 3]), hours: 48 }));
+    const waiting = counter(carol, offer.id, ['orange', 5], ['apple', 2]);
+    const trade = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).trade;
+    expect(offerStatus(waiting.id)).toBe('active');
+    expect(t.core.counterOffer({ marketId: t.market.id, offerId: offer.id, memberId: bob.id, give: items(['orange', 1]), want: items(['apple', 1]) })).toMatchObject({
+      ok: false,
+      error: { code: 'offer_not_active', status: 'settling' },
+    });
+    unwrap(confirm(alice, trade.id));
+    unwrap(confirm(alice, trade.id));
+    unwrap(confirm(bob, trade.id));
+    expect(offerStatus(offer.id)).toBe('completed');
+    expect(offerStatus(waiting.id)).toBe('declined');
+    expect(holds(carol, 'orange')).toBe(10);
+    expect(told(carol).at(-1)).toMatchObject({ kind: 'counter_ended', offerId: waiting.id, originalStatus: 'completed' });
+  });
+
+  it('counters made before the accept wait through a settlement that falls through, and may then be accepted', () => {
+    offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 3]), hours: 48 }));
+    const waiting = counter(carol, offer.id, ['orange', 5], ['apple', 2]);
+    const trade = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).trade;
+    expect(offerStatus(waiting.id)).toBe('active');
+    expect(kinds(carol)).toEqual([]);
+    unwrap(withdraw(bob, trade.id));
+    expect(offerStatus(offer.id)).toBe('active');
+    expect(offerStatus(waiting.id)).toBe('active');
+    expect(unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: waiting.id, takerId: alice.id })).offer.status).toBe('settling');
+    expect(offerStatus(offer.id)).toBe('countered');
+  });
+
+  it('refuses accepting a counter to an offer being settled, changing nothing', () => {
+    offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 2]), want: items(['orange', 3]), hours: 48 }));
+    const waiting = counter(carol, offer.id, ['orange', 5], ['apple', 2]);
+    unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id }));
+    const before = { alice: t.core.getInventory(alice.id), carol: t.core.getInventory(carol.id), outbox: told(alice).length };
+    const refused = t.core.acceptOffer({ marketId: t.market.id, offerId: waiting.id, takerId: alice.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'counter_original_in_settlement', offerId: waiting.id, originalId: offer.id } });
+    expect(offerStatus(offer.id)).toBe('settling');
+    expect(offerStatus(waiting.id)).toBe('active');
+    expect({ alice: t.core.getInventory(alice.id), carol: t.core.getInventory(carol.id), outbox: told(alice).length }).toEqual(before);
+  });
+});
+
+describe('a banned owner', () => {
+  it('their offer does not reopen when its settlement falls through: it is removed, its escrow back to them, and they are told', () => {
+    const trade = takeOffer();
+    unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: alice.id, reason: 'spam' }));
+    expect(offerStatus(offer.id)).toBe('settling');
+    expect(unwrap(withdraw(bob, trade.id)).offer.status).toBe('removed');
+    expect(holds(alice, 'apple')).toBe(10);
+    expect(holds(bob, 'orange')).toBe(10);
+    expect(told(alice)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'settlement_cancelled', offer: 'removed' }),
+        expect.objectContaining({ kind: 'offer_removed', offerId: offer.id, reason: 'spam', banned: true }),
+      ]),
+    );
   });
 });

@@ -305,7 +305,8 @@ export function checkInvariants(target: InvariantTarget): void {
     );
 
     // Counter-offers: a counter is made to its original's owner, by someone else, and never
-    // outlives its original (only a directed original it replaced may have closed before it).
+    // outlives its original: it may be open while the original is open or being settled (it
+    // waits), or when it replaced a directed original; the core's counterMayStayOpen says the same.
     none(
       'counter-offers',
       "a counter is not made to its original's owner, is made by that owner, or crosses markets",
@@ -320,8 +321,11 @@ export function checkInvariants(target: InvariantTarget): void {
       all(`
         SELECT c.id AS counterId, o.id AS originalId, o.status AS originalStatus
         FROM offers c JOIN offers o ON o.id = c.counter_to_id
-        WHERE c.status = 'active' AND NOT (o.status = 'active' OR (o.status = 'countered' AND o.target_id = c.owner_id))`),
+        WHERE c.status = 'active' AND NOT (o.status IN ('active', '${IN_SETTLEMENT}') OR (o.status = 'countered' AND o.target_id = c.owner_id))`),
     );
+    // A public offer closes as countered only when a counter to it is accepted, which gives that
+    // counter a trade. The trade may since have fallen through (confirm settlement): the counter
+    // then ended, closed like any counter whose original ended (the check above keeps it closed).
     none(
       'counter-offers',
       'an offer closed as countered has no counter that closed it (an accepted one, for a public offer)',
@@ -329,7 +333,17 @@ export function checkInvariants(target: InvariantTarget): void {
         SELECT o.id AS offerId, o.target_id AS targetId FROM offers o
         WHERE o.status = 'countered' AND NOT EXISTS (
           SELECT 1 FROM offers c WHERE c.counter_to_id = o.id
-            AND (o.target_id IS NOT NULL OR c.status IN ('completed', '${IN_SETTLEMENT}')))`),
+            AND (o.target_id IS NOT NULL OR EXISTS (SELECT 1 FROM trades t WHERE t.offer_id = c.id)))`),
+    );
+    none(
+      'counter-offers',
+      'a counter whose accepted settlement fell through after its public original closed did not end as a counter that outlived its original',
+      all(`
+        SELECT c.id AS counterId, c.status, c.close_reason AS closeReason FROM offers c JOIN offers o ON o.id = c.counter_to_id
+        WHERE o.status = 'countered' AND o.target_id IS NULL
+          AND EXISTS (SELECT 1 FROM trades t WHERE t.offer_id = c.id AND t.status = 'cancelled')
+          AND NOT EXISTS (SELECT 1 FROM trades t WHERE t.offer_id = c.id AND t.status != 'cancelled')
+          AND NOT (c.status = 'declined' AND c.close_reason = 'original_ended')`),
     );
 
     // 5. Nothing is lost, nobody is told twice: each ended offer has exactly one owner-facing

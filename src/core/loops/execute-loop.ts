@@ -15,7 +15,7 @@ import type { CoreContext } from '../context.js';
 import type { Movements } from '../movements.js';
 import { createOfferLineClosing } from '../offer-lines.js';
 import { notifiedItems, type Outbox } from '../outbox.js';
-import type { Readers } from '../readers.js';
+import type { OfferRow, Readers } from '../readers.js';
 import type { ItemAmount, OfferView } from '../types.js';
 import { MAX_LOOP, MIN_LOOP } from './find-loops.js';
 import { covers } from './loop-graph.js';
@@ -48,7 +48,12 @@ export type LoopBreak =
 
 const amounts = (list: readonly ItemAmount[]) => new Map(list.map(({ item, quantity }) => [item.id, quantity]));
 
-export function createExecuteLoop(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+/** What a loop's leg needs from counter-offers: the counters waiting on an offer end when it completes. */
+export interface LoopCounterHooks {
+  endCountersOf(offer: OfferRow, status: 'completed'): void;
+}
+
+export function createExecuteLoop(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox; counters: LoopCounterHooks }) {
   const { db, clock } = ctx;
   const { movements, readers, outbox } = deps;
   const marketRules = db.orm.select({ loops: markets.loops, settlement: markets.settlement }).from(markets).where(eq(markets.id, p('marketId'))).prepare();
@@ -90,6 +95,9 @@ export function createExecuteLoop(ctx: CoreContext, deps: { movements: Movements
   function executeLeg(view: OfferView, receiverId: number, loopId: number, now: number): LoopLeg {
     if (completeOffer.run({ offerId: view.id, now, receiverId }).changes !== 1) throw new Error(`offer ${view.id} changed inside its own transaction`);
     closeLines(view.id);
+    // Counters answering it end with it, as when it is accepted.
+    const row = readers.offerRow(view.id);
+    if (row) deps.counters.endCountersOf(row, 'completed');
     for (const { item, quantity } of view.give) {
       if (!movements.unescrow('release', view.marketId, item.id, view.id, receiverId, quantity, null)) throw new Error(`offer ${view.id} escrow is short of ${item.slug}`);
     }

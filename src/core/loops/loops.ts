@@ -15,7 +15,7 @@ import { readTransaction, type CoreContext } from '../context.js';
 import type { Movements } from '../movements.js';
 import type { Outbox } from '../outbox.js';
 import type { Readers } from '../readers.js';
-import { createExecuteLoop, type LoopOutcome } from './execute-loop.js';
+import { createExecuteLoop, type LoopCounterHooks, type LoopOutcome } from './execute-loop.js';
 import { chooseLoops, loopsThrough } from './find-loops.js';
 import { createLoopChecks, type DueCheck } from './loop-checks.js';
 import { createStoredLoopGraph, type Loop } from './loop-graph.js';
@@ -52,7 +52,7 @@ export interface SweepBatch {
   more: boolean;
 }
 
-export function createLoops(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox }) {
+export function createLoops(ctx: CoreContext, deps: { movements: Movements; readers: Readers; outbox: Outbox; counters: LoopCounterHooks }) {
   const { db, clock } = ctx;
   const executeLoop = createExecuteLoop(ctx, deps);
   const storedGraphAt = createStoredLoopGraph(ctx);
