@@ -3,6 +3,7 @@ import { defineCommand } from './definition.js';
 import { numberReferenceOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply } from './render/replies.js';
+import { settlementButtons } from './render/trade-card.js';
 
 export default defineCommand({
   name: 'accept',
@@ -19,7 +20,9 @@ export default defineCommand({
     if (trade.status === 'pending') {
       // Confirm settlement: nothing is swapped yet; the taker's answer says what happens next.
       const text = ctx.t.trade.started(offer.id, trade.id, offer.owner.displayName, trade.takerGave, (trade.dueAt ?? 0) - ctx.core.clock());
-      return { reply: personalReply(text + closedToo), card };
+      // The taker's next step (withdrawing) one press away; the answer is a notice about the trade.
+      const buttons = settlementButtons(ctx.t, trade).taker;
+      return { reply: personalReply(text + closedToo, { buttons, shows: { subject: { kind: 'trade', id: trade.id }, follows: false } }), card };
     }
     const done = ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName);
     return { reply: publicReply(done + closedToo), card };
