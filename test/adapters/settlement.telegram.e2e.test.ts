@@ -94,14 +94,16 @@ describe('confirm settlement on Telegram', () => {
     await inFruit.say(alice, '/post give 2 apple want 3 orange');
     offer = offerOf(inFruit.lastCard().text);
     const before = fake.messages(fruit.id).length;
+    const privately = fake.messages(bobby.id).length;
     const calls = await inFruit.press(bobby, inFruit.lastCard(), `accept ${offer}`);
     trade = store.core.findOffer(offer)!.tradeId!;
-    // An answer with buttons is a message in place, not a popup: Bobby's next step (Withdraw) one press away.
+    // Bobby's next step (Withdraw) comes to him privately, one press away; the group sees only the card change.
     expect(popup(calls)).toBe('');
-    const [answer, ...others] = fake.messages(fruit.id).slice(before);
+    expect(fake.messages(fruit.id).slice(before)).toEqual([]);
+    const [answer, ...others] = fake.messages(bobby.id).slice(privately);
     expect(others).toEqual([]);
     expect(plain(answer?.text ?? '')).toBe(
-      `You took offer #${offer}: trade #${trade} is pending until Alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.`,
+      `Fruit market\nYou took offer #${offer}: trade #${trade} is pending until Alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.`,
     );
     expect(buttonsOf(answer)).toEqual([['Withdraw', `withdraw ${trade}`]]);
     expect(plain(card(offer)?.text ?? '')).toContain('Being settled\nAccepted by Bobby');

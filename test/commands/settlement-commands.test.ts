@@ -112,7 +112,7 @@ describe('a confirm settlement, command by command', () => {
     const taken = await run('bob', '/accept 1');
     expect(taken.reply).toMatchObject({
       text: 'You took offer #1: trade #1 is pending until alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.',
-      visibility: 'personal',
+      visibility: 'private',
     });
     expect(buttons(taken.reply)).toEqual([['Withdraw', 'withdraw 1']]);
     expect(taken.reply.shows).toEqual({ subject: { kind: 'trade', id: 1 }, follows: false });
