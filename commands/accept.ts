@@ -2,7 +2,8 @@
 import { defineCommand } from './definition.js';
 import { numberReferenceOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
-import { coreRefusal, personalReply, publicReply } from './render/replies.js';
+import { coreRefusal, privateReply, publicReply } from './render/replies.js';
+import { settlementButtons } from './render/trade-card.js';
 
 export default defineCommand({
   name: 'accept',
@@ -19,7 +20,11 @@ export default defineCommand({
     if (trade.status === 'pending') {
       // Confirm settlement: nothing is swapped yet; the taker's answer says what happens next.
       const text = ctx.t.trade.started(offer.id, trade.id, offer.owner.displayName, trade.takerGave, (trade.dueAt ?? 0) - ctx.core.clock());
-      return { reply: personalReply(text + closedToo), card };
+      // The taker's next step (withdrawing) one press away; the answer is a notice about the trade.
+      const buttons = settlementButtons(ctx.t, trade).taker;
+      // Private: the taker's own next step (Withdraw) reaches them alone, in a DM on Telegram, and
+      // the group's message budget is not spent on it.
+      return { reply: privateReply(text + closedToo, { tone: 'success', buttons, shows: { subject: { kind: 'trade', id: trade.id }, follows: false } }), card };
     }
     const done = ctx.t.accepted(offer.id, trade.id, trade.ownerGave, trade.takerGave, offer.owner.displayName);
     return { reply: publicReply(done + closedToo), card };

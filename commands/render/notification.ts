@@ -15,7 +15,7 @@ const STARS = [1, 2, 3, 4, 5] as const;
 const MAX_DETAILS_BUTTONS = 5;
 
 /** One button a star count, so a rating is one press. */
-const rateButtons = (t: Messages, tradeId: number): ReplyButton[] =>
+export const rateButtons = (t: Messages, tradeId: number): ReplyButton[] =>
   STARS.map((stars) => ({ label: t.notificationButtons.stars(stars), style: 'secondary', command: 'rate', args: [String(tradeId), String(stars)] }));
 
 /** Accept and Decline: what the member an offer was made to can do with it. */

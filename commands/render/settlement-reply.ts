@@ -8,6 +8,7 @@ import type { SettledOfferFate } from '../../src/core/outbox.js';
 import type { SettlementOutcome } from '../../src/core/settlement.js';
 import type { OfferView } from '../../src/core/types.js';
 import type { CommandContext, CommandResult } from '../definition.js';
+import { rateButtons } from './notification.js';
 import { offerCard } from './offer-card.js';
 import { coreRefusal, personalReply } from './replies.js';
 import { tradeCard } from './trade-card.js';
@@ -52,7 +53,9 @@ export function settlementReply(ctx: CommandContext, done: Result<SettlementOutc
   if (!done.ok) return coreRefusal(ctx, done.error);
   const { trade, offer } = done.value;
   const card = tradeCard(ctx.t, ctx.core.clock, trade, ctx.member.id);
-  const buttons = card.buttons ?? [];
+  // The taker who confirmed receipt completed it: rating is their next step, as in the completion messages.
+  const completedByMe = done.value.step === 'completed' && trade.taker.id === ctx.member.id;
+  const buttons = completedByMe ? rateButtons(ctx.t, trade.id) : (card.buttons ?? []);
   // The caller's next step, one press away; the message is a notice about the trade, not its live card.
   const reply = personalReply(sentence(ctx, done.value), buttons.length ? { buttons, shows: { subject: { kind: 'trade', id: trade.id }, follows: false } } : {});
   // The trade ended: the offer completed, opened again or expired, and its cards follow at once.

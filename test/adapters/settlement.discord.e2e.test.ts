@@ -99,9 +99,11 @@ describe('confirm settlement on Discord', () => {
     const posted = await slash(alice, 'post', [str('give', '2 apple'), str('want', '3 orange')]);
     offer = offerNumber(posted.body);
     cardMessage = fake.original(posted.interactionId)!;
-    const { text } = await press(bobby, cardMessage, `accept ${offer}`, guild.id);
+    const { text, body } = await press(bobby, cardMessage, `accept ${offer}`, guild.id);
     trade = store.core.findOffer(offer)!.tradeId!;
     expect(text).toBe(`You took offer #${offer}: trade #${trade} is pending until Alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.`);
+    // Bobby's next step, one press away.
+    expect(customIds(body)).toEqual([`withdraw ${trade}`]);
     await vi.waitFor(() => expect(store.core.staleCards('discord')).toEqual([]));
     const card = cardNow();
     expect(textOf(card)).toBe('Being settled\nAccepted by Bobby');
@@ -148,6 +150,7 @@ describe('confirm settlement on Discord', () => {
 
     const done = await press(bobby, note as unknown as FakeMessage, `confirm ${trade}`);
     expect(done.text).toBe(`Trade #${trade} is complete: you received 2 apple and gave 3 orange. Rate it with /rate ${trade} 5.`);
+    expect(customIds(done.body)).toEqual([1, 2, 3, 4, 5].map((n) => `rate ${trade} ${n}`));
     expect(holdings(alice)).toEqual({ apple: 8, orange: 3 });
     expect(holdings(bobby)).toEqual({ orange: 7, apple: 2 });
     await vi.waitFor(() => expect(store.core.staleCards('discord')).toEqual([]));

@@ -93,11 +93,19 @@ describe('confirm settlement on Telegram', () => {
   it('puts the offer in settlement when Bobby presses Accept: his items held, the card "Being settled"', async () => {
     await inFruit.say(alice, '/post give 2 apple want 3 orange');
     offer = offerOf(inFruit.lastCard().text);
+    const before = fake.messages(fruit.id).length;
+    const privately = fake.messages(bobby.id).length;
     const calls = await inFruit.press(bobby, inFruit.lastCard(), `accept ${offer}`);
     trade = store.core.findOffer(offer)!.tradeId!;
-    expect(popup(calls)).toBe(
-      `You took offer #${offer}: trade #${trade} is pending until Alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.`,
+    // Bobby's next step (Withdraw) comes to him privately, one press away; the group sees only the card change.
+    expect(popup(calls)).toBe('');
+    expect(fake.messages(fruit.id).slice(before)).toEqual([]);
+    const [answer, ...others] = fake.messages(bobby.id).slice(privately);
+    expect(others).toEqual([]);
+    expect(plain(answer?.text ?? '')).toBe(
+      `Fruit market\nYou took offer #${offer}: trade #${trade} is pending until Alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.`,
     );
+    expect(buttonsOf(answer)).toEqual([['Withdraw', `withdraw ${trade}`]]);
     expect(plain(card(offer)?.text ?? '')).toContain('Being settled\nAccepted by Bobby');
     expect(card(offer)?.reply_markup).toBeUndefined();
     expect(holdings(alice)).toEqual({ apple: 8 });
@@ -170,7 +178,13 @@ describe('confirm settlement on Telegram', () => {
 
   it('completes when Bobby presses Confirm receipt: items move, the card says traded, Alice is told once', async () => {
     const note = fake.messages(bobby.id).find((m) => m.text?.includes('says they handed you'))!;
-    expect(popup(await inFruit.press(bobby, note, `confirm ${trade}`))).toBe(`Trade #${trade} is complete: you received 2 apple and gave 3 orange. Rate it with /rate ${trade} 5.`);
+    const sent = fake.messages(bobby.id).length;
+    // An answer with buttons is a message, not a popup: rating is Bobby's next step.
+    expect(popup(await inFruit.press(bobby, note, `confirm ${trade}`))).toBe('');
+    const [answer, ...others] = fake.messages(bobby.id).slice(sent);
+    expect(others).toEqual([]);
+    expect(plain(answer?.text ?? '')).toBe(`Fruit market\nTrade #${trade} is complete: you received 2 apple and gave 3 orange. Rate it with /rate ${trade} 5.`);
+    expect(buttonsOf(answer)).toEqual([1, 2, 3, 4, 5].map((n) => [`${n} ★`, `rate ${trade} ${n}`]));
     expect(holdings(alice)).toEqual({ apple: 8, orange: 3 });
     expect(holdings(bobby)).toEqual({ orange: 7, apple: 2 });
     expect(plain(card(offer)?.text ?? '')).toContain('Traded\nAccepted by Bobby');

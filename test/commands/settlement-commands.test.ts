@@ -112,8 +112,10 @@ describe('a confirm settlement, command by command', () => {
     const taken = await run('bob', '/accept 1');
     expect(taken.reply).toMatchObject({
       text: 'You took offer #1: trade #1 is pending until alice accepts you (within 24 h). Your 3 orange are held until the trade completes or falls through.',
-      visibility: 'personal',
+      visibility: 'private',
     });
+    expect(buttons(taken.reply)).toEqual([['Withdraw', 'withdraw 1']]);
+    expect(taken.reply.shows).toEqual({ subject: { kind: 'trade', id: 1 }, follows: false });
     expect(taken.card?.reply.text).toBe('Being settled\nAccepted by bob');
     expect(taken.card?.reply.buttons).toEqual([]);
     expect(holds('bob')).toEqual({ orange: 7 });
@@ -173,7 +175,7 @@ describe('a confirm settlement, command by command', () => {
 
     const completed = await run('bob', '/confirm 1');
     expect(completed.reply.text).toBe('Trade #1 is complete: you received 2 apple and gave 3 orange. Rate it with /rate 1 5.');
-    expect(buttons(completed.reply)).toEqual([]);
+    expect(buttons(completed.reply).map(([, command]) => command)).toEqual(['rate 1 1', 'rate 1 2', 'rate 1 3', 'rate 1 4', 'rate 1 5']);
     expect(completed.card?.reply.text).toBe('Traded\nAccepted by bob');
     expect(holds('bob')).toEqual({ orange: 7, apple: 2 });
     expect(holds('alice')).toEqual({ apple: 8, orange: 3 });
