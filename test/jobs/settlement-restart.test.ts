@@ -116,6 +116,8 @@ describe('settlement timeouts after a restart of the bot process', () => {
     await stopTheBot(bot);
 
     expect(dmsTo(bobby).filter((text) => text.includes('trade #1'))).toEqual([
+      // His accept's answer is private, with Withdraw: the group does not see it.
+      expect.stringContaining('You took offer #1: trade #1 is pending'),
       expect.stringContaining('Alice accepted you for trade #1'),
       expect.stringContaining('Alice says they handed you 2 apple (trade #1)'),
     ]);
