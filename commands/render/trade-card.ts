@@ -1,6 +1,6 @@
 /**
  * The card of one trade: who gives what, its state, and the buttons for the next step. A card
- * follows its trade while it is in settlement (the trigger of migration 0011 marks it stale on
+ * follows its trade while it is in settlement (the trigger of migration 0012 marks it stale on
  * every step), so it is rendered without knowing who looks at it: then it carries the next step
  * of each side, each labelled with the step, and a press by the other side is refused in a
  * sentence. Shown to one party (`viewerId`), it carries only theirs.

@@ -15,6 +15,7 @@ import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
 import type { SettlementApi } from './settlement.js';
 import type { OfferView, TradeView } from './types.js';
 import type { OriginalTaken } from './counter-offer.js';
+import { tradeViewOf } from './trades.js';
 
 /** What accepting needs from counter-offers: the original a counter answers, and the counters an offer leaves behind. */
 export interface AcceptCounterHooks {
@@ -69,7 +70,7 @@ export function createAcceptOffer(
       createdAt: p('now'),
       completedAt: p('now'),
     })
-    .returning({ id: trades.id })
+    .returning()
     .prepare();
 
   /**
@@ -141,26 +142,7 @@ export function createAcceptOffer(
       return {
         offer: closed,
         ...(original ? { original } : {}),
-        trade: {
-          id: trade.id,
-          offerId: row.id,
-          marketId: row.marketId,
-          owner: offer.owner,
-          taker,
-          status: 'completed',
-          createdAt: now,
-          acceptedAt: null,
-          confirmedAt: null,
-          completedAt: now,
-          cancelReason: null,
-          dueAt: null,
-          ownerGave: offer.give,
-          takerGave: offer.want,
-          ratingByOwner: null,
-          commentByOwner: null,
-          ratingByTaker: null,
-          commentByTaker: null,
-        },
+        trade: tradeViewOf(trade, { owner: offer.owner, taker, ownerGave: offer.give, takerGave: offer.want }),
       };
     });
   };

@@ -254,15 +254,20 @@ export function createNotifications(ctx: CoreContext) {
      * for good stay set aside. Returns how many rows are due again.
      */
     markReachable(platform: Platform, platformUserId: string): number {
-      return db.writeTransaction(() => {
-        const now = clock();
-        const ids = orm
+      const unreachable = () =>
+        orm
           .select({ id: members.id })
           .from(members)
           .innerJoin(markets, eq(markets.id, members.marketId))
           .where(and(eq(markets.platform, platform), eq(members.platformUserId, platformUserId), isNotNull(members.unreachableSince)))
           .all()
           .map((row) => row.id);
+      // Called for every private message: almost always nobody is unreachable, and a plain read
+      // says so without taking the database's write lock.
+      if (unreachable().length === 0) return 0;
+      return db.writeTransaction(() => {
+        const now = clock();
+        const ids = unreachable();
         if (ids.length === 0) return 0;
         orm.update(members).set({ unreachableSince: null }).where(inArray(members.id, ids)).run();
         const waiting = and(eq(outbox.status, 'pending'), inArray(outbox.recipientId, ids));

@@ -28,7 +28,7 @@ import { createOfferLineClosing } from './offer-lines.js';
 import { counterMayStayOpen } from './counter-links.js';
 import { notifiedItems, type Outbox, type SettledOfferFate } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
-import { tradeView, type TradeRow } from './trades.js';
+import { tradeView, tradeViewOf, type TradeRow } from './trades.js';
 import type { MemberRef, OfferView, TradeCancelReason, TradeView } from './types.js';
 import type { WishesApi } from './wishes.js';
 import { createLoopChecks } from './loops/loop-checks.js';
@@ -334,7 +334,8 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
         held: notifiedItems(offer.want),
         dueAt,
       });
-      return { offer: readers.offerView(offerOf(inserted)), trade: tradeView(readers, inserted) };
+      const settling: OfferView = { ...offer, status: 'settling', acceptedBy: taker, tradeId: inserted.id };
+      return { offer: settling, trade: tradeViewOf(inserted, { owner: offer.owner, taker, ownerGave: offer.give, takerGave: offer.want }) };
     },
 
     /**

@@ -49,12 +49,16 @@ export function tradeView(readers: Readers, row: TradeRow): TradeView {
     if (!found) throw new Error(`trade ${row.id} names missing member ${id}`);
     return found;
   };
+  return tradeViewOf(row, { owner: member(row.ownerId), taker: member(row.takerId), ownerGave: side('give'), takerGave: side('want') });
+}
+
+/** A trade row as members see it, given its parties and what each gave (already in hand when it was just written). */
+export function tradeViewOf(row: TradeRow, parties: Pick<TradeView, 'owner' | 'taker' | 'ownerGave' | 'takerGave'>): TradeView {
   return {
     id: row.id,
     offerId: row.offerId,
     marketId: row.marketId,
-    owner: member(row.ownerId),
-    taker: member(row.takerId),
+    ...parties,
     status: row.status,
     createdAt: row.createdAt,
     acceptedAt: row.acceptedAt,
@@ -62,8 +66,6 @@ export function tradeView(readers: Readers, row: TradeRow): TradeView {
     completedAt: row.completedAt,
     cancelReason: row.cancelReason,
     dueAt: row.dueAt,
-    ownerGave: side('give'),
-    takerGave: side('want'),
     ratingByOwner: row.ratingByOwner,
     commentByOwner: row.commentByOwner,
     ratingByTaker: row.ratingByTaker,

@@ -5,10 +5,11 @@
  * without one giant transaction. Several processes may sweep at once, and members may step at
  * the same moment: each trade moves through a guarded UPDATE, so each timeout happens once.
  */
+import { DEFAULT_SETTLEMENT_BATCH } from '../core/settlement.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Logger } from '../logger.js';
 
-export async function sweepSettlementTimeouts(core: TradeCore, log: Logger, batchSize = 200): Promise<number> {
+export async function sweepSettlementTimeouts(core: TradeCore, log: Logger, batchSize = DEFAULT_SETTLEMENT_BATCH): Promise<number> {
   let total = 0;
   for (;;) {
     const { applied, more } = core.applyDueSettlementTimeouts(batchSize);
