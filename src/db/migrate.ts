@@ -43,7 +43,18 @@ export function applyMigrations(sqlite: BetterSqlite3.Database, migrationsFolder
       record.run(migration.hash, migration.folderMillis);
       applied += 1;
     }
+    const broken = sqlite.prepare('PRAGMA foreign_key_check').all();
+    if (broken.length > 0) throw new Error(`a migration left ${broken.length} broken foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`);
     return applied;
   });
-  return run.immediate();
+  // A migration that rebuilds a table (SQLite's only way to change a column) drops the old table
+  // while other tables still point at it: SQLite's procedure is foreign keys off around the
+  // transaction (the PRAGMA is a no-op inside one) and a foreign_key_check before commit.
+  const enforced = sqlite.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforced) sqlite.pragma('foreign_keys = OFF');
+  try {
+    return run.immediate();
+  } finally {
+    if (enforced) sqlite.pragma('foreign_keys = ON');
+  }
 }

@@ -71,6 +71,8 @@ export const markets = sqliteTable(
     /** Whether loops of open offers execute by themselves here (src/core/loops); on unless an admin turns it off. */
     loops: integer('loops', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
+    /** Math-trade events: the longest loop (in items) an event's close may execute; null for no cap. */
+    eventMaxLoop: integer('event_max_loop'),
   },
   (table) => [
     uniqueIndex('markets_platform_id_unique').on(table.platform, table.platformMarketId),
@@ -271,9 +273,8 @@ export const trades = sqliteTable(
     marketId: integer('market_id')
       .notNull()
       .references(() => markets.id),
-    offerId: integer('offer_id')
-      .notNull()
-      .references(() => offers.id),
+    /** The offer it settled; null for an exchange of a math-trade event (`eventEntryId`). */
+    offerId: integer('offer_id').references(() => offers.id),
     /** The offer's owner (the seed's seller). */
     ownerId: integer('owner_id')
       .notNull()
@@ -307,8 +308,15 @@ export const trades = sqliteTable(
      * owner got came from the previous offer's owner.
      */
     loopId: integer('loop_id').references(() => offerLoops.id),
+    /**
+     * Set for an exchange of a math-trade event: the owner gave this entry, whole, to the taker,
+     * and got the entry's `receivedEntryId` (from someone else in the loop) for it.
+     */
+    eventEntryId: integer('event_entry_id').references((): AnySQLiteColumn => eventEntries.id),
   },
   (table) => [
+    // A trade settles an offer or exchanges an event entry, never both, never neither.
+    check('trades_source_check', sql`(${table.offerId} IS NULL) <> (${table.eventEntryId} IS NULL)`),
     check('trades_status_check', sql`${table.status} IN (${sqlList(TRADE_STATUSES)})`),
     check('trades_rating_by_owner_check', sql`${table.ratingByOwner} BETWEEN 1 AND 5`),
     check('trades_rating_by_taker_check', sql`${table.ratingByTaker} BETWEEN 1 AND 5`),
@@ -365,6 +373,9 @@ export const ledger = sqliteTable(
     toOfferId: integer('to_offer_id').references(() => offers.id),
     fromTradeId: integer('from_trade_id').references(() => trades.id),
     toTradeId: integer('to_trade_id').references(() => trades.id),
+    /** A math-trade event entry's escrow (src/core/events): what a member entered, until the close. */
+    fromEntryId: integer('from_entry_id').references((): AnySQLiteColumn => eventEntries.id),
+    toEntryId: integer('to_entry_id').references((): AnySQLiteColumn => eventEntries.id),
     /** Who caused the movement (the admin for a grant, the taker for a swap); null for the clock. */
     actorId: integer('actor_id').references(() => members.id),
     createdAt: integer('created_at').notNull(),
@@ -556,5 +567,116 @@ export const wishMatches = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.memberId, table.offerId] }),
     index('wish_matches_waiting_idx').on(table.memberId).where(sql`${table.alertedAt} IS NULL`),
+  ],
+);
+
+/* ---- Math-trade events (src/core/events) ---- */
+
+export const EVENT_STATUSES = ['open', 'closing', 'closed'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+export const ENTRY_STATUSES = ['open', 'withdrawn', 'traded', 'refunded'] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/**
+ * A math-trade event of a market: open while members enter items and rank wishes, `closing` once
+ * its close began (entries and wishes are frozen; a restart finishes the close), `closed` after.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    name: text('name').notNull(),
+    status: text('status', { enum: EVENT_STATUSES }).notNull().default('open'),
+    openedById: integer('opened_by_id')
+      .notNull()
+      .references(() => members.id),
+    /** The chat the event was opened in (Telegram chat id, Discord channel id): the summary goes there. */
+    chatId: text('chat_id'),
+    openedAt: integer('opened_at').notNull(),
+    /** When the close job closes it by itself; null: only `/event close` does. */
+    closesAt: integer('closes_at'),
+    closedAt: integer('closed_at'),
+    /** The result, once closed: items traded, members trading, loops. */
+    itemsTraded: integer('items_traded'),
+    membersTrading: integer('members_trading'),
+    loops: integer('loops'),
+  },
+  (table) => [
+    check('events_status_check', sql`${table.status} IN (${sqlList(EVENT_STATUSES)})`),
+    // One event at a time per market, held by the database itself.
+    uniqueIndex('events_one_live_unique').on(table.marketId).where(sql`${table.status} <> 'closed'`),
+    // The close job reads events that are due (or whose close was cut short), soonest first.
+    index('events_due_idx').on(table.closesAt).where(sql`${table.status} <> 'closed'`),
+  ],
+);
+
+/** One member's entry in an event: items given whole to one receiver. The id is the number members type. */
+export const eventEntries = sqliteTable(
+  'event_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    status: text('status', { enum: ENTRY_STATUSES }).notNull().default('open'),
+    createdAt: integer('created_at').notNull(),
+    closedAt: integer('closed_at'),
+    /** Once traded: who received it, and the entry its owner got for it. */
+    receiverId: integer('receiver_id').references(() => members.id),
+    receivedEntryId: integer('received_entry_id').references((): AnySQLiteColumn => eventEntries.id),
+  },
+  (table) => [
+    check('event_entries_status_check', sql`${table.status} IN (${sqlList(ENTRY_STATUSES)})`),
+    index('event_entries_event_idx').on(table.eventId, table.id),
+    index('event_entries_member_idx').on(table.memberId, table.eventId),
+  ],
+);
+
+/** The items of an entry; `held` is what sits in the entry's escrow (all of it while open, none after). */
+export const eventEntryItems = sqliteTable(
+  'event_entry_items',
+  {
+    entryId: integer('entry_id')
+      .notNull()
+      .references(() => eventEntries.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    quantity: integer('quantity').notNull(),
+    held: integer('held').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.entryId, table.itemId] }),
+    check('event_entry_items_quantity_check', sql`${table.quantity} BETWEEN 1 AND 1000000`),
+    check('event_entry_items_held_check', sql`${table.held} BETWEEN 0 AND ${table.quantity}`),
+    index('event_entry_items_item_idx').on(table.itemId),
+  ],
+);
+
+/**
+ * What a member would take for an entry, best first: another entry, or an item (standing for every
+ * entry that gives it, expanded at the close). `rank` counts the `;` before it.
+ */
+export const eventWants = sqliteTable(
+  'event_wants',
+  {
+    entryId: integer('entry_id')
+      .notNull()
+      .references(() => eventEntries.id),
+    position: integer('position').notNull(),
+    rank: integer('rank').notNull(),
+    wantedEntryId: integer('wanted_entry_id').references(() => eventEntries.id),
+    wantedItemId: integer('wanted_item_id').references(() => items.id),
+  },
+  (table) => [
+    primaryKey({ columns: [table.entryId, table.position] }),
+    check('event_wants_target_check', sql`(${table.wantedEntryId} IS NULL) <> (${table.wantedItemId} IS NULL)`),
   ],
 );
