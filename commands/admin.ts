@@ -143,7 +143,13 @@ const unban = defineCommand({
 
 /** What a setting takes, in words: its choices, or its range of hours. */
 const allowedValues = (ctx: CommandContext, spec: SettingSpec) =>
-  spec.kind === 'choice' ? spec.choices.join(' or ') : spec.kind === 'switch' ? 'on or off' : ctx.t.config.hours(spec.min, spec.max);
+  spec.kind === 'choice'
+    ? spec.choices.join(' or ')
+    : spec.kind === 'switch'
+      ? 'on or off'
+      : spec.kind === 'limit'
+        ? ctx.t.events.limitValues(spec.min, spec.max)
+        : ctx.t.config.hours(spec.min, spec.max);
 
 /**
  * `/admin config`: alone, the market's settings; with a setting, what it takes; with a value, sets

@@ -173,6 +173,16 @@ export interface Reply {
    * chat, a direct message): members of several groups or servers must tell them apart.
    */
   market?: string | undefined;
+  /** Files sent with the message (`/event export`); each adapter uploads them its own way. */
+  attachments?: ReplyAttachment[] | undefined;
+}
+
+/** A text file attached to a reply. */
+export interface ReplyAttachment {
+  /** The file's name, with its extension (`want-list.txt`). */
+  name: string;
+  /** Its contents, as UTF-8 text. */
+  text: string;
 }
 
 /**
@@ -239,6 +249,11 @@ export interface CommandContext {
    * its group, and returns the context for it; undefined if they do not belong there.
    */
   enterMarket?: ((market: Market) => Promise<CommandContext | undefined>) | undefined;
+  /**
+   * The market's chat the command was sent in (a Telegram group, a Discord channel), where a
+   * later post about it belongs (an event's summary); absent from a private chat or DM.
+   */
+  chatId?: string | undefined;
   /** Asks the platform, at this moment, whether the member administers the market. */
   isAdmin(): Promise<boolean>;
   /**

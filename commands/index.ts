@@ -9,6 +9,7 @@ import catalog from './catalog.js';
 import confirm from './confirm.js';
 import counter from './counter.js';
 import decline from './decline.js';
+import event from './event.js';
 import { isGroup, type AnyCommand, type CommandDefinition, type CommandGroup } from './definition.js';
 import { en } from './messages/en.js';
 import type { Messages } from './messages/index.js';
@@ -75,6 +76,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   rate,
   profile,
   want,
+  event,
   admin,
 ], en);
 

@@ -33,6 +33,8 @@ export interface PlatformDelivery {
   sendDirect(platformUserId: string, reply: Reply): Promise<DeliveryOutcome>;
   /** Posts in a market's chat; a platform with no such chat answers `rejected`. */
   sendToMarket(platformMarketId: string, text: string): Promise<DeliveryOutcome>;
+  /** Posts `reply` in one chat of a market (a Telegram group, a Discord channel): where a command was used. */
+  sendToChat(chatId: string, reply: Reply): Promise<DeliveryOutcome>;
   /** Where a member goes to let the bot write to them, if the platform has such a link. */
   startLink?: string | undefined;
 }

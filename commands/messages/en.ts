@@ -7,6 +7,7 @@ import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
+import { enEvents, eventProblem } from './en-events.js';
 
 type Amounts = ReadonlyArray<ItemAmount | NotifiedItem>;
 
@@ -246,11 +247,22 @@ export const en = {
         return `Counter #${error.offerId} answered offer #${error.originalId}, which has expired, so the counter ends with it and its items go back.`;
       case 'counter_original_in_settlement':
         return `Offer #${error.originalId} is being settled with another member; your counter waits until that ends.`;
+      case 'event':
+        return eventProblem(error.problem);
     }
   },
 
   /** What each command and option is for: menus, slash commands, /help. Keys: `name` or `group sub`. */
   commands: {
+    event: {
+      description: 'Math-trade events: enter items, rank wants; the bot finds the most trades at the close',
+      options: {
+        action: 'show (default), add, wants, withdraw, list, export; admins: open, close',
+        details: 'add: ITEMS; wants: ENTRY LIST (best first, ";" lowers the rank); withdraw: ENTRY; open: NAME',
+        hours: 'open: close by itself after this many hours',
+        page: 'Which page of the list',
+      },
+    },
     help: {
       description: 'How to trade here',
     },
@@ -803,6 +815,7 @@ export const en = {
         ...n.offers.map((o) => `#${o.offerId} ${o.ownerName}: gives ${itemList(o.give)}, wants ${itemList(o.want)}${o.holdsAll ? ' (you hold all it wants)' : ''}`),
         '/want alerts off stops these messages.',
       ].join('\n'),
+    ...enEvents.notification,
   },
 
   /** `/want`: wishlists and their alerts. */
@@ -819,4 +832,7 @@ export const en = {
     alertsNowOff: 'Alerts are off: you will not be told about new offers until you turn them on again.',
     holdsAll: 'you hold all it wants',
   },
+
+  /** `/event`: math-trade events. */
+  events: enEvents,
 };

@@ -51,6 +51,8 @@ export function notificationReply(t: Messages, notification: Notification, marke
     case 'trade_completed':
     case 'trade_rated':
       return { ...reply, buttons: rateButtons(t, notification.tradeId), shows: { subject: { kind: 'trade', id: notification.tradeId }, follows: false } };
+    case 'event_entry_traded':
+      return { ...reply, buttons: rateButtons(t, notification.gotTradeId), shows: { subject: { kind: 'trade', id: notification.gotTradeId }, follows: false } };
     case 'loop_completed':
       // Rates the member this owner received from; the trade they gave in is rated by its receiver.
       return { ...reply, buttons: rateButtons(t, notification.gotTradeId), shows: { subject: { kind: 'trade', id: notification.gotTradeId }, follows: false } };

@@ -40,12 +40,12 @@ function sentence(ctx: CommandContext, { step, trade, offer }: SettlementOutcome
     case 'completed':
       return t.completed(trade.id, trade.ownerGave, trade.takerGave);
     case 'rejected':
-      return t.rejected(trade.id, trade.offerId, fate);
+      return t.rejected(trade.id, offer.id, fate);
     case 'withdrawn':
-      return asOwner ? t.withdrawn(trade.id, [], { offerId: trade.offerId, fate }) : t.withdrawn(trade.id, trade.takerGave, null);
+      return asOwner ? t.withdrawn(trade.id, [], { offerId: offer.id, fate }) : t.withdrawn(trade.id, trade.takerGave, null);
     case 'started':
     case 'timed_out':
-      return t.timedOut(trade.id, trade.offerId, trade.status, trade.cancelReason, trade.status === 'cancelled' ? fate : null);
+      return t.timedOut(trade.id, offer.id, trade.status, trade.cancelReason, trade.status === 'cancelled' ? fate : null);
   }
 }
 

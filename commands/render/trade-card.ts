@@ -25,7 +25,7 @@ export function settlementButtons(t: Messages, trade: Pick<TradeView, 'id' | 'st
 export function tradeCard(t: Messages, clock: Clock, trade: TradeView, viewerId?: number): Reply {
   const live = trade.status === 'pending' || trade.status === 'processing';
   const fields = [
-    { name: t.trade.offer, value: `#${trade.offerId}` },
+    trade.offerId === null ? { name: t.events.tradeEntry, value: `#${trade.eventEntryId}` } : { name: t.trade.offer, value: `#${trade.offerId}` },
     { name: t.trade.owner, value: trade.owner.displayName },
     { name: t.trade.taker, value: trade.taker.displayName },
     { name: t.trade.ownerGives, value: itemList(trade.ownerGave) },

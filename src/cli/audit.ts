@@ -47,6 +47,10 @@ try {
         return `escrow of trade #${difference.tradeId}, ${item(difference.itemId)}: the ledger gives ${difference.expected}, the trade holds ${difference.actual}`;
       case 'escrow_on_ended_trade':
         return `trade #${difference.tradeId} has ended yet still holds ${difference.held} of ${item(difference.itemId)}`;
+      case 'entry_escrow':
+        return `escrow of event entry #${difference.entryId}, ${item(difference.itemId)}: the ledger gives ${difference.expected}, the entry holds ${difference.actual}`;
+      case 'escrow_on_closed_entry':
+        return `event entry #${difference.entryId} is closed yet still holds ${difference.held} of ${item(difference.itemId)}`;
       case 'malformed_ledger_row':
         return `ledger row ${difference.ledgerId}: ${difference.reason}`;
     }

@@ -16,7 +16,9 @@ export type AuditDifference =
   | { kind: 'escrow_on_closed_offer'; offerId: number; itemId: number; held: number }
   | { kind: 'trade_escrow'; tradeId: number; itemId: number; expected: number; actual: number }
   | { kind: 'escrow_on_ended_trade'; tradeId: number; itemId: number; held: number }
-  | { kind: 'malformed_ledger_row'; ledgerId: number; reason: string };
+  | { kind: 'malformed_ledger_row'; ledgerId: number; reason: string }
+  | { kind: 'entry_escrow'; entryId: number; itemId: number; expected: number; actual: number }
+  | { kind: 'escrow_on_closed_entry'; entryId: number; itemId: number; held: number };
 
 export interface AuditTotal {
   marketId: number;
@@ -48,11 +50,11 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
 
     const malformed = orm.all<{ id: number; kind: string }>(sql`
       SELECT id, kind FROM ledger WHERE
-        (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR from_trade_id IS NOT NULL OR to_member_id IS NULL)) OR
-        (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR to_trade_id IS NOT NULL OR from_member_id IS NULL)) OR
+        (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR from_trade_id IS NOT NULL OR from_entry_id IS NOT NULL OR to_member_id IS NULL)) OR
+        (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR to_trade_id IS NOT NULL OR to_entry_id IS NOT NULL OR from_member_id IS NULL)) OR
         (kind NOT IN ('grant', 'revoke') AND (
-          (from_member_id IS NOT NULL) + (from_offer_id IS NOT NULL) + (from_trade_id IS NOT NULL) <> 1 OR
-          (to_member_id IS NOT NULL) + (to_offer_id IS NOT NULL) + (to_trade_id IS NOT NULL) <> 1))`);
+          (from_member_id IS NOT NULL) + (from_offer_id IS NOT NULL) + (from_trade_id IS NOT NULL) + (from_entry_id IS NOT NULL) <> 1 OR
+          (to_member_id IS NOT NULL) + (to_offer_id IS NOT NULL) + (to_trade_id IS NOT NULL) + (to_entry_id IS NOT NULL) <> 1))`);
     for (const row of malformed) {
       differences.push({ kind: 'malformed_ledger_row', ledgerId: row.id, reason: `a ${row.kind} must move between exactly the places its kind names` });
     }
@@ -75,6 +77,11 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
                 UNION ALL SELECT from_trade_id, item_id, -quantity FROM ledger WHERE from_trade_id IS NOT NULL`,
         actual: sql`SELECT trade_id AS a, item_id AS b, held AS q FROM trade_escrow`,
       },
+      entry: {
+        flows: sql`SELECT to_entry_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_entry_id IS NOT NULL
+                UNION ALL SELECT from_entry_id, item_id, -quantity FROM ledger WHERE from_entry_id IS NOT NULL`,
+        actual: sql`SELECT entry_id AS a, item_id AS b, held AS q FROM event_entry_items`,
+      },
     };
     const mismatches = (place: keyof typeof places) => {
       const { flows, actual } = places[place];
@@ -96,6 +103,15 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
     }
     for (const row of mismatches('trade')) {
       differences.push({ kind: 'trade_escrow', tradeId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
+    for (const row of mismatches('entry')) {
+      differences.push({ kind: 'entry_escrow', entryId: row.a, itemId: row.b, expected: row.expected, actual: row.actual });
+    }
+    for (const row of orm.all<{ entryId: number; itemId: number; held: number }>(sql`
+      SELECT i.entry_id AS entryId, i.item_id AS itemId, i.held AS held
+      FROM event_entry_items i JOIN event_entries e ON e.id = i.entry_id
+      WHERE i.held > 0 AND e.status <> 'open'`)) {
+      differences.push({ kind: 'escrow_on_closed_entry', ...row });
     }
     for (const row of orm.all<{ tradeId: number; itemId: number; held: number }>(sql`
       SELECT e.trade_id AS tradeId, e.item_id AS itemId, e.held AS held
@@ -126,6 +142,7 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
       LEFT JOIN (
         SELECT item_id, SUM(held) AS quantity FROM (
           SELECT item_id, held FROM offer_lines UNION ALL SELECT item_id, held FROM trade_escrow
+          UNION ALL SELECT item_id, held FROM event_entry_items
         ) GROUP BY item_id
       ) e ON e.item_id = i.id
       ORDER BY i.market_id, i.id`);

@@ -79,7 +79,24 @@ export type TradeError =
   /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
   | { code: 'counter_original_ended'; offerId: number; originalId: number }
   /** Accepting counter `offerId` while the offer it answers (`originalId`) is being settled with another member: it waits until that ends. */
-  | { code: 'counter_original_in_settlement'; offerId: number; originalId: number };
+  | { code: 'counter_original_in_settlement'; offerId: number; originalId: number }
+  /** A math-trade event's refusal (src/core/events); the problem says which. */
+  | { code: 'event'; problem: EventProblem };
+
+/** Why an event operation cannot be done. */
+export type EventProblem =
+  | { kind: 'no_event' }
+  | { kind: 'event_exists'; name: string }
+  | { kind: 'event_closing'; name: string }
+  | { kind: 'entry_not_found'; entryId: number }
+  | { kind: 'not_your_entry'; entryId: number }
+  | { kind: 'entry_not_open'; entryId: number; status: string }
+  | { kind: 'too_many_entries'; max: number }
+  | { kind: 'too_many_wants'; max: number }
+  | { kind: 'no_wants' }
+  /** A want that names neither an entry of the event nor a catalog item. */
+  | { kind: 'unknown_want'; text: string }
+  | { kind: 'own_entry_wanted'; entryId: number };
 
 /** The step a trade in settlement waits for: the owner accepts the taker, hands over, the taker confirms receipt. */
 export type SettlementStepName = 'accept' | 'handover' | 'receipt';

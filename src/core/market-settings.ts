@@ -12,7 +12,7 @@ import { Refusal, type Result } from './errors.js';
 /** The longest a settlement step may be given: 30 days. */
 export const MAX_SETTLEMENT_HOURS = 720;
 
-type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours' | 'loops';
+type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours' | 'loops' | 'eventMaxLoop';
 
 interface ChoiceSetting {
   kind: 'choice';
@@ -36,7 +36,16 @@ interface SwitchSetting {
   defaultValue: boolean;
 }
 
-export type SettingSpec = ChoiceSetting | HoursSetting | SwitchSetting;
+/** A whole number in a range, or `none` (stored as null): a cap that may be lifted. */
+interface LimitSetting {
+  kind: 'limit';
+  column: Column;
+  min: number;
+  max: number;
+  defaultValue: null;
+}
+
+export type SettingSpec = ChoiceSetting | HoursSetting | SwitchSetting | LimitSetting;
 
 const hours = (column: Column, defaultValue: number): HoursSetting => ({ kind: 'hours', column, min: 1, max: MAX_SETTLEMENT_HOURS, defaultValue });
 
@@ -48,6 +57,8 @@ export const MARKET_SETTINGS = {
   'receipt-hours': hours('receiptHours', 72),
   /** Loops of open offers execute by themselves (src/core/loops); instant markets only. */
   loops: { kind: 'switch', column: 'loops', defaultValue: true },
+  /** The longest loop (in items) a math-trade event's close may execute; none by default. */
+  'event-max-loop': { kind: 'limit', column: 'eventMaxLoop', min: 2, max: 100, defaultValue: null },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof MARKET_SETTINGS;
@@ -60,6 +71,7 @@ export interface MarketSettings {
   confirmHours: number;
   receiptHours: number;
   loops: boolean;
+  eventMaxLoop: number | null;
 }
 
 /** One setting as listed: its name, its value as typed, and whether that is the default. */
@@ -71,11 +83,19 @@ export interface SettingValue {
 }
 
 /** Reads `text` as a value of `spec`, or refuses with the values it takes. */
-function parseValue(name: SettingName, spec: SettingSpec, text: string): string | number | boolean {
+function parseValue(name: SettingName, spec: SettingSpec, text: string): string | number | boolean | null {
   const value = text.trim().toLowerCase();
   if (spec.kind === 'switch') {
     if (value !== 'on' && value !== 'off') throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: 'on, off' });
     return value === 'on';
+  }
+  if (spec.kind === 'limit') {
+    if (value === 'none') return null;
+    const limit = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
+    if (!(limit >= spec.min && limit <= spec.max)) {
+      throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: `a whole number from ${spec.min} to ${spec.max}, or none` });
+    }
+    return limit;
   }
   if (spec.kind === 'choice') {
     if (!spec.choices.includes(value)) throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: spec.choices.join(', ') });
@@ -89,7 +109,7 @@ function parseValue(name: SettingName, spec: SettingSpec, text: string): string 
 }
 
 export function createMarketSettings({ db }: CoreContext) {
-  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours, loops: markets.loops };
+  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours, loops: markets.loops, eventMaxLoop: markets.eventMaxLoop };
   const settingsOf = db.orm.select(columns).from(markets).where(eq(markets.id, sql.placeholder('id'))).prepare();
 
   const read = (marketId: number): MarketSettings => {
@@ -102,7 +122,7 @@ export function createMarketSettings({ db }: CoreContext) {
       const spec: SettingSpec = MARKET_SETTINGS[name];
       const value = settings[spec.column];
       // A switch reads as admins type it.
-      return { name, value: typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value), isDefault: value === spec.defaultValue, spec };
+      return { name, value: typeof value === 'boolean' ? (value ? 'on' : 'off') : value === null ? 'none' : String(value), isDefault: value === spec.defaultValue, spec };
     });
 
   return {

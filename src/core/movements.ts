@@ -7,7 +7,7 @@
  * transaction. Must run inside a write transaction.
  */
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { inventories, ledger, offerLines, tradeEscrow, type LedgerKind } from '../db/schema.js';
+import { eventEntryItems, inventories, ledger, offerLines, tradeEscrow, type LedgerKind } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 
 const p = sql.placeholder;
@@ -37,6 +37,18 @@ export interface Movements {
     marketId: number,
     itemId: number,
     tradeId: number,
+    memberId: number,
+    quantity: number,
+    actorId: number | null,
+  ): boolean;
+  /** Member -> a math-trade event entry's escrow (src/core/events). False when the member holds fewer. */
+  escrowToEntry(marketId: number, itemId: number, memberId: number, entryId: number, quantity: number): boolean;
+  /** An entry's escrow -> member: `refund` to its owner, `release` to the member it was traded to. False when less is held. */
+  unescrowFromEntry(
+    kind: 'refund' | 'release',
+    marketId: number,
+    itemId: number,
+    entryId: number,
     memberId: number,
     quantity: number,
     actorId: number | null,
@@ -87,6 +99,16 @@ export function createMovements({ db, clock }: CoreContext): Movements {
     .set({ held: sql`${tradeEscrow.held} - ${p('quantity')}` })
     .where(and(eq(tradeEscrow.tradeId, p('tradeId')), eq(tradeEscrow.itemId, p('itemId')), gte(tradeEscrow.held, p('quantity'))))
     .prepare();
+  const holdOnEntry = orm
+    .update(eventEntryItems)
+    .set({ held: sql`${eventEntryItems.held} + ${p('quantity')}` })
+    .where(and(eq(eventEntryItems.entryId, p('entryId')), eq(eventEntryItems.itemId, p('itemId'))))
+    .prepare();
+  const takeFromEntry = orm
+    .update(eventEntryItems)
+    .set({ held: sql`${eventEntryItems.held} - ${p('quantity')}` })
+    .where(and(eq(eventEntryItems.entryId, p('entryId')), eq(eventEntryItems.itemId, p('itemId')), gte(eventEntryItems.held, p('quantity'))))
+    .prepare();
   const appendLedger = orm
     .insert(ledger)
     .values({
@@ -100,6 +122,8 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       toOfferId: p('toOfferId'),
       fromTradeId: p('fromTradeId'),
       toTradeId: p('toTradeId'),
+      fromEntryId: p('fromEntryId'),
+      toEntryId: p('toEntryId'),
       actorId: p('actorId'),
       createdAt: p('createdAt'),
     })
@@ -109,6 +133,7 @@ export function createMovements({ db, clock }: CoreContext): Movements {
     memberId?: number;
     offerId?: number;
     tradeId?: number;
+    entryId?: number;
   }
   const record = (kind: LedgerKind, marketId: number, itemId: number, quantity: number, from: Place, to: Place, actorId: number | null) =>
     appendLedger.run({
@@ -122,6 +147,8 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       toOfferId: to.offerId ?? null,
       fromTradeId: from.tradeId ?? null,
       toTradeId: to.tradeId ?? null,
+      fromEntryId: from.entryId ?? null,
+      toEntryId: to.entryId ?? null,
       actorId,
       createdAt: clock(),
     });
@@ -163,6 +190,18 @@ export function createMovements({ db, clock }: CoreContext): Movements {
       if (takeFromTrade.run({ tradeId, itemId, quantity }).changes !== 1) return false;
       credit(memberId, itemId, quantity);
       record(kind, marketId, itemId, quantity, { tradeId }, { memberId }, actorId);
+      return true;
+    },
+    escrowToEntry(marketId, itemId, memberId, entryId, quantity) {
+      if (!debit(memberId, itemId, quantity)) return false;
+      if (holdOnEntry.run({ entryId, itemId, quantity }).changes !== 1) return false;
+      record('escrow', marketId, itemId, quantity, { memberId }, { entryId }, memberId);
+      return true;
+    },
+    unescrowFromEntry(kind, marketId, itemId, entryId, memberId, quantity, actorId) {
+      if (takeFromEntry.run({ entryId, itemId, quantity }).changes !== 1) return false;
+      credit(memberId, itemId, quantity);
+      record(kind, marketId, itemId, quantity, { entryId }, { memberId }, actorId);
       return true;
     },
     swap(marketId, itemId, fromMemberId, toMemberId, quantity, actorId) {

@@ -22,7 +22,7 @@
 import { and, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { markets, members, outbox, type Platform } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import { createOutbox, type MarketNotice, type OutboxMessage } from './outbox.js';
+import { createOutbox, type EventSummary, type MarketNotice, type OutboxMessage } from './outbox.js';
 
 const p = sql.placeholder;
 const NOTICE: MarketNotice['kind'] = 'unreachable_notice';
@@ -62,7 +62,13 @@ export function createNotifications(ctx: CoreContext) {
   // A direct message waits while its member is unreachable; a notice about them is only worth
   // posting while they still are.
   const memberUnreachable = sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${outbox.recipientId} AND ${members.unreachableSince} IS NOT NULL)`;
-  const sendable = or(and(ne(outbox.kind, NOTICE), sql`NOT ${memberUnreachable}`), and(eq(outbox.kind, NOTICE), memberUnreachable));
+  // An event's summary goes to a chat, not to its recipient: it never waits for them.
+  const SUMMARY: EventSummary['kind'] = 'event_summary';
+  const sendable = or(
+    and(ne(outbox.kind, NOTICE), ne(outbox.kind, SUMMARY), sql`NOT ${memberUnreachable}`),
+    and(eq(outbox.kind, NOTICE), memberUnreachable),
+    eq(outbox.kind, SUMMARY),
+  );
   const free = (now: Instant) => or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now));
   const due = (now: Instant) => and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), free(now), sendable);
   /** The row is still held by the claim whose token is `lease`. */

@@ -49,7 +49,33 @@ export type Notification =
   /** The recipient's counter `offerId` ended because the offer it answered ended (`originalStatus`). */
   | { kind: 'counter_ended'; offerId: number; originalId: number; originalStatus: OfferStatus; returned: NotifiedItem[] }
   | SettlementNotification
-  | LoopCompleted;
+  | LoopCompleted
+  | EventEntryTraded
+  | EventEntryRefunded;
+
+/**
+ * A math-trade event closed and the recipient's entry traded (src/core/events): what they gave
+ * and to whom, what they got for it and from whom (rating `gotTradeId` rates `gotFrom`).
+ */
+export interface EventEntryTraded {
+  kind: 'event_entry_traded';
+  eventName: string;
+  entryId: number;
+  gave: NotifiedItem[];
+  gaveTo: string;
+  got: NotifiedItem[];
+  gotFrom: string;
+  gotTradeId: number;
+}
+
+/** A math-trade event closed and nothing matched the recipient's entry (or they were banned): it came back. */
+export interface EventEntryRefunded {
+  kind: 'event_entry_refunded';
+  eventName: string;
+  entryId: number;
+  returned: NotifiedItem[];
+  banned: boolean;
+}
 
 /**
  * An owner's offer closed in a loop (src/core/loops): what they gave and to whom, what they got and
@@ -111,10 +137,27 @@ export interface MarketNotice {
   memberName: string;
 }
 
+/**
+ * A math-trade event's result, posted in the chat it was opened in (`chatId`; the market's own chat
+ * where there is none). Its recipient is the admin who opened the event.
+ */
+export interface EventSummary {
+  kind: 'event_summary';
+  chatId: string | null;
+  eventId: number;
+  eventName: string;
+  itemsTraded: number;
+  membersTrading: number;
+  loops: number;
+  entries: number;
+}
+
 /** What an outbox row holds. */
-export type OutboxMessage = Notification | MarketNotice;
+export type OutboxMessage = Notification | MarketNotice | EventSummary;
 
 export const isMarketNotice = (message: OutboxMessage): message is MarketNotice => message.kind === 'unreachable_notice';
+/** A post in a chat rather than a direct message (a notice, or an event's summary). */
+export const isChatPost = (message: OutboxMessage): message is MarketNotice | EventSummary => message.kind === 'unreachable_notice' || message.kind === 'event_summary';
 
 export const notifiedItems = (amounts: ItemAmount[]): NotifiedItem[] =>
   amounts.map(({ item, quantity }) => ({ slug: item.slug, name: item.name, emoji: item.emoji, quantity }));

@@ -3,7 +3,7 @@
  * Built once per core, so the hot paths never re-compile SQL.
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import { inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
+import { eventEntries, eventEntryItems, inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
@@ -22,6 +22,10 @@ export interface Readers {
   offerView(row: OfferRow): OfferView;
   /** How many of one item a member holds (0 when none). */
   holding(memberId: number, itemId: number): number;
+  /** The items of a math-trade event entry (src/core/events), by name. */
+  entryItems(entryId: number): ItemAmount[];
+  /** The entry a traded event entry was exchanged for, or null. */
+  receivedEntry(entryId: number): number | null;
 }
 
 /** The columns of a {@link MemberRef}, for every query that reads members. */
@@ -91,8 +95,20 @@ export function createReaders({ db }: CoreContext): Readers {
     return thread;
   };
 
+  const itemsOfEntry = orm
+    .select({ quantity: eventEntryItems.quantity, id: items.id, slug: items.slug, name: items.name, emoji: items.emoji })
+    .from(eventEntryItems)
+    .innerJoin(items, eq(items.id, eventEntryItems.itemId))
+    .where(eq(eventEntryItems.entryId, p('entryId')))
+    .orderBy(asc(items.name))
+    .prepare();
+
+  const receivedOf = orm.select({ id: eventEntries.receivedEntryId }).from(eventEntries).where(eq(eventEntries.id, p('entryId'))).prepare();
+
   return {
     member,
+    receivedEntry: (entryId) => receivedOf.get({ entryId })?.id ?? null,
+    entryItems: (entryId) => itemsOfEntry.all({ entryId }).map(({ quantity, id, slug, name, emoji }) => ({ item: { id, slug, name, emoji }, quantity })),
     offerRow: (offerId) => offerById.get({ id: offerId }),
     offerLines: lines,
     offerView(row) {

@@ -28,7 +28,7 @@ import { createOfferLineClosing } from './offer-lines.js';
 import { counterMayStayOpen } from './counter-links.js';
 import { notifiedItems, type Outbox, type SettledOfferFate } from './outbox.js';
 import { refuseIfBanned, type OfferRow, type Readers } from './readers.js';
-import { tradeView, tradeViewOf, type TradeRow } from './trades.js';
+import { offerTrade, tradeView, tradeViewOf, type OfferTradeRow as TradeRow } from './trades.js';
 import type { MemberRef, OfferView, TradeCancelReason, TradeView } from './types.js';
 import type { WishesApi } from './wishes.js';
 import { createLoopChecks } from './loops/loop-checks.js';
@@ -122,7 +122,7 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
   const reread = (tradeId: number): TradeRow => {
     const row = tradeById.get({ id: tradeId });
     if (!row) throw new Error(`trade ${tradeId} vanished`);
-    return row;
+    return offerTrade(row);
   };
   const offerOf = (row: TradeRow): OfferRow => {
     const offer = readers.offerRow(row.offerId);
@@ -247,11 +247,12 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
     if (row.status !== 'pending' && row.status !== 'processing') {
       throw new Refusal({ code: 'trade_not_in_settlement', tradeId: row.id, status: row.status, cancelReason: row.cancelReason });
     }
-    if (row.dueAt !== null && row.dueAt <= clock()) {
-      timeOut(row);
+    const settling = offerTrade(row);
+    if (settling.dueAt !== null && settling.dueAt <= clock()) {
+      timeOut(settling);
       return undefined;
     }
-    return { row, asOwner };
+    return { row: settling, asOwner };
   }
 
   /** Runs a member's step in one transaction; a passed deadline turns it into the timeout. */
@@ -371,7 +372,7 @@ export function createSettlement(ctx: CoreContext, deps: Deps) {
       return db.writeTransaction(() => {
         const due = dueTrades.all({ now: clock(), limit });
         const applied = due.map((row) => {
-          timeOut(row);
+          timeOut(offerTrade(row));
           return outcome('timed_out', row.id);
         });
         return { applied, more: due.length === limit };

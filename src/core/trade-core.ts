@@ -29,6 +29,7 @@ import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
 import { systemClock, type Clock } from './types.js';
 import { createWishes } from './wishes.js';
+import { createEvents } from './events/events.js';
 
 export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const ctx: CoreContext = { db: deps.db, clock: deps.clock ?? systemClock };
@@ -76,6 +77,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...trades,
     ...moderation,
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
+    ...createEvents(ctx, { readers, movements, outbox, catalog }),
     ...createNotifications(ctx),
     ...createCards(ctx),
     ...createHeartbeats(ctx),

@@ -40,16 +40,36 @@ export interface Profile {
 
 export type TradeRow = typeof trades.$inferSelect;
 
+/** A trade that settled an offer (every trade but an event's exchange): settlement works on these. */
+export type OfferTradeRow = TradeRow & { offerId: number };
+
+/** `row` as a trade of an offer; an event's exchange here is a bug (it never enters settlement). */
+export function offerTrade(row: TradeRow): OfferTradeRow {
+  if (row.offerId === null) throw new Error(`trade ${row.id} settled no offer`);
+  return row as OfferTradeRow;
+}
+
 /** What a trade row shows: its parties and the items each gave (the offer's lines). */
 export function tradeView(readers: Readers, row: TradeRow): TradeView {
-  const lines = readers.offerLines(row.offerId);
-  const side = (which: 'give' | 'want') => lines.filter((line) => line.side === which).map(({ item, quantity }) => ({ item, quantity }));
   const member = (id: number) => {
     const found = readers.member(id);
     if (!found) throw new Error(`trade ${row.id} names missing member ${id}`);
     return found;
   };
+  if (row.offerId === null) return eventTradeView(readers, row, member(row.ownerId), member(row.takerId));
+  const lines = readers.offerLines(row.offerId);
+  const side = (which: 'give' | 'want') => lines.filter((line) => line.side === which).map(({ item, quantity }) => ({ item, quantity }));
   return tradeViewOf(row, { owner: member(row.ownerId), taker: member(row.takerId), ownerGave: side('give'), takerGave: side('want') });
+}
+
+/**
+ * An event's exchange: the owner gave their entry to the taker, and what they got for it (the
+ * entry it received, from the member before them in the loop) stands where an offer's want would.
+ */
+function eventTradeView(readers: Readers, row: TradeRow, owner: MemberRef, taker: MemberRef): TradeView {
+  if (row.eventEntryId === null) throw new Error(`trade ${row.id} has neither an offer nor an event entry`);
+  const received = readers.receivedEntry(row.eventEntryId);
+  return tradeViewOf(row, { owner, taker, ownerGave: readers.entryItems(row.eventEntryId), takerGave: received === null ? [] : readers.entryItems(received) });
 }
 
 /** A trade row as members see it, given its parties and what each gave (already in hand when it was just written). */
@@ -57,6 +77,7 @@ export function tradeViewOf(row: TradeRow, parties: Pick<TradeView, 'owner' | 't
   return {
     id: row.id,
     offerId: row.offerId,
+    eventEntryId: row.eventEntryId,
     marketId: row.marketId,
     ...parties,
     status: row.status,

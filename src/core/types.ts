@@ -86,7 +86,10 @@ export interface OfferView {
 
 export interface TradeView {
   id: number;
-  offerId: number;
+  /** The offer it settled; null for an exchange of a math-trade event. */
+  offerId: number | null;
+  /** The event entry the owner gave, for an event's exchange; null otherwise. */
+  eventEntryId: number | null;
   marketId: number;
   owner: MemberRef;
   taker: MemberRef;

@@ -25,7 +25,7 @@ import { notificationReply } from '../../commands/render/notification.js';
 import type { Reply } from '../../commands/definition.js';
 import type { DeliveryOutcome, PlatformDelivery } from '../platform.js';
 import type { ClaimedNotification } from '../core/notifications.js';
-import { isMarketNotice, type Notification } from '../core/outbox.js';
+import { isChatPost, isMarketNotice, type Notification } from '../core/outbox.js';
 import type { TradeCore } from '../core/trade-core.js';
 import type { Platform } from '../core/types.js';
 import type { Logger } from '../logger.js';
@@ -96,7 +96,7 @@ export async function deliverOutbox(options: {
     // Claimed now, not with the batch: the lease only has to cover this one send.
     const row = core.claimNotification(candidate.id, options.leaseMs ?? DEFAULT_LEASE_MS);
     if (!row) continue; // another process took it, or its member became unreachable meanwhile
-    const notice = isMarketNotice(row.notification);
+    const notice = isChatPost(row.notification);
     const reply = directReply(row);
     const outcome = await sendOne(delivery, row, reply).catch(failedToSend);
     const context = { market: row.marketId, member: row.recipientId, notification: row.id, kind: row.notification.kind, attempts: row.attempts };
@@ -135,11 +135,15 @@ export async function deliverOutbox(options: {
 
 /** The direct message for a row, or nothing for a notice to the market's chat. */
 const directReply = (row: ClaimedNotification): Reply | undefined =>
-  isMarketNotice(row.notification) ? undefined : notificationReply(messagesFor(), row.notification, row.marketTitle);
+  isChatPost(row.notification) ? undefined : notificationReply(messagesFor(), row.notification, row.marketTitle);
 
 function sendOne(delivery: PlatformDelivery, row: ClaimedNotification, reply: Reply | undefined): Promise<DeliveryOutcome> {
   if (reply) return delivery.sendDirect(row.recipientPlatformUserId, reply);
   const notice = row.notification;
+  if (notice.kind === 'event_summary') {
+    const summary: Reply = { text: messagesFor().events.summary(notice), visibility: 'public', tone: 'success' };
+    return notice.chatId === null ? delivery.sendToMarket(row.marketPlatformId, summary.text) : delivery.sendToChat(notice.chatId, summary);
+  }
   if (!isMarketNotice(notice)) throw new Error('a direct message came without its words');
   return delivery.sendToMarket(row.marketPlatformId, messagesFor().unreachable(notice.memberName, delivery.startLink));
 }

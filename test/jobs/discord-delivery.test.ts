@@ -158,6 +158,7 @@ describe('Discord delivery', () => {
         const sent = (await rest.post(Routes.channelMessages(channel.id), { body: { content: reply.text } })) as { id: string };
         return { id: sent.id, channelId: channel.id };
       },
+      sendToChannel: () => Promise.reject(new Error('this test posts in no channel')),
     });
     await oneWaitingNotification();
     const first = member;

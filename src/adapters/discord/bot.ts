@@ -132,6 +132,14 @@ export function createDiscordBot(options: DiscordBotOptions) {
       const sent = await client.users.send(platformUserId, renderMessage(reply));
       return { id: sent.id, channelId: sent.channelId };
     },
+
+    /** Posts `reply` in a channel of a server (where a command was used); failures are thrown as discord.js raised them. */
+    async sendToChannel(channelId: string, reply: Reply): Promise<{ id: string; channelId: string }> {
+      const channel = await client.channels.fetch(channelId);
+      if (!channel?.isSendable()) throw new Error(`channel ${channelId} takes no messages from the bot`);
+      const sent = await channel.send(renderMessage(reply));
+      return { id: sent.id, channelId: sent.channelId };
+    },
   };
 }
 

@@ -37,5 +37,6 @@ export function commandContext(
     // A DM vouches for no server: membership is asked of Discord when a command would change something.
     isStillMember: inServer || vouched ? undefined : () => isServerMember(bot.client, market, interaction.user.id),
     inPrivate: !inServer,
+    chatId: inServer ? (interaction.channelId ?? undefined) : undefined,
   };
 }

@@ -31,7 +31,7 @@ const NOT_ABOUT_THIS_MESSAGE: readonly number[] = [
   RESTJSONErrorCodes.ChannelWriteRateLimit,
 ];
 
-export function createDiscordDelivery(bot: Pick<DiscordBot, 'sendDirectMessage'>): PlatformDelivery {
+export function createDiscordDelivery(bot: Pick<DiscordBot, 'sendDirectMessage' | 'sendToChannel'>): PlatformDelivery {
   return {
     platform: 'discord',
     async sendDirect(platformUserId, reply) {
@@ -44,6 +44,14 @@ export function createDiscordDelivery(bot: Pick<DiscordBot, 'sendDirectMessage'>
     },
     // A guild has many channels and the bot keeps none as the market's: there is nowhere to post.
     sendToMarket: async () => ({ ok: false, kind: 'rejected', error: 'a Discord market has no channel of its own to post in' }),
+    async sendToChat(channelId, reply) {
+      try {
+        const sent = await bot.sendToChannel(channelId, reply);
+        return { ok: true, sent: { platform: 'discord', chatId: sent.channelId, messageId: sent.id } };
+      } catch (error) {
+        return classify(error);
+      }
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  * one action row, and ephemerality from the reply's visibility. All text is escaped: a note such
  * as `*fresh*` or a display name with underscores is shown as typed, never as markdown.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, Colors, EmbedBuilder, escapeMarkdown, MessageFlags, type MessageMentionOptions } from 'discord.js';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, Colors, EmbedBuilder, escapeMarkdown, MessageFlags, type MessageMentionOptions } from 'discord.js';
 import { buttonPayload, type Reply, type ReplyButton } from '../../../commands/definition.js';
 
 /** Discord's embed limits; longer text is cut with an ellipsis rather than refused. */
@@ -58,10 +58,13 @@ export function renderButtons(reply: Reply): Array<ActionRowBuilder<ButtonBuilde
  * `followUp` and a DM alike. `components` is always set, so an edit removes buttons a card lost.
  */
 export function renderMessage(reply: Reply, options: { buttons?: boolean } = {}) {
+  const files = (reply.attachments ?? []).map((attachment) => new AttachmentBuilder(Buffer.from(attachment.text, 'utf8'), { name: attachment.name }));
   return {
     embeds: [renderEmbed(reply)],
     components: options.buttons === false ? [] : renderButtons(reply),
     allowedMentions: NO_MENTIONS,
+    // Only when there are files: an edit without `files` keeps the message's attachments.
+    ...(files.length > 0 ? { files } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { Messages } from '../../../commands/messages/index.js';
 import { notificationReply } from '../../../commands/render/notification.js';
-import { isMarketNotice } from '../../core/outbox.js';
+import { isChatPost } from '../../core/outbox.js';
 import type { TradeCore } from '../../core/trade-core.js';
 import { renderReply } from './render.js';
 
@@ -20,7 +20,7 @@ const WAITING_LEASE_MS = 30_000;
  */
 export async function showWaiting(core: TradeCore, interaction: ChatInputCommandInteraction | ButtonInteraction, t: Messages): Promise<void> {
   for (const row of core.claimWaitingFor('discord', interaction.user.id, WAITING_LEASE_MS)) {
-    if (isMarketNotice(row.notification)) continue;
+    if (isChatPost(row.notification)) continue;
     const reply = notificationReply(t, row.notification, row.marketTitle);
     const message = await interaction.followUp(renderReply(reply, true));
     if (reply.shows) core.recordCard({ platform: 'discord', chatId: message.channelId, messageId: message.id }, { marketId: row.marketId, ...reply.shows, follows: false });

@@ -8,6 +8,7 @@ import type { Message } from 'grammy/types';
 import type { Reply } from '../../../commands/definition.js';
 import type { Messages } from '../../../commands/messages/index.js';
 import type { Market } from '../../core/types.js';
+import { sendAttachments } from './attachments.js';
 import { oncePer } from './once-per.js';
 import { messageOptions, renderHtml } from './render.js';
 import { deepLink, isGroupChat, type TelegramServices } from './services.js';
@@ -25,6 +26,7 @@ export function createAnswers(services: TelegramServices) {
   /** Sends `reply` to a chat, and records what a message of `market` shows. */
   async function send(chatId: number, reply: Reply, extra: SendExtra = {}, market?: Market): Promise<Message.TextMessage> {
     const sent = await api.sendMessage(chatId, renderHtml(reply), { ...messageOptions(reply), ...extra });
+    await sendAttachments(api, chatId, reply);
     if (reply.shows && market) core.recordCard({ platform: 'telegram', chatId: String(chatId), messageId: String(sent.message_id) }, { marketId: market.id, ...reply.shows });
     return sent;
   }

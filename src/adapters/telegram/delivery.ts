@@ -8,6 +8,7 @@
  * answer becomes a retry instead of a second process sending the same message.
  */
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { sendAttachments } from './attachments.js';
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Reply } from '../../../commands/definition.js';
 import type { DeliveryOutcome, PlatformDelivery } from '../../platform.js';
@@ -32,6 +33,7 @@ export function createTelegramDelivery(options: {
   const send = async (chatId: string, reply: Reply): Promise<DeliveryOutcome> => {
     try {
       const sent = await api.sendMessage(Number(chatId), renderHtml(reply), messageOptions(reply));
+      await sendAttachments(api, Number(chatId), reply);
       return { ok: true, sent: { platform: 'telegram', chatId, messageId: String(sent.message_id) } };
     } catch (error) {
       return classify(error);
@@ -41,6 +43,8 @@ export function createTelegramDelivery(options: {
     platform: 'telegram',
     sendDirect: send,
     sendToMarket: (chatId, text) => send(chatId, { text, visibility: 'public', tone: 'info' }),
+    // A Telegram market is one group: the chat a command came from is that group.
+    sendToChat: send,
     startLink: `https://t.me/${options.botUsername}?start=notifications`,
   };
 }

@@ -28,7 +28,7 @@ export function createCommandRunner({ log }: TelegramServices, scope: TelegramSc
     if (!chat || !user) return undefined;
     const scoped = scope.scopeOf(chat, user, t, pressed);
     if (!scoped.ok) return scoped;
-    const where = { inPrivate: !isGroupChat(chat), vouched: pressed !== undefined };
+    const where = { inPrivate: !isGroupChat(chat), vouched: pressed !== undefined, chatId: String(chat.id) };
     const result = await executeText(scope.commandContext(scoped.market, scoped.member, user, t, where), command, args, extras);
     log.info(
       { market: scoped.market.id, member: scoped.member.id, offer: result.card?.offerId, command: command.name, via: ctx.callbackQuery ? 'button' : 'text', tone: result.reply.tone },

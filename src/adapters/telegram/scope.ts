@@ -66,7 +66,7 @@ export function createScope({ core, api, log }: TelegramServices) {
    * Telegram vouches for membership). `vouched`: membership was checked a moment ago (a press
    * from the private chat), so it is not asked again.
    */
-  function commandContext(market: Market, member: MemberRef, user: User, t: Messages, where: { inPrivate: boolean; vouched?: boolean }): CommandContext {
+  function commandContext(market: Market, member: MemberRef, user: User, t: Messages, where: { inPrivate: boolean; vouched?: boolean; chatId?: string }): CommandContext {
     return {
       core,
       t,
@@ -78,6 +78,7 @@ export function createScope({ core, api, log }: TelegramServices) {
       isAdmin: async () => ADMIN_STATUSES.has((await api.getChatMember(Number(market.platformMarketId), user.id)).status),
       isStillMember: where.inPrivate && !where.vouched ? () => isGroupMember(market, user.id) : undefined,
       inPrivate: where.inPrivate,
+      chatId: where.inPrivate ? undefined : where.chatId,
       enterMarket: async (target) => {
         const there = target.platform === 'telegram' ? core.findMember(target.id, String(user.id)) : undefined;
         if (!there || !(await isGroupMember(target, user.id))) return undefined;
