@@ -14,6 +14,7 @@ import { sweepSettlementTimeouts } from './settlement-timeouts.js';
 import { runHousekeeping } from './housekeeping.js';
 import { sendWishAlerts } from './wish-alerts.js';
 import { sweepLoops } from './loop-sweep.js';
+import { closeDueEvents } from './event-close.js';
 
 export interface JobSchedules {
   /** Cron expressions (node-cron; a sixth leading field is seconds). */
@@ -55,8 +56,8 @@ export interface JobsOptions {
  * The jobs; `cards` runs on the delivery schedule (both are "tell the chats what changed"), and
  * `settlement` (confirm settlement's timeouts) on the expiry schedule (both end things by the clock).
  */
-type JobName = keyof JobSchedules | 'cards' | 'settlement';
-const SCHEDULE_OF: Partial<Record<JobName, keyof JobSchedules>> = { cards: 'delivery', settlement: 'expiry' };
+type JobName = keyof JobSchedules | 'cards' | 'settlement' | 'events';
+const SCHEDULE_OF: Partial<Record<JobName, keyof JobSchedules>> = { cards: 'delivery', settlement: 'expiry', events: 'expiry' };
 
 export function startJobs(options: JobsOptions) {
   const { core, log } = options;
@@ -82,6 +83,8 @@ export function startJobs(options: JobsOptions) {
     },
     housekeeping: async () => runHousekeeping(core, log.child({ job: 'housekeeping' }), options.retentionMs),
     loops: () => sweepLoops(core, log.child({ job: 'loops' })),
+    // Math-trade events whose time is up, and closes a crash cut short, end by the clock too.
+    events: () => closeDueEvents(core, log.child({ job: 'events' })),
   };
 
   /** Runs a job now, logging (never throwing) its failure; tracked so stop() can wait for it. */
@@ -100,6 +103,7 @@ export function startJobs(options: JobsOptions) {
   void run('expiry');
   void run('settlement');
   void run('loops');
+  void run('events');
   void run('delivery');
   void run('cards');
   log.info({ schedules }, 'jobs scheduled');

@@ -134,7 +134,8 @@ export function checkInvariants(target: InvariantTarget): void {
         LEFT JOIN (SELECT item_id, SUM(quantity) AS quantity FROM inventories GROUP BY item_id) v ON v.item_id = i.id
         LEFT JOIN (
           SELECT item_id, SUM(held) AS quantity
-          FROM (SELECT item_id, held FROM offer_lines UNION ALL SELECT item_id, held FROM trade_escrow) GROUP BY item_id
+          FROM (SELECT item_id, held FROM offer_lines UNION ALL SELECT item_id, held FROM trade_escrow
+                UNION ALL SELECT item_id, held FROM event_entry_items) GROUP BY item_id
         ) e ON e.item_id = i.id
         WHERE coalesce(g.granted, 0) - coalesce(g.revoked, 0) != coalesce(v.quantity, 0) + coalesce(e.quantity, 0)`),
     );
@@ -165,6 +166,26 @@ export function checkInvariants(target: InvariantTarget): void {
       'escrow of an active offer',
       'a want line holds items (only given items are escrowed)',
       all(`SELECT offer_id AS offerId, item_id AS itemId, quantity, held FROM offer_lines WHERE side = 'want' AND held != 0`),
+    );
+    // Math-trade event entries: an open entry holds exactly its items, any other holds nothing;
+    // a traded entry is one completed trade, naming its receiver.
+    none(
+      'escrow of an event entry',
+      'an open entry does not hold exactly its items, or a closed one still holds some',
+      all(`
+        SELECT e.id AS entryId, e.status, i.item_id AS itemId, i.quantity, i.held
+        FROM event_entry_items i JOIN event_entries e ON e.id = i.entry_id
+        WHERE i.held != CASE WHEN e.status = 'open' THEN i.quantity ELSE 0 END`),
+    );
+    none(
+      'event exchange',
+      'a traded entry has no completed trade to its receiver, or a trade names an entry that did not trade',
+      all(`
+        SELECT e.id AS entryId, e.status, e.receiver_id AS receiverId,
+          (SELECT count(*) FROM trades t WHERE t.event_entry_id = e.id AND t.status = 'completed' AND t.taker_id = e.receiver_id AND t.owner_id = e.member_id) AS matching,
+          (SELECT count(*) FROM trades t WHERE t.event_entry_id = e.id) AS anyTrade
+        FROM event_entries e
+        WHERE (e.status = 'traded' AND matching != 1) OR (e.status != 'traded' AND anyTrade != 0)`),
     );
     // Trade escrow (confirm settlement): only a trade in settlement holds items, exactly what its offer wants.
     none('never negative', 'a trade escrow holds less than zero', all(`SELECT trade_id AS tradeId, item_id AS itemId, held FROM trade_escrow WHERE held < 0`));
@@ -288,7 +309,7 @@ export function checkInvariants(target: InvariantTarget): void {
       all(`
         SELECT t.id AS tradeId, t.offer_id AS offerId, o.status AS offerStatus
         FROM trades t LEFT JOIN offers o ON o.id = t.offer_id
-        WHERE t.status = 'completed' AND (o.id IS NULL OR o.status != 'completed')`),
+        WHERE t.status = 'completed' AND t.event_entry_id IS NULL AND (o.id IS NULL OR o.status != 'completed')`),
     );
     none(
       'exactly once',
