@@ -59,6 +59,8 @@ export interface OptionSpec {
   max?: number;
   maxLength?: number;
   choices?: readonly string[];
+  /** The choices a button may carry, when not all of them (`/event list` pages; `/event close` is never a button). */
+  buttonChoices?: readonly string[];
   autocomplete?: AutocompleteSource;
   /** A keyword option whose value runs to the end of the line (`note`). */
   trailing?: boolean;

@@ -89,12 +89,16 @@ function exportList(ctx: CommandContext): CommandResult {
   return { reply: privateReply(ctx.t.events.exported(event.name, entries), { attachments: [{ name, text }] }) };
 }
 
+const actionOption = choiceOption('action', { required: false, choices: ACTIONS });
+// Only the list's page buttons run this command from a button: no other action is ever a button.
+actionOption.spec.buttonChoices = ['list'];
+
 const event: CommandDefinition = defineCommand({
   name: 'event',
   audience: 'everyone',
   pressable: true,
   options: {
-    action: choiceOption('action', { required: false, choices: ACTIONS }),
+    action: actionOption,
     details: textOption('details', { required: false, form: 'rest', maxLength: 1500, placeholder: 'DETAILS' }),
     hours: integerOption('hours', { required: false, min: 1, max: MAX_EVENT_HOURS }),
     page: pageOption(),

@@ -36,7 +36,7 @@ function canonical(spec: OptionSpec, value: string): boolean {
     case 'integer':
       return CANONICAL_NUMBER.test(value);
     case 'choice':
-      return spec.choices?.includes(value) ?? false;
+      return (spec.buttonChoices ?? spec.choices)?.includes(value) ?? false;
     case 'text':
       switch (spec.buttonForm) {
         case 'item-number':

@@ -228,7 +228,7 @@ describe('page cursors and filters on buttons only', () => {
   });
 
   it('makes the lists, and only commands whose options a button can carry, pressable', () => {
-    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'cancel', 'catalog', 'confirm', 'counter', 'decline', 'market', 'myoffers', 'offer', 'rate', 'reject', 'repost', 'trade', 'trades', 'withdraw']);
+    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'cancel', 'catalog', 'confirm', 'counter', 'decline', 'event', 'market', 'myoffers', 'offer', 'rate', 'reject', 'repost', 'trade', 'trades', 'withdraw']);
     for (const command of pressable) {
       for (const option of Object.values(command.options)) {
         const carried = ['offer', 'trade', 'integer', 'choice'].includes(option.spec.kind) || option.spec.buttonForm !== undefined;

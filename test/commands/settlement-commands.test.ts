@@ -66,6 +66,7 @@ describe('/admin config', () => {
         'confirm-hours: 72 (default)',
         'receipt-hours: 72 (default)',
         'loops: on (default)',
+        'event-max-loop: none (default)',
         'Change one with /admin config SETTING VALUE, like "/admin config settlement confirm".',
       ].join('\n'),
     );

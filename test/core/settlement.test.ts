@@ -53,7 +53,10 @@ describe('market settings', () => {
         ['confirm-hours', '72', true],
         ['receipt-hours', '72', true],
         ['loops', 'on', true],
+        ['event-max-loop', 'none', true],
       ]);
+      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'event-max-loop', value: '3' }))).toMatchObject({ value: '3', isDefault: false });
+      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'event-max-loop', value: '1' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'a whole number from 2 to 100, or none' } });
       expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'OFF' }))).toMatchObject({ value: 'off', isDefault: false });
       expect(fresh.core.loopsEnabled(fresh.market.id)).toBe(false);
       expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'maybe' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'on, off' } });
