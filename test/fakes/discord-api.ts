@@ -54,8 +54,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
-  /** Files of a multipart request (the JSON part is in `body`). */
-  files: Array<{ name: string; filename: string; size: number }>;
+  /** Files of a multipart request (the JSON part is in `body`), with their contents as UTF-8 text. */
+  files: Array<{ name: string; filename: string; size: number; text: string }>;
   /** The status the fake answered with (0 while the answer is being produced). */
   status: number;
   at: number;
@@ -722,7 +722,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         const content = part.slice(sep + 4).replace(/\r\n$/, '');
         const name = /name="([^"]*)"/i.exec(head)?.[1] ?? '';
         const filename = /filename="([^"]*)"/i.exec(head)?.[1];
-        if (filename !== undefined) files.push({ name, filename, size: Buffer.byteLength(content, 'latin1') });
+        if (filename !== undefined) files.push({ name, filename, size: Buffer.byteLength(content, 'latin1'), text: Buffer.from(content, 'latin1').toString('utf8') });
         else if (name === 'payload_json') body = JSON.parse(Buffer.from(content, 'latin1').toString('utf8'));
       }
       return { body, files };

@@ -11,7 +11,8 @@
  * real long polling, keeps the bot's messages per chat so edits can be checked, and reproduces the
  * errors real Telegram gives for common mistakes (editing a missing or unchanged message, a blocked
  * user, an over-long text, callback data over 64 bytes, broken HTML, unescaped MarkdownV2).
- * Multipart (file upload) bodies are not parsed. It can add a network round trip to every answer
+ * Multipart (file upload) bodies are parsed, and `sendDocument` keeps the uploaded file's name and
+ * text (see {@link FakeUpload}) in its call's params. It can add a network round trip to every answer
  * (`latencyMs`) and refuse messages to a chat over a flood limit with 429s (`limitChat`).
  */
 import http from 'node:http';
@@ -767,6 +768,25 @@ export class FakeTelegram {
       this.botMessages.set(chat.id, perChat);
       return clone(stored);
     },
+    senddocument: (p) => {
+      const chat = this.resolveChat(p.chat_id);
+      this.checkCanWrite(chat);
+      this.checkFloodLimit(chat.id);
+      const file = p.document as FakeUpload | undefined;
+      if (typeof file !== 'object' || file === null || typeof file.content !== 'string') throw new ApiError(400, 'Bad Request: there is no document in the request');
+      const message = asMessage({
+        message_id: this.allocMessageId(chat.id),
+        from: this.botUser,
+        chat,
+        date: now(),
+        document: { file_id: `file-${chat.id}-${Date.now()}`, file_unique_id: 'u', file_name: file.filename, file_size: Buffer.byteLength(file.content) },
+        ...(typeof p.caption === 'string' ? { caption: p.caption } : {}),
+      });
+      const perChat = this.botMessages.get(chat.id) ?? new Map<number, Message>();
+      perChat.set(message.message_id, message);
+      this.botMessages.set(chat.id, perChat);
+      return clone(message);
+    },
     editmessagetext: (p) => {
       const text = typeof p.text === 'string' ? p.text : '';
       if (formatText(text, p.parse_mode).trim() === '') throw new ApiError(400, 'Bad Request: message text is empty');
@@ -869,16 +889,52 @@ function writeJson(res: http.ServerResponse, status: number, body: unknown): voi
 async function readBody(req: http.IncomingMessage): Promise<Params> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  const raw = bytes.toString('utf8');
   if (raw.trim() === '') return {};
   const type = (req.headers['content-type'] ?? '').toLowerCase();
+  if (type.includes('multipart/form-data')) return readMultipart(bytes, req.headers['content-type'] ?? '');
   if (type.includes('application/x-www-form-urlencoded')) {
     return Object.fromEntries([...new URLSearchParams(raw)].map(([k, v]) => [k, looseJson(v)]));
   }
-  if (type.includes('multipart/form-data')) return {};
   const parsed: unknown = JSON.parse(raw);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ApiError(400, 'Bad Request: invalid JSON body');
   return parsed as Params;
+}
+
+/** An uploaded file as the fake keeps it: its name and its contents (UTF-8 text). */
+export interface FakeUpload {
+  filename: string;
+  content: string;
+}
+
+/**
+ * A multipart body (grammY uploads an InputFile this way): each field as {@link looseJson} reads
+ * it, each file part as a {@link FakeUpload}. grammY names a file part by a random id and puts
+ * `attach://id` in its field, so those are resolved to the file.
+ */
+function readMultipart(bytes: Buffer, contentType: string): Params {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) throw new ApiError(400, 'Bad Request: multipart body without a boundary');
+  const fields: Params = {};
+  const files = new Map<string, FakeUpload>();
+  for (const part of bytes.toString('latin1').split(`--${boundary[1] ?? boundary[2] ?? ''}`)) {
+    const sep = part.indexOf('\r\n\r\n');
+    if (sep < 0) continue;
+    const head = part.slice(0, sep);
+    const content = Buffer.from(part.slice(sep + 4).replace(/\r\n$/, ''), 'latin1').toString('utf8');
+    const name = /name="([^"]*)"/i.exec(head)?.[1] ?? '';
+    // grammY writes `filename=NAME` without quotes; browsers and most clients quote it.
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]*))/i.exec(head)?.slice(1).find((value) => value !== undefined);
+    if (filename !== undefined) files.set(name, { filename, content });
+    else fields[name] = looseJson(content);
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    const attached = typeof value === 'string' && value.startsWith('attach://') ? files.get(value.slice('attach://'.length)) : undefined;
+    if (attached) fields[key] = attached;
+  }
+  for (const [name, file] of files) if (!(name in fields)) fields[name] = file;
+  return fields;
 }
 
 /** Form and query values: JSON objects/arrays/booleans are decoded, everything else stays a string. */
