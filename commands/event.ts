@@ -7,7 +7,7 @@
  * a member's entries, wants and the export answer only the member (`private`).
  */
 import type { EntryView, WantTarget } from '../src/core/events/event-reads.js';
-import { MAX_EVENT_HOURS, MAX_EVENT_NAME } from '../src/core/events/event-entries.js';
+import { MAX_EVENT_HOURS } from '../src/core/events/event-entries.js';
 import { defineCommand, type CommandContext, type CommandDefinition, type CommandResult } from './definition.js';
 import { itemName } from './messages/index.js';
 import { choiceOption, integerOption, pageOption, textOption } from './options.js';
@@ -108,7 +108,7 @@ const event: CommandDefinition = defineCommand({
       case 'show':
         return show(ctx);
       case 'open':
-        return open(ctx, args.details?.slice(0, MAX_EVENT_NAME + 1), args.hours);
+        return open(ctx, args.details, args.hours);
       case 'close':
         return close(ctx);
       case 'add':

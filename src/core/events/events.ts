@@ -9,7 +9,7 @@ import { readTransaction, runRead, type CoreContext } from '../context.js';
 import { Refusal, type Result } from '../errors.js';
 import type { Movements } from '../movements.js';
 import type { Outbox } from '../outbox.js';
-import { mapPage, readPage, type KeysetPage, type PageRequest } from '../paging.js';
+import { readPage, type KeysetPage, type PageRequest } from '../paging.js';
 import type { Readers } from '../readers.js';
 import { createCloseEvent } from './close-event.js';
 import { createEventEntries } from './event-entries.js';
@@ -65,7 +65,7 @@ export function createEvents(
           },
           request,
         );
-        return { event, page: mapPage(page, (entry) => entry) };
+        return { event, page };
       });
     },
 
