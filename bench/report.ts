@@ -132,7 +132,20 @@ export function renderReport(results: Collected): string[] {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
   out.push(...loopRows(results));
+  out.push(...eventRows(results));
   return out;
+}
+
+/** Issue 12: an event's export and close, uncapped and capped. */
+function eventRows(results: Collected): string[] {
+  const events = results.events?.data;
+  if (!events) return [];
+  return events.cases.map((c) =>
+    line(
+      `event close ${c.maxLoop === null ? 'uncapped' : `K=${c.maxLoop}`}`,
+      `${int(c.entries)} entries: close ${ms(c.closeMs)} (${c.itemsTraded} traded, ${c.membersTrading} members, ${c.loops} loops)   export ${ms(c.exportMs)}   build through the core ${dec(c.buildS, 1)} s`,
+    ),
+  );
 }
 
 /** `50 members at once x 20 rounds: median 4.1 ms  p99 18 ms  max 25 ms  (1,000 commands, 850/s)` */
