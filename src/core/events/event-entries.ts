@@ -27,7 +27,7 @@ export type TypedWants = string[][];
 
 const ENTRY_NUMBER = /^#?([1-9][0-9]{0,9})$/;
 /** An event refusal, to throw inside a write transaction. */
-export const event = (problem: EventProblem) => new Refusal({ code: 'event', problem });
+export const eventRefusal = (problem: EventProblem) => new Refusal({ code: 'event', problem });
 
 export function createEventEntries(
   ctx: CoreContext,
@@ -39,8 +39,8 @@ export function createEventEntries(
   /** The entry, which must be the member's own and still open. */
   const ownOpenEntry = (eventRow: EventRow, memberId: number, entryId: number) => {
     const row = reads.requireEntry(eventRow, entryId);
-    if (row.memberId !== memberId) throw event({ kind: 'not_your_entry', entryId });
-    if (row.status !== 'open') throw event({ kind: 'entry_not_open', entryId, status: row.status });
+    if (row.memberId !== memberId) throw eventRefusal({ kind: 'not_your_entry', entryId });
+    if (row.status !== 'open') throw eventRefusal({ kind: 'entry_not_open', entryId, status: row.status });
     return row;
   };
 
@@ -58,7 +58,7 @@ export function createEventEntries(
           throw new Refusal({ code: 'invalid_hours', hours, min: 1, max: MAX_EVENT_HOURS });
         }
         const live = reads.liveEvent(input.marketId);
-        if (live) throw event({ kind: 'event_exists', name: live.name });
+        if (live) throw eventRefusal({ kind: 'event_exists', name: live.name });
         const now = clock();
         const closesAt = hours === undefined ? null : now + hours * 3_600_000;
         const row = db.orm
@@ -76,7 +76,7 @@ export function createEventEntries(
         const eventRow = reads.requireOpenEvent(input.marketId);
         refuseIfBanned(readers.member(input.memberId), input.marketId);
         const open = reads.openEntries(eventRow.id).filter((row) => row.memberId === input.memberId).length;
-        if (open >= MAX_ENTRIES_PER_MEMBER) throw event({ kind: 'too_many_entries', max: MAX_ENTRIES_PER_MEMBER });
+        if (open >= MAX_ENTRIES_PER_MEMBER) throw eventRefusal({ kind: 'too_many_entries', max: MAX_ENTRIES_PER_MEMBER });
         const amounts = catalog.resolve(input.marketId, input.items, 'items', 'offer');
         const shortages = amounts
           .map(({ item, quantity }) => ({ item, have: readers.holding(input.memberId, item.id), quantity }))
@@ -110,12 +110,12 @@ export function createEventEntries(
             let row: (typeof rows)[number];
             if (number) {
               const wanted = reads.requireEntry(eventRow, Number(number[1]));
-              if (wanted.memberId === input.memberId) throw event({ kind: 'own_entry_wanted', entryId: wanted.id });
+              if (wanted.memberId === input.memberId) throw eventRefusal({ kind: 'own_entry_wanted', entryId: wanted.id });
               key = `e${wanted.id}`;
               row = { rank, wantedEntryId: wanted.id, wantedItemId: null };
             } else {
               const item = catalog.findItem(input.marketId, typed.trim());
-              if (!item) throw event({ kind: 'unknown_want', text: typed.trim() });
+              if (!item) throw eventRefusal({ kind: 'unknown_want', text: typed.trim() });
               key = `i${item.id}`;
               row = { rank, wantedEntryId: null, wantedItemId: item.id };
             }
@@ -125,8 +125,8 @@ export function createEventEntries(
             rows.push(row);
           }
         });
-        if (rows.length === 0) throw event({ kind: 'no_wants' });
-        if (rows.length > MAX_WANTS_PER_ENTRY) throw event({ kind: 'too_many_wants', max: MAX_WANTS_PER_ENTRY });
+        if (rows.length === 0) throw eventRefusal({ kind: 'no_wants' });
+        if (rows.length > MAX_WANTS_PER_ENTRY) throw eventRefusal({ kind: 'too_many_wants', max: MAX_WANTS_PER_ENTRY });
         db.orm.delete(eventWants).where(eq(eventWants.entryId, entry.id)).run();
         rows.forEach((row, position) => db.orm.insert(eventWants).values({ entryId: entry.id, position, ...row }).run());
         return reads.entryView(entry);
