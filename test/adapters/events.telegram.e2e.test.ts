@@ -12,7 +12,8 @@ import { drainOutbox } from '../../src/jobs/delivery.js';
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUpload, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { checkInvariants } from '../support/invariants.js';
-import { buttonsOf, LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
+import { buttonsOf, LOOSE_THROTTLE, popup, telegramGroup } from '../support/telegram-group.js';
+import { en } from '../../commands/messages/en.js';
 
 const group: FakeChat = { id: -1007012, type: 'supergroup', title: 'Event market' };
 const admin: FakeUser = { id: 720, first_name: 'Ada', username: 'ada_admin' };
@@ -88,8 +89,9 @@ describe('a math-trade event in a Telegram group', () => {
     expect(next[1]).toMatch(/^event list page after-\d+$/);
     await press(carol, list, next[1]!);
     expect(fake.message(group.id, list.message_id)?.text).toContain('Alice: 1 apple');
-    // A forged button for another action is refused.
-    expect(String((await press(carol, list, next[1]!.replace('list page', 'close page'), true)).find((call) => call.method === 'answerCallbackQuery')?.params.text ?? '')).not.toBe('');
+    // A forged button for another action (an admin's close) is refused, and the event stays open.
+    expect(popup(await press(admin, list, next[1]!.replace('list page', 'close page'), true))).toBe(en.press.unknown);
+    expect(store.core.eventOverview(store.core.findMarket('telegram', String(group.id))!.id, alice.id)).toMatchObject({ ok: true, value: { event: { status: 'open' } } });
 
     // The export comes as a document in the private chat, and solves as the close will.
     const exported = (await say(alice, '/event export')).calls.find((call) => call.method === 'sendDocument');
@@ -120,6 +122,11 @@ describe('a math-trade event in a Telegram group', () => {
     const tradeFromBobby = Number(/trade #(\d+)/.exec(aliceDm.text ?? '')?.[1]);
     expect(buttonsOf(aliceDm).map(([, data]) => data)).toContain(`rate ${tradeFromBobby} 5`);
     expect(texts(after)).toEqual(['The math-trade event "Spring swap" is closed: 3 of 13 entries traded, 3 members trading, 1 loops. Everyone has their result by direct message.']);
+
+    // The trade shows like any other, naming the entry it exchanged.
+    const card = texts((await say(alice, `/trade ${tradeFromBobby}`)).calls, alice.id).join('\n');
+    expect(card).toContain(`Event entry: #${b}`);
+    expect(card).toContain('1 orange');
 
     // Alice rates Bobby with the button in her message.
     await press(alice, aliceDm, `rate ${tradeFromBobby} 5`);
