@@ -104,7 +104,11 @@ const event: CommandDefinition = defineCommand({
     page: pageOption(),
   },
   run(ctx, args): CommandResult | Promise<CommandResult> {
-    switch (args.action ?? 'show') {
+    const action = args.action ?? 'show';
+    // Words an action does not take are refused, not ignored: the member meant something by them.
+    if (args.hours !== undefined && action !== 'open') return refusal(ctx.t.events.hoursOnlyOpen);
+    if (args.details !== undefined && ['show', 'close', 'list', 'export'].includes(action)) return refusal(ctx.t.events.takesNoDetails(action, args.details));
+    switch (action) {
       case 'show':
         return show(ctx);
       case 'open':

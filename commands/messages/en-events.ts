@@ -62,6 +62,8 @@ export const enEvents = {
   exported: (name: string, entries: number) => `The want list of "${name}" (${entries} entries) in TradeMaximizer's format is attached.`,
   limitValues: (min: number, max: number) => `a whole number from ${min} to ${max}, or none`,
   tradeEntry: 'Event entry',
+  hoursOnlyOpen: 'Only /event open takes hours (how long the event runs).',
+  takesNoDetails: (action: string, text: string) => `/event ${action} takes nothing more; leave out "${text}".`,
   notification: {
     event_entry_traded: (n: { eventName: string; entryId: number; gave: Amounts; gaveTo: string; got: Amounts; gotFrom: string; gotTradeId: number }) =>
       `The event "${n.eventName}" closed: your entry #${n.entryId} (${itemList(n.gave)}) goes to ${n.gaveTo}, and you receive ${itemList(n.got)} from ${n.gotFrom} (trade #${n.gotTradeId}). Rate ${n.gotFrom}:`,
