@@ -184,11 +184,11 @@ describe('closing an event', () => {
     const b = enter(bob, 'orange');
     wants(alice, a, [String(b)]);
     wants(bob, b, [String(a)]);
-    expect(await t.core.closeDueEvents()).toEqual([]);
+    expect(await t.core.closeDueEvents()).toEqual({ closed: [], failed: [] });
     t.clock.advance(2 * HOUR);
     const { createTradeCore } = await import('../../src/core/trade-core.js');
     const restarted = createTradeCore({ db: t.db, clock: t.clock });
-    const closed = await restarted.closeDueEvents();
+    const { closed } = await restarted.closeDueEvents();
     expect(closed.map((c) => c.itemsTraded)).toEqual([2]);
     expect([holding(alice, 'orange'), holding(bob, 'apple')]).toEqual([6, 6]);
     checkInvariants(t);
@@ -215,8 +215,13 @@ describe('closing an event', () => {
     // Frozen meanwhile: nobody can change an entry of a closing event.
     expect(t.core.withdrawEntry({ marketId: t.market.id, memberId: alice.id, entryId: a })).toMatchObject({ ok: false, error: { problem: { kind: 'event_closing' } } });
 
+    // The job meets the same failure: reported, nothing moved, the event left closing for the next run.
+    const attempt = await t.core.closeDueEvents();
+    expect([attempt.closed, attempt.failed.map((failure) => String(failure.error))]).toEqual([[], [expect.stringMatching(/simulated/)]]);
+    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM trades').get()).toEqual({ n: 0 });
+
     t.db.sqlite.exec('DROP TRIGGER fail_midway');
-    expect((await t.core.closeDueEvents()).map((closed) => closed.itemsTraded)).toEqual([3]);
+    expect((await t.core.closeDueEvents()).closed.map((closed) => closed.itemsTraded)).toEqual([3]);
     expect([holding(alice, 'orange'), holding(bob, 'pear'), holding(carol, 'apple')]).toEqual([6, 6, 6]);
     checkInvariants(t);
   });

@@ -204,23 +204,26 @@ export function createCloseEvent(ctx: CoreContext, deps: { reads: EventReads; re
 
     /**
      * The close job: every event whose time is up, and every close a crash cut short, across all
-     * markets. Two processes may both try: the guarded updates let one close happen.
+     * markets. Two processes may both try: the guarded updates let one close happen. One event
+     * failing (it stays `closing`, to be tried again) does not hold back the others.
      */
-    async closeDueEvents(): Promise<EventClosed[]> {
+    async closeDueEvents(): Promise<{ closed: EventClosed[]; failed: Array<{ eventId: number; error: unknown }> }> {
       const due = db.orm
         .select()
         .from(events)
         .where(and(ne(events.status, 'closed'), or(eq(events.status, 'closing'), lte(events.closesAt, clock()))))
         .all();
       const closed: EventClosed[] = [];
+      const failed: Array<{ eventId: number; error: unknown }> = [];
       for (const row of due) {
         try {
           closed.push(await finish(beginClose(row)));
         } catch (error) {
-          if (!(error instanceof Refusal)) throw error;
+          // A refusal: another process closed it first.
+          if (!(error instanceof Refusal)) failed.push({ eventId: row.id, error });
         }
       }
-      return closed;
+      return { closed, failed };
     },
   };
 }
