@@ -133,10 +133,13 @@ export function createDiscordBot(options: DiscordBotOptions) {
       return { id: sent.id, channelId: sent.channelId };
     },
 
-    /** Posts `reply` in a channel of a server (where a command was used); failures are thrown as discord.js raised them. */
-    async sendToChannel(channelId: string, reply: Reply): Promise<{ id: string; channelId: string }> {
+    /**
+     * Posts `reply` in a channel of a server (where a command was used); null when the channel
+     * takes no messages (not a text channel); failures are thrown as discord.js raised them.
+     */
+    async sendToChannel(channelId: string, reply: Reply): Promise<{ id: string; channelId: string } | null> {
       const channel = await client.channels.fetch(channelId);
-      if (!channel?.isSendable()) throw new Error(`channel ${channelId} takes no messages from the bot`);
+      if (!channel?.isSendable()) return null;
       const sent = await channel.send(renderMessage(reply));
       return { id: sent.id, channelId: sent.channelId };
     },

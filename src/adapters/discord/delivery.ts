@@ -47,6 +47,7 @@ export function createDiscordDelivery(bot: Pick<DiscordBot, 'sendDirectMessage' 
     async sendToChat(channelId, reply) {
       try {
         const sent = await bot.sendToChannel(channelId, reply);
+        if (!sent) return { ok: false, kind: 'rejected', error: `channel ${channelId} takes no messages` };
         return { ok: true, sent: { platform: 'discord', chatId: sent.channelId, messageId: sent.id } };
       } catch (error) {
         return classify(error);
