@@ -12,6 +12,7 @@ import { createInventory } from './inventory.js';
 import { createLoops } from './loops/loops.js';
 import { createMarkets } from './markets.js';
 import { createModeration } from './moderation.js';
+import { createModerationLog } from './moderation-log.js';
 import { createNotifications } from './notifications.js';
 import { createHeartbeats } from './heartbeats.js';
 import { createHandledUpdates } from './handled-updates.js';
@@ -75,6 +76,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
+    ...createModerationLog(ctx),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createNotifications(ctx),
     ...createCards(ctx),
