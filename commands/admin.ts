@@ -34,7 +34,7 @@ const itemAdd = defineCommand({
   audience: 'admin',
   options: { name: nameOption, emoji: emojiOption, description: descriptionOption },
   run(ctx, args) {
-    const added = ctx.core.addItem(ctx.market.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
+    const added = ctx.core.addItem(ctx.market.id, ctx.member.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
     return added.ok ? { reply: publicReply(ctx.t.admin.itemAdded(added.value.name, added.value.slug)) } : coreRefusal(ctx, added.error);
   },
 });
@@ -53,7 +53,7 @@ const itemEdit = defineCommand({
     if (args.name !== undefined) changes.name = args.name;
     if (args.emoji !== undefined) changes.emoji = args.emoji;
     if (args.description !== undefined) changes.description = args.description;
-    const edited = ctx.core.editItem(ctx.market.id, args.item, changes);
+    const edited = ctx.core.editItem(ctx.market.id, ctx.member.id, args.item, changes);
     return edited.ok ? { reply: publicReply(ctx.t.admin.itemEdited(edited.value.name, edited.value.slug)) } : coreRefusal(ctx, edited.error);
   },
 });
@@ -63,7 +63,7 @@ const itemArchive = defineCommand({
   audience: 'admin',
   options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'item' }) },
   run(ctx, args) {
-    const archived = ctx.core.archiveItem(ctx.market.id, args.item);
+    const archived = ctx.core.archiveItem(ctx.market.id, ctx.member.id, args.item);
     return archived.ok ? { reply: publicReply(ctx.t.admin.itemArchived(archived.value.name, archived.value.slug)) } : coreRefusal(ctx, archived.error);
   },
 });
@@ -74,7 +74,7 @@ const itemUnarchive = defineCommand({
   audience: 'admin',
   options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'archived-item' }) },
   run(ctx, args) {
-    const restored = ctx.core.unarchiveItem(ctx.market.id, args.item);
+    const restored = ctx.core.unarchiveItem(ctx.market.id, ctx.member.id, args.item);
     return restored.ok ? { reply: publicReply(ctx.t.admin.itemUnarchived(restored.value.name)) } : coreRefusal(ctx, restored.error);
   },
 });
@@ -136,7 +136,7 @@ const unban = defineCommand({
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
     if (!resolved.ok) return refusal(resolved.refusal);
-    const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, memberId: resolved.member.id });
+    const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, adminId: ctx.member.id, memberId: resolved.member.id });
     return lifted.ok ? { reply: publicReply(ctx.t.admin.unbanned(resolved.member.displayName)) } : coreRefusal(ctx, lifted.error);
   },
 });
@@ -163,7 +163,7 @@ const config = defineCommand({
       return { reply: personalReply([...lines, t.hint].join('\n'), { title: t.title, tone: 'info' }) };
     }
     if (args.value === undefined) return { reply: personalReply(t.values(args.setting, allowedValues(ctx, MARKET_SETTINGS[args.setting])), { tone: 'info' }) };
-    const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, name: args.setting, value: args.value });
+    const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, adminId: ctx.member.id, name: args.setting, value: args.value });
     return set.ok ? { reply: publicReply(t.set(set.value.name, set.value.value)) } : coreRefusal(ctx, set.error);
   },
 });

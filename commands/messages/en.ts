@@ -129,6 +129,29 @@ const ORIGINAL_ENDING: Record<string, string> = {
   countered: 'was closed when its owner accepted another counter',
 };
 
+/** `a, b and 3 more`: the first names of a count, and how many were left out. */
+const someOf = (shown: readonly string[], count: number) => (count > shown.length ? `${shown.join(', ')} and ${count - shown.length} more` : shown.join(', '));
+
+/** Why an item cannot be archived yet, who still has it in play, and what to do, in one sentence. */
+function itemInUseSentence(error: Extract<TradeError, { code: 'item_in_use' }>): string {
+  const why: string[] = [];
+  const todo: string[] = [];
+  if (error.holders.count) {
+    why.push(`${plural(error.holders.count, 'member holds', 'members hold')} it (${someOf(error.holders.names, error.holders.count)})`);
+    todo.push('revoke it with /admin revoke');
+  }
+  if (error.offers.count) {
+    why.push(`${plural(error.offers.count, 'open offer names', 'open offers name')} it (${someOf(error.offers.ids.map((id) => `#${id}`), error.offers.count)})`);
+    todo.push('remove those offers with /admin remove-offer');
+  }
+  if (error.trades.count) {
+    why.push(`${plural(error.trades.count, 'trade in settlement holds', 'trades in settlement hold')} it (${someOf(error.trades.ids.map((id) => `#${id}`), error.trades.count)})`);
+    todo.push('let those trades end');
+  }
+  const and = (parts: string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? ''));
+  return `"${error.item.name}" cannot be archived while ${and(why)}: ${and(todo)}, then archive it again.`;
+}
+
 /** The page cursor every list takes: written by its buttons, never shown in usage lines or menus. */
 const PAGE_OPTION = 'Where the page starts (written by the page buttons)';
 
@@ -207,6 +230,8 @@ export const en = {
           : `${error.item.name} is archived, so it cannot be granted; bring it back first with /admin item-unarchive ${error.item.slug}.`;
       case 'item_already_archived':
         return `"${error.name}" is already archived.`;
+      case 'item_in_use':
+        return itemInUseSentence(error);
       case 'item_not_archived':
         return `"${error.name}" is not archived, so there is nothing to bring back.`;
       case 'item_not_found':

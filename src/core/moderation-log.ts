@@ -14,8 +14,9 @@ import { readPage, type KeysetPage, type PageRequest } from './paging.js';
 
 export { MODERATION_ACTIONS, type ModerationAction } from '../db/schema.js';
 
-/** Values a log row's `detail` may hold: plain JSON. */
-export type ModerationDetail = { [key: string]: string | number | boolean | null | ModerationDetail | ModerationDetail[] };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** What a log row's `detail` holds: a plain JSON object. */
+export type ModerationDetail = { [key: string]: JsonValue };
 
 /** One admin action, as the caller records it. Targets it did not touch are left out. */
 export interface ModerationEntry {

@@ -8,6 +8,7 @@ import type { CloseOfferApi, ClosedOffer } from './close-offer.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { MAX_REASON_LENGTH } from './close-offer.js';
+import { recordModeration } from './moderation-log.js';
 import { requireMemberOf, type Readers } from './readers.js';
 
 const p = sql.placeholder;
@@ -28,7 +29,7 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
   const openOffersOf = db.orm.select().from(offers).where(and(eq(offers.ownerId, p('ownerId')), eq(offers.status, 'active'))).prepare();
 
   return {
-    /** Admin: bans a member of this market and removes their open offers (refunding them). */
+    /** Admin: bans a member of this market and removes their open offers (refunding them); logged with the offers removed. */
     banMember(input: { marketId: number; adminId: number; memberId: number; reason?: string | null | undefined }): Result<{ removed: ClosedOffer[] }> {
       return runWrite(db, () => {
         const reason = input.reason?.trim() || null;
@@ -42,15 +43,19 @@ export function createModeration(ctx: CoreContext, deps: { readers: Readers; clo
         const removed = openOffersOf
           .all({ ownerId: member.id })
           .map((row) => closeOffer.closeAsRemoved(row, input.adminId, reason ?? 'owner banned', { banned: true }));
+        const detail = removed.length ? { removedOffers: removed.map(({ offer }) => offer.id) } : null;
+        recordModeration(ctx, { marketId: input.marketId, adminId: input.adminId, action: 'ban', memberId: member.id, reason, detail });
         return { removed };
       });
     },
-    /** Admin: lifts a ban. */
-    unbanMember(input: { marketId: number; memberId: number }): Result<void> {
+    /** Admin (`adminId`; null for the operator): lifts a ban. Logged in the moderation log. */
+    unbanMember(input: { marketId: number; adminId: number | null; memberId: number }): Result<void> {
       return runWrite(db, () => {
         const member = readers.member(input.memberId);
         if (!member || member.marketId !== input.marketId) throw new Error('unbanned member is not in this market');
+        if (input.adminId !== null) requireMemberOf(readers, input.marketId, input.adminId);
         if (clearBan.run({ id: member.id }).changes !== 1) throw new Refusal({ code: 'not_banned', memberName: member.displayName });
+        recordModeration(ctx, { marketId: input.marketId, adminId: input.adminId, action: 'unban', memberId: member.id, detail: { bannedAt: member.bannedAt, banReason: member.banReason } });
       });
     },
   };

@@ -765,7 +765,7 @@ function step(h: Harness, action: Action): void {
     }
 
     case 'unban': {
-      const result = core.unbanMember({ marketId: market.id, memberId: h.memberId(action.member) });
+      const result = core.unbanMember({ marketId: market.id, adminId: null, memberId: h.memberId(action.member) });
       expectOutcome(result, model.banned[action.member] ? [] : ['not_banned'], what);
       model.banned[action.member] = false;
       break;
@@ -774,7 +774,7 @@ function step(h: Harness, action: Action): void {
     case 'archive': {
       const name = at(CATALOG, action.item);
       const was = at(model.archived, action.item);
-      const result = action.archived ? core.archiveItem(market.id, name) : core.unarchiveItem(market.id, name);
+      const result = action.archived ? core.archiveItem(market.id, null, name) : core.unarchiveItem(market.id, null, name);
       const reasons: TradeErrorCode[] = was === action.archived ? [action.archived ? 'item_already_archived' : 'item_not_archived'] : [];
       if (expectOutcome(result, reasons, what)) stats.archived += action.archived ? 1 : 0;
       model.archived[action.item] = action.archived;
@@ -783,7 +783,7 @@ function step(h: Harness, action: Action): void {
     }
 
     case 'mode': {
-      unwrap(core.setMarketSetting({ marketId: market.id, name: 'settlement', value: action.confirm ? 'confirm' : 'instant' }));
+      unwrap(core.setMarketSetting({ marketId: market.id, adminId: null, name: 'settlement', value: action.confirm ? 'confirm' : 'instant' }));
       model.confirm = action.confirm;
       break;
     }
