@@ -1,6 +1,8 @@
 /**
  * `/admin ...`: the market's administrators keep the catalog, grant and revoke items, remove
- * offers and ban members. Admin rights are asked of the platform at the moment of each action.
+ * offers and ban members; every one of those is in the moderation log, which `/admin log` shows
+ * (the read-only tools are in commands/admin/). Admin rights are asked of the platform at the
+ * moment of each action.
  */
 import { MAX_REASON_LENGTH } from '../src/core/close-offer.js';
 import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
@@ -11,6 +13,10 @@ import { MARKET_SETTINGS, SETTING_NAMES, type SettingSpec } from '../src/core/ma
 import { choiceOption, itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply, refusal, resolveMember } from './render/replies.js';
+import adminAudit from './admin/audit.js';
+import adminBans from './admin/bans.js';
+import adminInventory from './admin/inventory.js';
+import adminLog from './admin/log.js';
 
 const nameOption = textOption('name', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
 const emojiOption = textOption('emoji', { required: false, maxLength: 16, placeholder: 'EMOJI' });
@@ -171,6 +177,6 @@ const config = defineCommand({
 export const admin = defineGroup({
   name: 'admin',
   audience: 'admin',
-  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config],
+  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config, adminLog, adminAudit, adminInventory, adminBans],
 });
 export default admin;

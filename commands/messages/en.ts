@@ -7,6 +7,7 @@ import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
+import { enAdminTools } from './en-admin-tools.js';
 
 type Amounts = ReadonlyArray<ItemAmount | NotifiedItem>;
 
@@ -436,7 +437,7 @@ export const en = {
       },
     },
     'admin item-archive': {
-      description: 'Take an item out of the catalog; holdings, open offers and history keep it',
+      description: 'Take an item nobody holds or offers out of the catalog; history keeps it',
       options: {
         item: 'The item to archive',
       },
@@ -486,6 +487,29 @@ export const en = {
       options: {
         setting: 'The setting to change',
         value: 'Its new value',
+      },
+    },
+    'admin log': {
+      description: 'What admins did here, newest first, optionally to one member',
+      options: {
+        member: 'Only the actions on this member',
+        'member-number': 'The member the log is filtered to (written by the page buttons)',
+        page: PAGE_OPTION,
+      },
+    },
+    'admin audit': {
+      description: 'Check that every item adds up with the ledger',
+    },
+    'admin inventory': {
+      description: "A member's items, and what their open offers and trades hold",
+      options: {
+        member: 'Whose inventory',
+      },
+    },
+    'admin bans': {
+      description: 'The banned members, with reason and date',
+      options: {
+        page: PAGE_OPTION,
       },
     },
   } as Record<string, { description: string; options?: Record<string, string> }>,
@@ -710,7 +734,7 @@ export const en = {
     itemAdded: (name: string, slug: string) => `Added "${name}" to the catalog (written "${slug}" in commands).`,
     itemEdited: (name: string, slug: string) => `"${name}" is updated (written "${slug}" in commands).`,
     itemArchived: (name: string, slug: string) =>
-      `"${name}" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive ${slug} brings it back.`,
+      `"${name}" is archived: it can no longer be offered, wanted or granted. Past trades keep it; /admin item-unarchive ${slug} brings it back.`,
     itemUnarchived: (name: string) => `"${name}" is back in the catalog: members can offer, want and be granted it again.`,
     granted: (member: string, items: Amounts) => `Granted ${itemList(items)} to ${member}.`,
     revoked: (member: string, items: Amounts) => `Took ${itemList(items)} from ${member}.`,
@@ -829,6 +853,9 @@ export const en = {
         '/want alerts off stops these messages.',
       ].join('\n'),
   },
+
+  /** `/admin log`, `audit`, `inventory`, `bans` (en-admin-tools.ts). */
+  adminTools: enAdminTools,
 
   /** `/want`: wishlists and their alerts. */
   wants: {

@@ -83,8 +83,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...createHeartbeats(ctx),
     ...createHandledUpdates(ctx),
     ...createInbox(ctx),
-    /** Recomputes conservation from the ledger; see {@link auditLedger}. */
-    audit: () => auditLedger(deps.db),
+    /** Recomputes conservation from the ledger, of every market or of one; see {@link auditLedger}. */
+    audit: (marketId?: number) => auditLedger(deps.db, marketId),
     /**
      * Folds the write-ahead log back into the database file without waiting for anyone, so the
      * log does not grow under steady load (housekeeping runs it); see {@link Database.checkpoint}.
