@@ -54,6 +54,41 @@ describe('archiving an item', () => {
     expect(revoke).toMatchObject({ ok: false, error: { code: 'unknown_item', suggestions: ['pear'] } });
   });
 
+  it('is refused while anyone holds it, an open offer names it or a trade in settlement holds it, saying who, and changes nothing', () => {
+    const admin = t.member('admin').id;
+    const alice = t.member('alice').id;
+    const bob = t.member('bob').id;
+    const archive = () => t.core.archiveItem(t.market.id, admin, 'pear');
+    const inUse = (holders: [number, string[]], offers: [number, number[]], trades: [number, number[]]) => ({
+      ok: false,
+      error: {
+        code: 'item_in_use',
+        item: expect.objectContaining({ slug: 'pear' }),
+        holders: { count: holders[0], names: holders[1] },
+        offers: { count: offers[0], ids: offers[1] },
+        trades: { count: trades[0], ids: trades[1] },
+      },
+    });
+    for (const name of ['dora', 'carol', 'erin', 'frank']) unwrap(t.core.grantItems(t.market.id, admin, t.member(name).id, items(['pear', 1])));
+    expect(archive()).toEqual(inUse([4, ['carol', 'dora', 'erin']], [0, []], [0, []]));
+    for (const name of ['dora', 'carol', 'erin', 'frank']) unwrap(t.core.revokeItems(t.market.id, admin, t.member(name).id, items(['pear', 1])));
+
+    // Wanted by an open offer: nobody holds it, yet the offer still promises it.
+    const wants = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice, give: items(['apple', 1]), want: items(['pear', 1]) }));
+    expect(archive()).toEqual(inUse([0, []], [1, [wants.id]], [0, []]));
+    unwrap(t.core.cancelOffer({ marketId: t.market.id, offerId: wants.id, memberId: alice }));
+
+    // In a settlement: the taker's pear waits in the trade's escrow.
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: admin, name: 'settlement', value: 'confirm' }));
+    unwrap(t.core.grantItems(t.market.id, admin, bob, items(['pear', 1])));
+    const offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice, give: items(['apple', 1]), want: items(['pear', 1]) }));
+    const { trade } = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob }));
+    const before = t.core.listModerationLog(t.market.id).entries.length;
+    expect(archive()).toEqual(inUse([0, []], [1, [offer.id]], [1, [trade.id]]));
+    expect(t.core.findItem(t.market.id, 'pear')?.archivedAt).toBeNull();
+    expect(t.core.listModerationLog(t.market.id).entries).toHaveLength(before);
+  });
+
   it('keeps the trades it was in: their history still names it', () => {
     const alice = t.member('alice').id;
     const bob = t.member('bob').id;
