@@ -557,6 +557,7 @@ export const en = {
       'Post what you give and what you want; your items are held until someone accepts or the offer ends. ' +
       'Items are written like "5 apple, 2 pear"; /catalog lists them.',
     adminTitle: 'For administrators',
+    adminTitleMore: 'For administrators (more)',
   },
 
   offer: {
