@@ -10,6 +10,7 @@ import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
+import type { AdminToolsResult } from './sections/admin-tools.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -19,6 +20,7 @@ export interface SectionResults {
   'discord-latency': DiscordLatencyResult;
   mathtrade: MathTradeResult;
   loops: LoopsResult;
+  'admin-tools': AdminToolsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -80,6 +82,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // Building the 100k market through the core is most of it; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/loops.js')).run(),
+  },
+  'admin-tools': {
+    name: 'admin-tools',
+    describe: '/admin log pages over 100k moderation-log rows (first, deep, one member), /admin audit of one market beside a bigger one',
+    timeoutMs: 300_000,
+    run: async () => (await import('./sections/admin-tools.js')).run(),
   },
 };
 
