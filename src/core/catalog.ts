@@ -2,9 +2,10 @@
  * A market's item catalog, and turning what members type ("5 Apple") into catalog items.
  *
  * An item is never deleted (holdings, offers, trades and the ledger refer to it); an admin may
- * archive it instead. An archived item is out of the catalog: listed apart, refused in new offers
- * and grants, not suggested for them. Everything that already holds or promises it goes on as
- * before: it is still found by name, taken from open offers, refunded, revoked.
+ * archive it instead, once nothing live has it (no holding, no open offer, no trade in
+ * settlement: see item-use.ts). An archived item is out of the catalog: listed apart, refused in
+ * new offers and grants, not suggested for them; past trades and the ledger still name it, and it
+ * is still found by name (a revoke is offered it, `/admin item-unarchive` brings it back).
  */
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';

@@ -125,7 +125,8 @@ export const items = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /**
      * Set while the item is archived: out of the catalog, so no new offer or grant may name it.
-     * Holdings, open offers, trades and the ledger keep referring to it, and its slug stays taken.
+     * Archiving waits until nobody holds or offers it; trades and the ledger keep referring to it,
+     * and its slug stays taken.
      */
     archivedAt: integer('archived_at'),
   },
