@@ -115,7 +115,7 @@ export interface SeededMarket {
  */
 export function seedMarket(core: TradeCore, counts: { owners: number; takers: number }): SeededMarket {
   const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-guild', title: 'Bench market' });
-  const items = ITEM_NAMES.map((name) => unwrap(core.addItem(market.id, { name, emoji: null, description: null })));
+  const items = ITEM_NAMES.map((name) => unwrap(core.addItem(market.id, null, { name, emoji: null, description: null })));
   const member = (kind: string, i: number) =>
     core.ensureMember({ marketId: market.id, platformUserId: `${kind}-${i}`, displayName: `${kind} ${i}`, username: `${kind}${i}` });
   const owners = Array.from({ length: counts.owners }, (_, i) => member('owner', i));

@@ -133,6 +133,7 @@ export function renderReport(results: Collected): string[] {
   }
   out.push(...loopRows(results));
   out.push(...eventRows(results));
+  out.push(...adminToolRows(results));
   return out;
 }
 
@@ -146,6 +147,21 @@ function eventRows(results: Collected): string[] {
       `${int(c.entries)} entries: close ${ms(c.closeMs)} (${c.itemsTraded} traded, ${c.membersTrading} members, ${c.loops} loops)   export ${ms(c.exportMs)}   build through the core ${dec(c.buildS, 1)} s`,
     ),
   );
+}
+
+/** `/admin log` and `/admin audit` on a large market (issue 13). */
+function adminToolRows(results: Collected): string[] {
+  const admin = results['admin-tools']?.data;
+  if (!admin) return [];
+  const page = (name: string, l: { medianMs: number; p99Ms: number }) => `${name} ${ms(l.medianMs)}/${ms(l.p99Ms)}`;
+  return [
+    line(`admin log ${int(admin.logRows)} rows`, `median/p99: ${page('first page', admin.firstPage)}   ${page('deep page', admin.deepPage)}`),
+    detail(`one member's (of ${int(admin.members)}): ${page('first page', admin.memberPage)}   ${page('deep page', admin.memberDeepPage)}`),
+    line(
+      'admin audit',
+      `market of ${int(admin.ledger.small)} ledger rows ${ms(admin.auditSmallMs)}   market of ${int(admin.ledger.big)} ${ms(admin.auditBigMs)}   every market ${ms(admin.auditAllMs)}`,
+    ),
+  ];
 }
 
 /** `50 members at once x 20 rounds: median 4.1 ms  p99 18 ms  max 25 ms  (1,000 commands, 850/s)` */

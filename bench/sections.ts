@@ -11,6 +11,7 @@ import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
 import type { EventsResult } from './sections/events.js';
+import type { AdminToolsResult } from './sections/admin-tools.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -21,6 +22,7 @@ export interface SectionResults {
   mathtrade: MathTradeResult;
   loops: LoopsResult;
   events: EventsResult;
+  'admin-tools': AdminToolsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -88,6 +90,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     describe: 'math-trade event of 2,000 entries by 200 members: export and close (solve + one transaction), uncapped and event-max-loop 3',
     timeoutMs: 300_000,
     run: async () => (await import('./sections/events.js')).run(),
+  },
+  'admin-tools': {
+    name: 'admin-tools',
+    describe: '/admin log pages over 100k moderation-log rows (first, deep, one member), /admin audit of one market beside a bigger one',
+    timeoutMs: 300_000,
+    run: async () => (await import('./sections/admin-tools.js')).run(),
   },
 };
 

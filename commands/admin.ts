@@ -1,6 +1,8 @@
 /**
  * `/admin ...`: the market's administrators keep the catalog, grant and revoke items, remove
- * offers and ban members. Admin rights are asked of the platform at the moment of each action.
+ * offers and ban members; every one of those is in the moderation log, which `/admin log` shows
+ * (the read-only tools are in commands/admin/). Admin rights are asked of the platform at the
+ * moment of each action.
  */
 import { MAX_REASON_LENGTH } from '../src/core/close-offer.js';
 import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
@@ -11,6 +13,10 @@ import { MARKET_SETTINGS, SETTING_NAMES, type SettingSpec } from '../src/core/ma
 import { choiceOption, itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply, refusal, resolveMember } from './render/replies.js';
+import adminAudit from './admin/audit.js';
+import adminBans from './admin/bans.js';
+import adminInventory from './admin/inventory.js';
+import adminLog from './admin/log.js';
 
 const nameOption = textOption('name', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
 const emojiOption = textOption('emoji', { required: false, maxLength: 16, placeholder: 'EMOJI' });
@@ -34,7 +40,7 @@ const itemAdd = defineCommand({
   audience: 'admin',
   options: { name: nameOption, emoji: emojiOption, description: descriptionOption },
   run(ctx, args) {
-    const added = ctx.core.addItem(ctx.market.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
+    const added = ctx.core.addItem(ctx.market.id, ctx.member.id, { name: args.name, emoji: args.emoji ?? null, description: args.description ?? null });
     return added.ok ? { reply: publicReply(ctx.t.admin.itemAdded(added.value.name, added.value.slug)) } : coreRefusal(ctx, added.error);
   },
 });
@@ -53,7 +59,7 @@ const itemEdit = defineCommand({
     if (args.name !== undefined) changes.name = args.name;
     if (args.emoji !== undefined) changes.emoji = args.emoji;
     if (args.description !== undefined) changes.description = args.description;
-    const edited = ctx.core.editItem(ctx.market.id, args.item, changes);
+    const edited = ctx.core.editItem(ctx.market.id, ctx.member.id, args.item, changes);
     return edited.ok ? { reply: publicReply(ctx.t.admin.itemEdited(edited.value.name, edited.value.slug)) } : coreRefusal(ctx, edited.error);
   },
 });
@@ -63,7 +69,7 @@ const itemArchive = defineCommand({
   audience: 'admin',
   options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'item' }) },
   run(ctx, args) {
-    const archived = ctx.core.archiveItem(ctx.market.id, args.item);
+    const archived = ctx.core.archiveItem(ctx.market.id, ctx.member.id, args.item);
     return archived.ok ? { reply: publicReply(ctx.t.admin.itemArchived(archived.value.name, archived.value.slug)) } : coreRefusal(ctx, archived.error);
   },
 });
@@ -74,7 +80,7 @@ const itemUnarchive = defineCommand({
   audience: 'admin',
   options: { item: textOption('item', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'ITEM', autocomplete: 'archived-item' }) },
   run(ctx, args) {
-    const restored = ctx.core.unarchiveItem(ctx.market.id, args.item);
+    const restored = ctx.core.unarchiveItem(ctx.market.id, ctx.member.id, args.item);
     return restored.ok ? { reply: publicReply(ctx.t.admin.itemUnarchived(restored.value.name)) } : coreRefusal(ctx, restored.error);
   },
 });
@@ -136,7 +142,7 @@ const unban = defineCommand({
   run(ctx, args) {
     const resolved = resolveMember(ctx, args.member);
     if (!resolved.ok) return refusal(resolved.refusal);
-    const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, memberId: resolved.member.id });
+    const lifted = ctx.core.unbanMember({ marketId: ctx.market.id, adminId: ctx.member.id, memberId: resolved.member.id });
     return lifted.ok ? { reply: publicReply(ctx.t.admin.unbanned(resolved.member.displayName)) } : coreRefusal(ctx, lifted.error);
   },
 });
@@ -169,7 +175,7 @@ const config = defineCommand({
       return { reply: personalReply([...lines, t.hint].join('\n'), { title: t.title, tone: 'info' }) };
     }
     if (args.value === undefined) return { reply: personalReply(t.values(args.setting, allowedValues(ctx, MARKET_SETTINGS[args.setting])), { tone: 'info' }) };
-    const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, name: args.setting, value: args.value });
+    const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, adminId: ctx.member.id, name: args.setting, value: args.value });
     return set.ok ? { reply: publicReply(t.set(set.value.name, set.value.value)) } : coreRefusal(ctx, set.error);
   },
 });
@@ -177,6 +183,6 @@ const config = defineCommand({
 export const admin = defineGroup({
   name: 'admin',
   audience: 'admin',
-  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config],
+  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config, adminLog, adminAudit, adminInventory, adminBans],
 });
 export default admin;

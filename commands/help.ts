@@ -38,6 +38,34 @@ async function showsAdminPart(ctx: CommandContext): Promise<boolean> {
   }
 }
 
+/** Discord's limit for an embed field's value, in characters. */
+const FIELD_LIMIT = 1024;
+
+/**
+ * An upper bound of a line's length once Discord escapes its markdown (a backslash before each
+ * character that could be markdown), so a field that fits here fits there unclipped.
+ */
+const escapedLength = (line: string) => line.length + (line.match(/[\\_*~`|>#[\]()-]/g)?.length ?? 0);
+
+/** `lines` as embed fields of at most {@link FIELD_LIMIT} characters each: the first titled `title`, the rest `more`. */
+function splitIntoFields(lines: readonly string[], title: string, more: string): Array<{ name: string; value: string }> {
+  const fields: Array<{ name: string; value: string }> = [];
+  let current: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const weight = escapedLength(line) + 1;
+    if (current.length && used + weight > FIELD_LIMIT) {
+      fields.push({ name: fields.length ? more : title, value: current.join('\n') });
+      current = [];
+      used = 0;
+    }
+    current.push(line);
+    used += weight;
+  }
+  if (current.length) fields.push({ name: fields.length ? more : title, value: current.join('\n') });
+  return fields;
+}
+
 /** Built over the command catalog, which includes this command. */
 export function createHelpCommand(commands: () => readonly AnyCommand[]) {
   return defineCommand({
@@ -59,7 +87,8 @@ export function createHelpCommand(commands: () => readonly AnyCommand[]) {
         }
       }
       // The catalog has a command of its own, /catalog (paged): listed here it would outgrow a message.
-      const fields = (await showsAdminPart(ctx)) ? [{ name: t.adminTitle, value: admin.join('\n') }] : [];
+      // Discord takes 1,024 characters a field: the admins' part is split over as many as it needs.
+      const fields = (await showsAdminPart(ctx)) ? splitIntoFields(admin, t.adminTitle, t.adminTitleMore) : [];
       return { reply: personalReply([t.intro, '', ...everyone].join('\n'), { title: t.title, fields, tone: 'info' }) };
     },
   });

@@ -192,6 +192,16 @@ export const pageCursorText = (cursor: PageCursor) => ('after' in cursor ? `afte
  * left out of usage lines and slash commands). The keyword is the one the old `page N` used, so a
  * member who still types that is told to use the buttons.
  */
+/**
+ * The member a list is filtered to, by number, as its page buttons carry it (a mention cannot
+ * travel in a button). Written only by buttons, like the page cursor.
+ */
+export function memberNumberOption(): CommandOption<number, false> {
+  const option = integerOption<false>('member-number', { required: false, min: 1, max: 9_999_999_999, placeholder: 'N' });
+  option.spec.buttonOnly = true;
+  return option;
+}
+
 export function pageOption(): CommandOption<PageCursor, false> {
   const spec: OptionSpec = { ...specOf('page', 'text', { required: false }, { form: 'keyword', placeholder: 'PAGE' }), buttonForm: 'page', buttonOnly: true };
   return build<PageCursor, false>(spec, (value, ctx) => {

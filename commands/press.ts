@@ -9,19 +9,24 @@ import type { CardLocation, CardRecord } from '../src/core/cards.js';
 import { slugify } from '../src/core/catalog.js';
 import type { TradeCore } from '../src/core/trade-core.js';
 import type { Market } from '../src/core/types.js';
-import { buttonArgs, isGroup, MAX_PAYLOAD_BYTES, refused, utf8Length, type CommandDefinition, type CommandResult, type OptionSpec, type Refused, type Reply } from './definition.js';
+import { buttonArgs, isGroup, MAX_PAYLOAD_BYTES, refused, utf8Length, type AnyCommand, type CommandDefinition, type CommandResult, type OptionSpec, type Refused, type Reply } from './definition.js';
 import { findCommand } from './index.js';
 import type { Messages } from './messages/index.js';
 import { PAGE_CURSOR } from './options.js';
 import { recordCard } from './render/records.js';
 import { readTextArguments } from './text-arguments.js';
 
-/** A payload as the bot writes it: `accept 12`, `market 7 page after-120`. */
+/** A payload as the bot writes it: `accept 12`, `market 7 page after-120`, `admin log page after-9`. */
 export interface ButtonCall {
-  command: CommandDefinition;
-  /** The payload's words after the command: what the press runs, as if typed. */
+  /** What the press runs: the command, or the group of a subcommand (`admin`, so its audience is checked as when typed). */
+  command: AnyCommand;
+  /** The command or subcommand whose options the payload writes. */
+  definition: CommandDefinition;
+  /** Its full name, as a list records it: `catalog`, `admin log`. */
+  path: string;
+  /** The payload's words after the command (a subcommand's name first): what the press runs, as if typed. */
   args: string[];
-  /** The same, option by option. */
+  /** The options' values, option by option. */
   values: Record<string, string>;
 }
 
@@ -64,13 +69,18 @@ function canonical(spec: OptionSpec, value: string): boolean {
  */
 export function parseButtonPayload(payload: string): ButtonCall | undefined {
   if (utf8Length(payload) > MAX_PAYLOAD_BYTES) return undefined;
-  const [name = '', ...args] = payload.split(' ');
+  const [name = '', ...words] = payload.split(' ');
   const command = findCommand(name);
-  if (!command || isGroup(command) || command.name !== name || !command.pressable) return undefined;
-  const read = readTextArguments(command, args.join(' '));
+  if (!command || command.name !== name) return undefined;
+  // A subcommand's button names it right after its group: `admin log page after-9`.
+  const [sub = '', ...subArgs] = words;
+  const definition = isGroup(command) ? command.subcommands.find((candidate) => candidate.name === sub) : command;
+  const args = isGroup(command) ? subArgs : words;
+  if (!definition || !definition.pressable) return undefined;
+  const read = readTextArguments(definition, args.join(' '));
   if (!read.ok) return undefined;
   const values: Record<string, string> = {};
-  for (const { spec, required } of Object.values(command.options)) {
+  for (const { spec, required } of Object.values(definition.options)) {
     const value = read.values[spec.name];
     if (value === undefined) {
       if (required) return undefined;
@@ -79,14 +89,15 @@ export function parseButtonPayload(payload: string): ButtonCall | undefined {
     if (typeof value !== 'string' || !canonical(spec, value)) return undefined;
     values[spec.name] = value;
   }
-  return buttonArgs(command, values).join(' ') === args.join(' ') ? { command, args, values } : undefined;
+  if (buttonArgs(definition, values).join(' ') !== args.join(' ')) return undefined;
+  return { command, definition, path: isGroup(command) ? `${name} ${sub}` : name, args: words, values };
 }
 
 /** Whether a call acts on the record or list the pressed message shows, and nothing else. */
 function actsOn(call: ButtonCall, shows: CardRecord): boolean {
   const { subject } = shows;
-  if (subject.kind === 'list') return call.command.name === subject.command;
-  const option = Object.values(call.command.options).find((candidate) => candidate.spec.kind === subject.kind);
+  if (subject.kind === 'list') return call.path === subject.command;
+  const option = Object.values(call.definition.options).find((candidate) => candidate.spec.kind === subject.kind);
   return option !== undefined && Number(call.values[option.spec.name]) === subject.id;
 }
 
@@ -149,6 +160,6 @@ export function pressedMessage(core: TradeCore, t: Messages, plan: Extract<Press
   if (!shows) return undefined;
   // A page of the list replaces the list; another answer (an offer opened from a list of offers) does not.
   if (shows.subject.kind === 'list') return result.reply.tone !== 'error' && result.reply.shows?.subject.kind === 'list' ? result.reply : undefined;
-  if (!shows.follows || call.command.readOnly) return undefined;
+  if (!shows.follows || call.definition.readOnly) return undefined;
   return recordCard(core, t, market.id, shows.subject);
 }

@@ -38,9 +38,9 @@ async function closeCase(maxLoop: number | null): Promise<EventCloseCase> {
     const pick = (n: number) => Math.floor(random() * n);
     const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-events', title: 'Events bench' });
     const admin = core.ensureMember({ marketId: market.id, platformUserId: 'admin', displayName: 'Admin', username: null });
-    const items = Array.from({ length: CATALOG_SIZE }, (_, i) => unwrap(core.addItem(market.id, { name: `game ${i}` })).name);
+    const items = Array.from({ length: CATALOG_SIZE }, (_, i) => unwrap(core.addItem(market.id, null, { name: `game ${i}` })).name);
     const members = Array.from({ length: MEMBERS }, (_, i) => core.ensureMember({ marketId: market.id, platformUserId: `m${i}`, displayName: `Member ${i}`, username: null }));
-    if (maxLoop !== null) unwrap(core.setMarketSetting({ marketId: market.id, name: 'event-max-loop', value: String(maxLoop) }));
+    if (maxLoop !== null) unwrap(core.setMarketSetting({ marketId: market.id, adminId: null, name: 'event-max-loop', value: String(maxLoop) }));
     const started = performance.now();
     unwrap(core.openEvent({ marketId: market.id, adminId: admin.id, name: 'Bench swap' }));
     const entries: Array<{ id: number; owner: number }> = [];

@@ -82,8 +82,8 @@ export function setUpMarket(
   members: ReadonlyArray<{ platformUserId: string; displayName: string; username: string }>,
 ): BenchMarket {
   const { id: marketId } = core.ensureMarket(market);
-  unwrap(core.addItem(marketId, { name: 'apple' }));
-  unwrap(core.addItem(marketId, { name: 'orange' }));
+  unwrap(core.addItem(marketId, null, { name: 'apple' }));
+  unwrap(core.addItem(marketId, null, { name: 'orange' }));
   const admin = core.ensureMember({ marketId, platformUserId: 'bench-admin', displayName: 'Admin', username: 'admin' });
   const memberIds = new Map<string, number>();
   for (const m of members) {

@@ -61,7 +61,7 @@ function seed(bench: BenchCore) {
   const items: CatalogItem[] = [];
   const owners: MemberRef[] = [];
   bench.db.writeTransaction(() => {
-    for (let i = 0; i < CATALOG_SIZE; i += 1) items.push(unwrap(core.addItem(market.id, { name: `good${i}` })));
+    for (let i = 0; i < CATALOG_SIZE; i += 1) items.push(unwrap(core.addItem(market.id, null, { name: `good${i}` })));
     const admin = core.ensureMember({ marketId: market.id, platformUserId: 'admin', displayName: 'admin' });
     for (let o = 0; o < OWNERS; o += 1) {
       const owner = core.ensureMember({ marketId: market.id, platformUserId: `owner-${o}`, displayName: `owner ${o}` });

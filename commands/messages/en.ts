@@ -8,6 +8,7 @@ import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
 import { enEvents, eventProblem } from './en-events.js';
+import { enAdminTools } from './en-admin-tools.js';
 
 type Amounts = ReadonlyArray<ItemAmount | NotifiedItem>;
 
@@ -130,6 +131,33 @@ const ORIGINAL_ENDING: Record<string, string> = {
   countered: 'was closed when its owner accepted another counter',
 };
 
+/** `a, b and 3 more`: the first names of a count, and how many were left out. */
+const someOf = (shown: readonly string[], count: number) => (count > shown.length ? `${shown.join(', ')} and ${count - shown.length} more` : shown.join(', '));
+
+/** Why an item cannot be archived yet, who still has it in play, and what to do, in one sentence. */
+function itemInUseSentence(error: Extract<TradeError, { code: 'item_in_use' }>): string {
+  const why: string[] = [];
+  const todo: string[] = [];
+  if (error.holders.count) {
+    why.push(`${plural(error.holders.count, 'member holds', 'members hold')} it (${someOf(error.holders.names, error.holders.count)})`);
+    todo.push('revoke it with /admin revoke');
+  }
+  if (error.offers.count) {
+    why.push(`${plural(error.offers.count, 'open offer names', 'open offers name')} it (${someOf(error.offers.ids.map((id) => `#${id}`), error.offers.count)})`);
+    todo.push('remove those offers with /admin remove-offer');
+  }
+  if (error.trades.count) {
+    why.push(`${plural(error.trades.count, 'trade in settlement holds', 'trades in settlement hold')} it (${someOf(error.trades.ids.map((id) => `#${id}`), error.trades.count)})`);
+    todo.push('let those trades end');
+  }
+  if (error.entries.count) {
+    why.push(`${plural(error.entries.count, 'event entry holds', 'event entries hold')} it (${someOf(error.entries.ids.map((id) => `#${id}`), error.entries.count)})`);
+    todo.push('let the event close or its owners withdraw them');
+  }
+  const and = (parts: string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? ''));
+  return `"${error.item.name}" cannot be archived while ${and(why)}: ${and(todo)}, then archive it again.`;
+}
+
 /** The page cursor every list takes: written by its buttons, never shown in usage lines or menus. */
 const PAGE_OPTION = 'Where the page starts (written by the page buttons)';
 
@@ -208,6 +236,8 @@ export const en = {
           : `${error.item.name} is archived, so it cannot be granted; bring it back first with /admin item-unarchive ${error.item.slug}.`;
       case 'item_already_archived':
         return `"${error.name}" is already archived.`;
+      case 'item_in_use':
+        return itemInUseSentence(error);
       case 'item_not_archived':
         return `"${error.name}" is not archived, so there is nothing to bring back.`;
       case 'item_not_found':
@@ -423,7 +453,7 @@ export const en = {
       },
     },
     'admin item-archive': {
-      description: 'Take an item out of the catalog; holdings, open offers and history keep it',
+      description: 'Take an item nobody holds or offers out of the catalog; history keeps it',
       options: {
         item: 'The item to archive',
       },
@@ -475,6 +505,29 @@ export const en = {
         value: 'Its new value',
       },
     },
+    'admin log': {
+      description: 'What admins did here, newest first, optionally to one member',
+      options: {
+        member: 'Only the actions on this member',
+        'member-number': 'The member the log is filtered to (written by the page buttons)',
+        page: PAGE_OPTION,
+      },
+    },
+    'admin audit': {
+      description: 'Check that every item adds up with the ledger',
+    },
+    'admin inventory': {
+      description: "A member's items, and what their open offers and trades hold",
+      options: {
+        member: 'Whose inventory',
+      },
+    },
+    'admin bans': {
+      description: 'The banned members, with reason and date',
+      options: {
+        page: PAGE_OPTION,
+      },
+    },
   } as Record<string, { description: string; options?: Record<string, string> }>,
 
   /** Sentences for arguments that do not parse. */
@@ -520,6 +573,7 @@ export const en = {
       'Post what you give and what you want; your items are held until someone accepts or the offer ends. ' +
       'Items are written like "5 apple, 2 pear"; /catalog lists them.',
     adminTitle: 'For administrators',
+    adminTitleMore: 'For administrators (more)',
   },
 
   offer: {
@@ -697,7 +751,7 @@ export const en = {
     itemAdded: (name: string, slug: string) => `Added "${name}" to the catalog (written "${slug}" in commands).`,
     itemEdited: (name: string, slug: string) => `"${name}" is updated (written "${slug}" in commands).`,
     itemArchived: (name: string, slug: string) =>
-      `"${name}" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive ${slug} brings it back.`,
+      `"${name}" is archived: it can no longer be offered, wanted or granted. Past trades keep it; /admin item-unarchive ${slug} brings it back.`,
     itemUnarchived: (name: string) => `"${name}" is back in the catalog: members can offer, want and be granted it again.`,
     granted: (member: string, items: Amounts) => `Granted ${itemList(items)} to ${member}.`,
     revoked: (member: string, items: Amounts) => `Took ${itemList(items)} from ${member}.`,
@@ -817,6 +871,9 @@ export const en = {
       ].join('\n'),
     ...enEvents.notification,
   },
+
+  /** `/admin log`, `audit`, `inventory`, `bans` (en-admin-tools.ts). */
+  adminTools: enAdminTools,
 
   /** `/want`: wishlists and their alerts. */
   wants: {

@@ -43,6 +43,8 @@ export function clipLine(line: string, max = MAX_LIST_LINE): string {
 export interface ListPage<T extends { id: number }> {
   /** The list's command: its page buttons run it again. */
   command: CommandDefinition;
+  /** The group the command is a subcommand of (`admin` for `/admin log`), if any. */
+  group?: string | undefined;
   title: string;
   /** What an empty list says. */
   empty: string;
@@ -66,8 +68,10 @@ export function listReply<T extends { id: number }>(t: Messages, page: KeysetPag
   const lastShown = page.entries[lines.length - 1];
   const next = lines.length < page.entries.length && lastShown ? { after: lastShown.id } : page.next;
 
+  // A subcommand's buttons name its group first (`admin log ...`), as it is typed.
+  const path = list.group === undefined ? list.command.name : `${list.group} ${list.command.name}`;
   const button = (label: string, cursor: PageCursor): ReplyButton => {
-    const written: ReplyButton = { label, style: 'secondary', command: list.command.name, args: buttonArgs(list.command, { ...list.filter, page: pageCursorText(cursor) }) };
+    const written: ReplyButton = { label, style: 'secondary', command: path, args: buttonArgs(list.command, { ...list.filter, page: pageCursorText(cursor) }) };
     // A payload the platform would refuse is a bug here (filters are made to fit), not the member's.
     if (utf8Length(buttonPayload(written)) > MAX_PAYLOAD_BYTES) throw new Error(`page button too long: ${buttonPayload(written)}`);
     return written;
@@ -76,6 +80,6 @@ export function listReply<T extends { id: number }>(t: Messages, page: KeysetPag
 
   const reply: Reply = { title: list.title, text: lines.length ? lines.join('\n') : list.empty, visibility: list.visibility, tone: 'info' };
   // A list of one page has nothing to press: only a paged one is remembered.
-  if (buttons.length) Object.assign(reply, { buttons, shows: { subject: { kind: 'list', command: list.command.name }, follows: false } });
+  if (buttons.length) Object.assign(reply, { buttons, shows: { subject: { kind: 'list', command: path }, follows: false } });
   return { reply };
 }

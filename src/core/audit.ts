@@ -39,48 +39,53 @@ export interface AuditReport {
 }
 
 /**
- * Runs the audit over every market, in one read transaction so the picture is consistent. Only
- * reads: the audit command runs it over a read-only connection.
+ * Runs the audit over every market, or over one (`marketId`: `/admin audit`), in one read
+ * transaction so the picture is consistent. Only reads: the audit command runs it over a
+ * read-only connection.
  */
-export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): AuditReport {
+export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>, marketId?: number): AuditReport {
+  // One market's rows: every place belongs to a market through its own row (a member, an offer,
+  // a trade, an entry's event, an item), so a market is audited without reading the others.
+  const scoped = (column: string) => (marketId === undefined ? sql`1 = 1` : sql`${sql.raw(column)} = ${marketId}`);
   // DEFERRED: a read transaction never blocks writers in WAL mode, yet sees one snapshot.
   return db.readTransaction(() => {
     const { orm } = db;
     const differences: AuditDifference[] = [];
 
     const malformed = orm.all<{ id: number; kind: string }>(sql`
-      SELECT id, kind FROM ledger WHERE
+      SELECT id, kind FROM ledger WHERE ${scoped('market_id')} AND (
         (kind = 'grant' AND (from_member_id IS NOT NULL OR from_offer_id IS NOT NULL OR from_trade_id IS NOT NULL OR from_entry_id IS NOT NULL OR to_member_id IS NULL)) OR
         (kind = 'revoke' AND (to_member_id IS NOT NULL OR to_offer_id IS NOT NULL OR to_trade_id IS NOT NULL OR to_entry_id IS NOT NULL OR from_member_id IS NULL)) OR
         (kind NOT IN ('grant', 'revoke') AND (
           (from_member_id IS NOT NULL) + (from_offer_id IS NOT NULL) + (from_trade_id IS NOT NULL) + (from_entry_id IS NOT NULL) <> 1 OR
-          (to_member_id IS NOT NULL) + (to_offer_id IS NOT NULL) + (to_trade_id IS NOT NULL) + (to_entry_id IS NOT NULL) <> 1))`);
+          (to_member_id IS NOT NULL) + (to_offer_id IS NOT NULL) + (to_trade_id IS NOT NULL) + (to_entry_id IS NOT NULL) <> 1)))`);
     for (const row of malformed) {
       differences.push({ kind: 'malformed_ledger_row', ledgerId: row.id, reason: `a ${row.kind} must move between exactly the places its kind names` });
     }
 
     // Replays the ledger per place and compares it with the table in SQL, so only differences
     // ever reach JavaScript: the audit's memory does not grow with the database.
+    const ledgerOfMarket = scoped('market_id');
     const places = {
       member: {
-        flows: sql`SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL
-                UNION ALL SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL`,
-        actual: sql`SELECT member_id AS a, item_id AS b, quantity AS q FROM inventories`,
+        flows: sql`SELECT to_member_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_member_id IS NOT NULL AND ${ledgerOfMarket}
+                UNION ALL SELECT from_member_id, item_id, -quantity FROM ledger WHERE from_member_id IS NOT NULL AND ${ledgerOfMarket}`,
+        actual: sql`SELECT v.member_id AS a, v.item_id AS b, v.quantity AS q FROM inventories v JOIN members m ON m.id = v.member_id WHERE ${scoped('m.market_id')}`,
       },
       offer: {
-        flows: sql`SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL
-                UNION ALL SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL`,
-        actual: sql`SELECT offer_id AS a, item_id AS b, held AS q FROM offer_lines WHERE side = 'give'`,
+        flows: sql`SELECT to_offer_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_offer_id IS NOT NULL AND ${ledgerOfMarket}
+                UNION ALL SELECT from_offer_id, item_id, -quantity FROM ledger WHERE from_offer_id IS NOT NULL AND ${ledgerOfMarket}`,
+        actual: sql`SELECT l.offer_id AS a, l.item_id AS b, l.held AS q FROM offer_lines l JOIN offers o ON o.id = l.offer_id WHERE l.side = 'give' AND ${scoped('o.market_id')}`,
       },
       trade: {
-        flows: sql`SELECT to_trade_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_trade_id IS NOT NULL
-                UNION ALL SELECT from_trade_id, item_id, -quantity FROM ledger WHERE from_trade_id IS NOT NULL`,
-        actual: sql`SELECT trade_id AS a, item_id AS b, held AS q FROM trade_escrow`,
+        flows: sql`SELECT to_trade_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_trade_id IS NOT NULL AND ${ledgerOfMarket}
+                UNION ALL SELECT from_trade_id, item_id, -quantity FROM ledger WHERE from_trade_id IS NOT NULL AND ${ledgerOfMarket}`,
+        actual: sql`SELECT e.trade_id AS a, e.item_id AS b, e.held AS q FROM trade_escrow e JOIN trades t ON t.id = e.trade_id WHERE ${scoped('t.market_id')}`,
       },
       entry: {
-        flows: sql`SELECT to_entry_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_entry_id IS NOT NULL
-                UNION ALL SELECT from_entry_id, item_id, -quantity FROM ledger WHERE from_entry_id IS NOT NULL`,
-        actual: sql`SELECT entry_id AS a, item_id AS b, held AS q FROM event_entry_items`,
+        flows: sql`SELECT to_entry_id AS a, item_id AS b, quantity AS q FROM ledger WHERE to_entry_id IS NOT NULL AND ${ledgerOfMarket}
+                UNION ALL SELECT from_entry_id, item_id, -quantity FROM ledger WHERE from_entry_id IS NOT NULL AND ${ledgerOfMarket}`,
+        actual: sql`SELECT x.entry_id AS a, x.item_id AS b, x.held AS q FROM event_entry_items x JOIN event_entries n ON n.id = x.entry_id JOIN events v ON v.id = n.event_id WHERE ${scoped('v.market_id')}`,
       },
     };
     const mismatches = (place: keyof typeof places) => {
@@ -110,20 +115,21 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
     for (const row of orm.all<{ entryId: number; itemId: number; held: number }>(sql`
       SELECT i.entry_id AS entryId, i.item_id AS itemId, i.held AS held
       FROM event_entry_items i JOIN event_entries e ON e.id = i.entry_id
-      WHERE i.held > 0 AND e.status <> 'open'`)) {
+      JOIN events v ON v.id = e.event_id
+      WHERE i.held > 0 AND e.status <> 'open' AND ${scoped('v.market_id')}`)) {
       differences.push({ kind: 'escrow_on_closed_entry', ...row });
     }
     for (const row of orm.all<{ tradeId: number; itemId: number; held: number }>(sql`
       SELECT e.trade_id AS tradeId, e.item_id AS itemId, e.held AS held
       FROM trade_escrow e JOIN trades t ON t.id = e.trade_id
-      WHERE e.held > 0 AND t.status NOT IN ('pending', 'processing')`)) {
+      WHERE e.held > 0 AND t.status NOT IN ('pending', 'processing') AND ${scoped('t.market_id')}`)) {
       differences.push({ kind: 'escrow_on_ended_trade', ...row });
     }
 
     for (const row of orm.all<{ offerId: number; itemId: number; held: number }>(sql`
       SELECT l.offer_id AS offerId, l.item_id AS itemId, l.held AS held
       FROM offer_lines l JOIN offers o ON o.id = l.offer_id
-      WHERE l.held > 0 AND o.status NOT IN ('active', 'settling')`)) {
+      WHERE l.held > 0 AND o.status NOT IN ('active', 'settling') AND ${scoped('o.market_id')}`)) {
       differences.push({ kind: 'escrow_on_closed_offer', ...row });
     }
 
@@ -145,13 +151,14 @@ export function auditLedger(db: Pick<Database, 'orm' | 'readTransaction'>): Audi
           UNION ALL SELECT item_id, held FROM event_entry_items
         ) GROUP BY item_id
       ) e ON e.item_id = i.id
+      WHERE ${scoped('i.market_id')}
       ORDER BY i.market_id, i.id`);
     for (const total of totals) {
       const expected = total.granted - total.revoked;
       const actual = total.inInventories + total.inEscrow;
       if (expected !== actual) differences.push({ kind: 'total', marketId: total.marketId, itemId: total.itemId, expected, actual });
     }
-    const ledgerRows = orm.get<{ n: number }>(sql`SELECT count(*) AS n FROM ledger`)?.n ?? 0;
+    const ledgerRows = orm.get<{ n: number }>(sql`SELECT count(*) AS n FROM ledger WHERE ${ledgerOfMarket}`)?.n ?? 0;
     return { ok: differences.length === 0, differences, totals, ledgerRows };
   });
 }

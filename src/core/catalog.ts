@@ -2,9 +2,10 @@
  * A market's item catalog, and turning what members type ("5 Apple") into catalog items.
  *
  * An item is never deleted (holdings, offers, trades and the ledger refer to it); an admin may
- * archive it instead. An archived item is out of the catalog: listed apart, refused in new offers
- * and grants, not suggested for them. Everything that already holds or promises it goes on as
- * before: it is still found by name, taken from open offers, refunded, revoked.
+ * archive it instead, once nothing live has it (no holding, no open offer, no trade in
+ * settlement: see item-use.ts). An archived item is out of the catalog: listed apart, refused in
+ * new offers and grants, not suggested for them; past trades and the ledger still name it, and it
+ * is still found by name (a revoke is offered it, `/admin item-unarchive` brings it back).
  */
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
@@ -14,6 +15,8 @@ import type { CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { readTransaction, runWrite } from './context.js';
 import { readPage, type KeysetPage, type PageRequest } from './paging.js';
+import { createItemUse, itemInUse } from './item-use.js';
+import { recordModeration } from './moderation-log.js';
 import type { CatalogItem, ItemAmount, ItemRequest } from './types.js';
 
 const p = sql.placeholder;
@@ -76,8 +79,10 @@ export interface ItemChanges {
   description?: string | null;
 }
 
-export function createCatalog({ db, clock }: CoreContext) {
+export function createCatalog(ctx: CoreContext) {
+  const { db, clock } = ctx;
   const { orm } = db;
+  const itemUse = createItemUse(ctx);
   const columns = { id: items.id, slug: items.slug, name: items.name, emoji: items.emoji, description: items.description, archivedAt: items.archivedAt };
   const itemsOfMarket = orm.select(columns).from(items).where(eq(items.marketId, p('marketId'))).orderBy(asc(items.name)).prepare();
   // Guarded, so archiving twice (or two admins at once) is refused rather than done twice.
@@ -229,8 +234,11 @@ export function createCatalog({ db, clock }: CoreContext) {
       );
     },
     resolve,
-    /** Adds an item; its slug comes from the name. Refuses a name already taken. */
-    addItem(marketId: number, input: NewItem): Result<CatalogItem> {
+    /**
+     * Admin (`adminId`; null for the operator): adds an item; its slug comes from the name.
+     * Refuses a name already taken. Logged in the moderation log.
+     */
+    addItem(marketId: number, adminId: number | null, input: NewItem): Result<CatalogItem> {
       return runWrite(db, () => {
         const { name, slug } = validateName(input.name);
         const description = validateDescription(input.description);
@@ -242,11 +250,15 @@ export function createCatalog({ db, clock }: CoreContext) {
           .returning(columns)
           .all();
         if (!row) throw new Error('item insert returned nothing');
+        recordModeration(ctx, { marketId, adminId, action: 'item_add', itemId: row.id, detail: { name: row.name, slug: row.slug } });
         return row;
       });
     },
-    /** Renames or re-describes an item. Its slug follows a new name; ids, holdings and offers stay. */
-    editItem(marketId: number, typed: string, changes: ItemChanges): Result<CatalogItem> {
+    /**
+     * Admin: renames or re-describes an item. Its slug follows a new name; ids, holdings and offers
+     * stay. Logged with what changed, from and to.
+     */
+    editItem(marketId: number, adminId: number | null, typed: string, changes: ItemChanges): Result<CatalogItem> {
       return runWrite(db, () => {
         const existing = requireItem(marketId, typed);
         const update: Partial<typeof items.$inferInsert> = {};
@@ -261,27 +273,36 @@ export function createCatalog({ db, clock }: CoreContext) {
         if (Object.keys(update).length === 0) return existing;
         const [row] = orm.update(items).set(update).where(eq(items.id, existing.id)).returning(columns).all();
         if (!row) throw new Error('item update returned nothing');
+        const changed = (['name', 'emoji', 'description'] as const).filter((key) => key in update && existing[key] !== row[key]);
+        const detail = Object.fromEntries(changed.map((key) => [key, { from: existing[key], to: row[key] }]));
+        recordModeration(ctx, { marketId, adminId, action: 'item_edit', itemId: row.id, detail });
         return row;
       });
     },
     /**
-     * Admin: takes an item out of the catalog. Nothing moves: holdings, open offers and trades
-     * keep it (see the module comment). Refuses an item already archived.
+     * Admin: takes an item out of the catalog: no new offer or grant may name it; its history
+     * (trades, the ledger) keeps it. Refused while anyone holds it, an open offer names it or a
+     * trade in settlement holds it (the refusal says who), and for an item already archived.
      */
-    archiveItem(marketId: number, typed: string): Result<CatalogItem> {
+    archiveItem(marketId: number, adminId: number | null, typed: string): Result<CatalogItem> {
       return runWrite(db, () => {
         const item = requireItem(marketId, typed, 'current');
+        if (item.archivedAt !== null) throw new Refusal({ code: 'item_already_archived', name: item.name, slug: item.slug });
+        const use = itemUse(item.id);
+        if (itemInUse(use)) throw new Refusal({ code: 'item_in_use', item: { id: item.id, slug: item.slug, name: item.name, emoji: item.emoji }, ...use });
         const row = archive.get({ id: item.id, now: clock() });
         if (!row) throw new Refusal({ code: 'item_already_archived', name: item.name, slug: item.slug });
+        recordModeration(ctx, { marketId, adminId, action: 'item_archive', itemId: item.id });
         return row;
       });
     },
     /** Admin: puts an archived item back in the catalog. Refuses an item that is not archived. */
-    unarchiveItem(marketId: number, typed: string): Result<CatalogItem> {
+    unarchiveItem(marketId: number, adminId: number | null, typed: string): Result<CatalogItem> {
       return runWrite(db, () => {
         const item = requireItem(marketId, typed, 'archived');
         const row = unarchive.get({ id: item.id });
         if (!row) throw new Refusal({ code: 'item_not_archived', name: item.name, slug: item.slug });
+        recordModeration(ctx, { marketId, adminId, action: 'item_unarchive', itemId: item.id });
         return row;
       });
     },

@@ -10,6 +10,7 @@ import { requireOffer, requireOpen } from './accept-offer.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import type { Movements } from './movements.js';
+import { recordModeration } from './moderation-log.js';
 import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Notification, type NotifiedItem, type Outbox } from './outbox.js';
 import { refuseIfBanned, requireMemberOf, type OfferRow, type Readers } from './readers.js';
@@ -151,6 +152,7 @@ export function createCloseOffer(ctx: CoreContext, deps: { movements: Movements;
         requireMemberOf(readers, input.marketId, input.adminId);
         requireOpen(row, clock());
         if (!reason) throw new Refusal({ code: 'reason_required', offerId: row.id });
+        recordModeration(ctx, { marketId: input.marketId, adminId: input.adminId, action: 'offer_remove', memberId: row.ownerId, offerId: row.id, reason });
         return closeWithRefund(row, 'removed', input.adminId, reason, (returned) => ({
           kind: 'offer_removed',
           offerId: row.id,

@@ -5,6 +5,7 @@
  * explain it to a member. Exceptions are kept for bugs and broken invariants.
  */
 import type { OfferStatus, TradeCancelReason, TradeStatus } from '../db/schema.js';
+import type { ItemUse } from './item-use.js';
 import type { ItemRef } from './types.js';
 
 export interface Shortage {
@@ -55,6 +56,8 @@ export type TradeError =
    */
   | { code: 'item_archived'; item: ItemRef; use: 'offer' | 'grant' }
   | { code: 'item_already_archived'; name: string; slug: string }
+  /** Archiving waits until nobody holds the item and nothing open names it: who still does, counted, the first few named. */
+  | ({ code: 'item_in_use'; item: ItemRef } & ItemUse)
   | { code: 'item_not_archived'; name: string; slug: string }
   | { code: 'item_not_found'; name: string; suggestions: string[] }
   | { code: 'not_banned'; memberName: string }

@@ -7,6 +7,7 @@ import type { CatalogApi } from './catalog.js';
 import { readTransaction, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result, type Shortage } from './errors.js';
 import type { Movements } from './movements.js';
+import { recordModeration, type ModerationDetail } from './moderation-log.js';
 import { requireMemberOf, type Readers } from './readers.js';
 import type { ItemAmount, ItemRequest } from './types.js';
 
@@ -44,6 +45,9 @@ export function shortagesOf(readers: Readers, memberId: number, wanted: readonly
   }
   return shortages;
 }
+
+/** Items and quantities as the moderation log keeps them: what was moved, by slug. */
+const loggedItems = (amounts: readonly ItemAmount[]): ModerationDetail => ({ items: amounts.map(({ item, quantity }) => ({ slug: item.slug, name: item.name, quantity })) });
 
 export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; movements: Movements; readers: Readers }) {
   const { db } = ctx;
@@ -90,13 +94,14 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
       const tradeEscrow = byPlace(tradeRows.map(({ tradeId, quantity, ...item }) => ({ place: tradeId, item, quantity }))).map(({ place, items }) => ({ tradeId: place, items }));
       return { holdings, escrow, tradeEscrow };
     },
-    /** Admin: adds items to a member's inventory, recorded in the ledger as a grant. Refuses archived items. */
+    /** Admin: adds items to a member's inventory, recorded in the ledger as a grant and in the moderation log. Refuses archived items. */
     grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
       return runWrite(db, () => {
         requireMemberOf(readers, marketId, memberId);
         requireMemberOf(readers, marketId, actorId);
         const amounts = catalog.resolve(marketId, requests, 'items', 'grant');
         for (const { item, quantity } of amounts) movements.grant(marketId, item.id, memberId, quantity, actorId);
+        recordModeration(ctx, { marketId, adminId: actorId, action: 'grant', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, detail: loggedItems(amounts) });
         return amounts;
       });
     },
@@ -114,6 +119,7 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
         for (const { item, quantity } of amounts) {
           if (!movements.revoke(marketId, item.id, memberId, quantity, actorId)) throw new Error('revoke guard failed after check');
         }
+        recordModeration(ctx, { marketId, adminId: actorId, action: 'revoke', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, detail: loggedItems(amounts) });
         return amounts;
       });
     },

@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { markets, SETTLEMENTS, type Settlement } from '../db/schema.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
+import { recordModeration } from './moderation-log.js';
 
 /** The longest a settlement step may be given: 30 days. */
 export const MAX_SETTLEMENT_HOURS = 720;
@@ -108,7 +109,8 @@ function parseValue(name: SettingName, spec: SettingSpec, text: string): string 
   return number;
 }
 
-export function createMarketSettings({ db }: CoreContext) {
+export function createMarketSettings(ctx: CoreContext) {
+  const { db } = ctx;
   const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours, loops: markets.loops, eventMaxLoop: markets.eventMaxLoop };
   const settingsOf = db.orm.select(columns).from(markets).where(eq(markets.id, sql.placeholder('id'))).prepare();
 
@@ -134,15 +136,19 @@ export function createMarketSettings({ db }: CoreContext) {
 
     /**
      * Admin: sets one setting from its typed value. A value outside the setting's range is
-     * refused with the values it takes. Steps already running keep their deadlines.
+     * refused with the values it takes. Steps already running keep their deadlines. Logged with
+     * the value before and after (`adminId` null: the operator changed it).
      */
-    setMarketSetting(input: { marketId: number; name: SettingName; value: string }): Result<SettingValue> {
+    setMarketSetting(input: { marketId: number; adminId: number | null; name: SettingName; value: string }): Result<SettingValue> {
       return runWrite(db, () => {
         const spec: SettingSpec = MARKET_SETTINGS[input.name];
         const value = parseValue(input.name, spec, input.value);
+        const valueOf = () => listed(read(input.marketId)).find((entry) => entry.name === input.name);
+        const before = valueOf();
         db.orm.update(markets).set({ [spec.column]: value }).where(eq(markets.id, input.marketId)).run();
-        const setting = listed(read(input.marketId)).find((entry) => entry.name === input.name);
+        const setting = valueOf();
         if (!setting) throw new Error(`setting ${input.name} vanished`);
+        recordModeration(ctx, { marketId: input.marketId, adminId: input.adminId, action: 'config', detail: { setting: input.name, from: before?.value ?? null, to: setting.value } });
         return setting;
       });
     },

@@ -12,6 +12,7 @@ import { createInventory } from './inventory.js';
 import { createLoops } from './loops/loops.js';
 import { createMarkets } from './markets.js';
 import { createModeration } from './moderation.js';
+import { createModerationLog } from './moderation-log.js';
 import { createNotifications } from './notifications.js';
 import { createHeartbeats } from './heartbeats.js';
 import { createHandledUpdates } from './handled-updates.js';
@@ -76,6 +77,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
+    ...createModerationLog(ctx),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createEvents(ctx, { readers, movements, outbox, catalog }),
     ...createNotifications(ctx),
@@ -83,8 +85,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...createHeartbeats(ctx),
     ...createHandledUpdates(ctx),
     ...createInbox(ctx),
-    /** Recomputes conservation from the ledger; see {@link auditLedger}. */
-    audit: () => auditLedger(deps.db),
+    /** Recomputes conservation from the ledger, of every market or of one; see {@link auditLedger}. */
+    audit: (marketId?: number) => auditLedger(deps.db, marketId),
     /**
      * Folds the write-ahead log back into the database file without waiting for anyone, so the
      * log does not grow under steady load (housekeeping runs it); see {@link Database.checkpoint}.

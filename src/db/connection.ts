@@ -42,6 +42,11 @@ export interface Database {
    */
   readTransaction<T>(work: () => T): T;
   /**
+   * Whether a transaction is open on this connection now: for writes that must never stand alone
+   * (the moderation log, written with the admin action it records) to refuse to run outside one.
+   */
+  inTransaction(): boolean;
+  /**
    * Folds the write-ahead log back into the database file. PASSIVE never waits for readers or
    * writers (what it cannot fold in now, a later checkpoint will); TRUNCATE waits, then empties
    * the log file.
@@ -126,6 +131,7 @@ function handleOver(sqlite: BetterSqlite3.Database): Database {
       }
     },
     readTransaction: <T>(work: () => T) => deferred(work) as T,
+    inTransaction: () => sqlite.inTransaction,
     checkpoint(mode = 'PASSIVE') {
       const [result] = sqlite.pragma(`wal_checkpoint(${mode})`) as WalCheckpoint[];
       // SQLite always answers with one row; this only satisfies the type.

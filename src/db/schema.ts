@@ -127,7 +127,8 @@ export const items = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /**
      * Set while the item is archived: out of the catalog, so no new offer or grant may name it.
-     * Holdings, open offers, trades and the ledger keep referring to it, and its slug stays taken.
+     * Archiving waits until nobody holds or offers it; trades and the ledger keep referring to it,
+     * and its slug stays taken.
      */
     archivedAt: integer('archived_at'),
   },
@@ -678,5 +679,55 @@ export const eventWants = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.entryId, table.position] }),
     check('event_wants_target_check', sql`(${table.wantedEntryId} IS NULL) <> (${table.wantedItemId} IS NULL)`),
+  ],
+);
+
+/**
+ * What admins may do, as the moderation log names it. No CHECK constraint: a new admin action
+ * (another issue's) is one more name here, not a table rebuild.
+ */
+export const MODERATION_ACTIONS = [
+  'grant',
+  'revoke',
+  'item_add',
+  'item_edit',
+  'item_archive',
+  'item_unarchive',
+  'offer_remove',
+  'ban',
+  'unban',
+  'config',
+  'review_hide',
+] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/**
+ * The moderation log: one row per admin action, written in the same transaction as the action
+ * (src/core/moderation-log.ts), so an action is never without its row nor a row without its
+ * action. `admin_id` is null when the operator acted (a CLI, a setting) rather than a member.
+ * The target columns say what the action touched; `detail` is JSON for the rest (items and
+ * quantities, a setting's old and new value).
+ */
+export const moderationLog = sqliteTable(
+  'moderation_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    adminId: integer('admin_id').references(() => members.id),
+    action: text('action', { enum: MODERATION_ACTIONS }).notNull(),
+    memberId: integer('member_id').references(() => members.id),
+    itemId: integer('item_id').references(() => items.id),
+    offerId: integer('offer_id').references(() => offers.id),
+    tradeId: integer('trade_id').references(() => trades.id),
+    reason: text('reason'),
+    detail: text('detail', { mode: 'json' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    // `/admin log` pages a market's log newest first, or one member's.
+    index('moderation_log_market_idx').on(table.marketId, table.id),
+    index('moderation_log_member_idx').on(table.marketId, table.memberId, table.id),
   ],
 );

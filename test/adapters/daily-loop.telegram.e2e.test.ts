@@ -8,7 +8,7 @@ import { createTelegramDelivery } from '../../src/adapters/telegram/delivery.js'
 import { drainOutbox } from '../../src/jobs/delivery.js';
 import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser } from '../fakes/telegram-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
-import { HOUR, testClock } from '../support/market.js';
+import { HOUR, testClock, unwrap } from '../support/market.js';
 import { LOOSE_THROTTLE, telegramGroup } from '../support/telegram-group.js';
 
 const group: FakeChat = { id: -1007001, type: 'supergroup', title: 'Daily market' };
@@ -194,15 +194,27 @@ describe('hole 10: archived items leave the catalog but not the history', () => 
   let before: number;
   let trade: number;
 
-  it('archives an item, and refuses it in new offers and grants with a sentence saying what to do', async () => {
+  it('refuses to archive an item still in play, saying who has it; once cleared, archives it and refuses it in new offers and grants', async () => {
     // An open offer and a finished trade mention pear before it is archived.
     before = offerOf(await post(alice, '/post give 1 apple want 1 pear'));
     const traded = offerOf(await post(alice, '/post give 2 apple want 2 pear'));
     await say(carol, `/accept ${traded}`);
     trade = newestTrade(carol).id;
 
+    const [refused] = await inGroup(admin, '/admin item-archive pear');
+    expect(refused).toMatch(new RegExp(`^"pear" cannot be archived while \\d+ members? holds? it \\((Alice|Carol)(, (Alice|Carol))*\\) and \\d+ open offers? names? it \\(.*#${before}.*\\): revoke it with /admin revoke and remove those offers with /admin remove-offer, then archive it again\\.$`));
+    // The admin does what it says: removes the offers naming pear, takes pear back from whoever holds it.
+    const marketId = store.core.findMarket('telegram', String(group.id))!.id;
+    for (const offer of unwrap(store.core.listMarketOffers(marketId, { item: 'pear', size: 25 })).entries) {
+      expect(await inGroup(admin, `/admin remove-offer ${offer.id} pear leaves the catalog`)).toEqual([expect.stringMatching(new RegExp(`^Offer #${offer.id} is removed`))]);
+    }
+    for (const user of [alice, bobby, carol, dave]) {
+      const pears = store.core.getInventory(memberId(user)).holdings.find((holding) => holding.item.slug === 'pear')?.quantity;
+      if (pears) expect(await inGroup(admin, `/admin revoke @${user.username} ${pears} pear`)).toEqual([`Took ${pears} pear from ${user.first_name}.`]);
+    }
+
     expect(await inGroup(admin, '/admin item-archive pear')).toEqual([
-      '"pear" is archived: it can no longer be offered, wanted or granted. Holdings, open offers and history keep it; /admin item-unarchive pear brings it back.',
+      '"pear" is archived: it can no longer be offered, wanted or granted. Past trades keep it; /admin item-unarchive pear brings it back.',
     ]);
     expect(await inGroup(alice, '/post give 1 apple want 1 pear')).toEqual([
       'pear is archived: it can no longer be offered or asked for. Pick another item from the catalog (see /catalog).',
@@ -222,21 +234,17 @@ describe('hole 10: archived items leave the catalog but not the history', () => 
     expect(await inGroup(alice, '/catalog')).toEqual(['Catalog\n🍎 apple\norange']);
   });
 
-  it('keeps holdings, open offers and history readable, and lets members trade what is already on offer', async () => {
-    expect(await inPrivate(alice, '/inventory')).toMatch(/You hold: .*2 pear/);
-    expect((await inGroup(dave, '/market')).join('\n')).toContain(`#${before} Alice: gives 1 🍎 apple, wants 1 pear`);
+  it('keeps the history readable: the trade that moved pear still shows it', async () => {
     expect(await inPrivate(carol, '/trades')).toContain(`Trade #${trade}`);
-    // The open offer that wants pear is still honoured: its terms were set before the archive.
-    expect(await inGroup(carol, `/accept ${before}`)).toEqual([expect.stringMatching(new RegExp(`^Done! Trade #\\d+ with Alice \\(offer #${before}\\)`))]);
-    expect(await inPrivate(alice, '/inventory')).toMatch(/You hold: .*3 pear/);
-    // Revoking still works.
-    expect(await inGroup(admin, '/admin revoke @alice 1 pear')).toEqual(['Took 1 pear from Alice.']);
+    expect(await inPrivate(carol, `/trade ${trade}`)).toContain('2 pear');
+    expect((await inGroup(admin, '/admin log')).join('\n')).toContain('Ada archived "pear"');
     expect(store.core.audit().ok).toBe(true);
   });
 
   it('brings it back with /admin item-unarchive', async () => {
     expect(await inGroup(admin, '/admin item-unarchive pear')).toEqual(['"pear" is back in the catalog: members can offer, want and be granted it again.']);
     expect(await inGroup(admin, '/admin item-unarchive pear')).toEqual(['"pear" is not archived, so there is nothing to bring back.']);
+    expect(await inGroup(admin, '/admin grant @alice 1 pear')).toEqual(['Granted 1 pear to Alice.']);
     expect((await inGroup(alice, '/post give 1 pear want 1 orange'))[0]).toMatch(/^Offer #\d+/);
   });
 });

@@ -87,7 +87,7 @@ beforeAll(async () => {
   };
   await admin('item-add', [str('name', 'apple'), str('emoji', '🍎')]);
   await admin('item-add', [str('name', 'orange')]);
-  for (let i = 0; i < 30; i += 1) unwrap(store.core.addItem(marketId(), { name: `${'Marmalade jar number '.padEnd(45, 'x')} n${String(i).padStart(2, '0')}` }));
+  for (let i = 0; i < 30; i += 1) unwrap(store.core.addItem(marketId(), null, { name: `${'Marmalade jar number '.padEnd(45, 'x')} n${String(i).padStart(2, '0')}` }));
   for (const who of [alice, bobby]) await list(who, 'help');
   unwrap(store.core.grantItems(marketId(), member(ada).id, member(alice).id, items(['apple', 500])));
   unwrap(store.core.grantItems(marketId(), member(ada).id, member(bobby).id, items(['orange', 500])));

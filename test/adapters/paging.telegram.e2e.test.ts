@@ -86,7 +86,7 @@ beforeAll(async () => {
   await say(admin, '/admin item-add apple emoji 🍎');
   await say(admin, '/admin item-add orange');
   // A catalog longer than a page, with names as long as names get.
-  for (let i = 0; i < 30; i += 1) unwrap(store.core.addItem(marketId(), { name: `${'Marmalade jar number '.padEnd(45, 'x')} n${String(i).padStart(2, '0')}` }));
+  for (let i = 0; i < 30; i += 1) unwrap(store.core.addItem(marketId(), null, { name: `${'Marmalade jar number '.padEnd(45, 'x')} n${String(i).padStart(2, '0')}` }));
   await say(admin, '/admin grant @alice 500 apple');
   await say(admin, '/admin grant @bobby 500 orange');
 });

@@ -97,7 +97,7 @@ describe('concurrent updates', () => {
     const cardsChat: FakeChat = { id: -1005004, type: 'supergroup', title: 'Card market' };
     const { id: marketId } = store.core.ensureMarket({ platform: 'telegram', platformMarketId: String(cardsChat.id), title: 'Card market' });
     const admin = store.core.ensureMember({ marketId, platformUserId: 'test-admin', displayName: 'Admin', username: 'admin' });
-    for (const item of ['apple', 'orange']) expect(store.core.addItem(marketId, { name: item }).ok).toBe(true);
+    for (const item of ['apple', 'orange']) expect(store.core.addItem(marketId, null, { name: item }).ok).toBe(true);
     for (const member of [ann, ben, cid]) {
       const ref = store.core.ensureMember({ marketId, platformUserId: String(member.id), displayName: member.first_name, username: '' });
       expect(store.core.grantItems(marketId, admin.id, ref.id, [{ name: 'apple', quantity: 10 }, { name: 'orange', quantity: 10 }]).ok).toBe(true);

@@ -102,7 +102,7 @@ describe('cards', () => {
 
 describe('trade cards (confirm settlement)', () => {
   it('follow their trade through each step, keep the offer card through settlement, and leave notices about other trades alone', () => {
-    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'settlement', value: 'confirm' }));
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'settlement', value: 'confirm' }));
     const done = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: post().id, takerId: bob.id })).trade;
     unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: done.id, memberId: alice.id }));
     unwrap(t.core.confirmTrade({ marketId: t.market.id, tradeId: done.id, memberId: alice.id }));

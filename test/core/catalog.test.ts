@@ -16,29 +16,29 @@ afterEach(() => {
 
 describe('catalog', () => {
   it('adds items with a slug from the name and finds them by slug or name in any case', () => {
-    const item = unwrap(t.core.addItem(t.market.id, { name: 'Golden Apple', emoji: '🍎', description: 'shiny' }));
+    const item = unwrap(t.core.addItem(t.market.id, null, { name: 'Golden Apple', emoji: '🍎', description: 'shiny' }));
     expect(item).toMatchObject({ slug: 'golden-apple', name: 'Golden Apple', emoji: '🍎', description: 'shiny' });
     expect(t.core.findItem(t.market.id, 'golden apple')?.id).toBe(item.id);
     expect(t.core.findItem(t.market.id, 'GOLDEN-APPLE')?.id).toBe(item.id);
-    expect(t.core.addItem(t.market.id, { name: 'golden  apple' })).toEqual({ ok: false, error: { code: 'item_exists', slug: 'golden-apple' } });
+    expect(t.core.addItem(t.market.id, null, { name: 'golden  apple' })).toEqual({ ok: false, error: { code: 'item_exists', slug: 'golden-apple' } });
   });
 
   it('refuses names that cannot be typed back in an item list', () => {
     for (const name of ['', '!!!', '5 apples', 'apple, pear', '42', 'Apple (red)', 'R&D kit', 'Mr. Potato', "'quoted"]) {
-      expect(t.core.addItem(t.market.id, { name })).toMatchObject({ ok: false, error: { code: 'invalid_item_name' } });
+      expect(t.core.addItem(t.market.id, null, { name })).toMatchObject({ ok: false, error: { code: 'invalid_item_name' } });
     }
-    expect(t.core.addItem(t.market.id, { name: 'a'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'text_too_long', field: 'name' } });
+    expect(t.core.addItem(t.market.id, null, { name: 'a'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'text_too_long', field: 'name' } });
     expect(t.core.listItems(t.market.id)).toEqual([]);
   });
 
   it('refuses a name with a word the text commands read as a keyword, naming the word', () => {
-    expect(t.core.addItem(t.market.id, { name: 'Ticket to Ride' })).toEqual({ ok: false, error: { code: 'item_name_keyword', name: 'Ticket to Ride', word: 'to' } });
-    expect(t.core.addItem(t.market.id, { name: 'Page  Turner' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'page' } });
-    expect(t.core.addItem(t.market.id, { name: 'WANT list' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'want' } });
+    expect(t.core.addItem(t.market.id, null, { name: 'Ticket to Ride' })).toEqual({ ok: false, error: { code: 'item_name_keyword', name: 'Ticket to Ride', word: 'to' } });
+    expect(t.core.addItem(t.market.id, null, { name: 'Page  Turner' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'page' } });
+    expect(t.core.addItem(t.market.id, null, { name: 'WANT list' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'want' } });
     expect(t.core.listItems(t.market.id)).toEqual([]);
     // The word inside a longer word, or joined by dashes, is no keyword.
-    for (const name of ['Ticket-to-Ride', 'Tomato', 'Wanted Poster', 'Notebook']) unwrap(t.core.addItem(t.market.id, { name }));
-    expect(t.core.editItem(t.market.id, 'tomato', { name: 'Tomato to go' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'to' } });
+    for (const name of ['Ticket-to-Ride', 'Tomato', 'Wanted Poster', 'Notebook']) unwrap(t.core.addItem(t.market.id, null, { name }));
+    expect(t.core.editItem(t.market.id, null, 'tomato', { name: 'Tomato to go' })).toMatchObject({ ok: false, error: { code: 'item_name_keyword', word: 'to' } });
     expect(t.core.findItem(t.market.id, 'tomato')?.name).toBe('Tomato');
   });
 
@@ -54,29 +54,29 @@ describe('catalog', () => {
   });
 
   it('edits an item in place: holdings follow the renamed item', () => {
-    unwrap(t.core.addItem(t.market.id, { name: 'aple' }));
-    unwrap(t.core.addItem(t.market.id, { name: 'pear' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'aple' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'pear' }));
     const alice = t.member('alice');
     unwrap(t.core.grantItems(t.market.id, t.member('admin').id, alice.id, items(['aple', 2])));
-    const renamed = unwrap(t.core.editItem(t.market.id, 'aple', { name: 'Apple', emoji: '🍏' }));
+    const renamed = unwrap(t.core.editItem(t.market.id, null, 'aple', { name: 'Apple', emoji: '🍏' }));
     expect(renamed).toMatchObject({ slug: 'apple', name: 'Apple', emoji: '🍏' });
     expect(t.core.getInventory(alice.id).holdings).toEqual([{ item: expect.objectContaining({ slug: 'apple' }), quantity: 2 }]);
-    expect(t.core.editItem(t.market.id, 'apple', { name: 'pear' })).toEqual({ ok: false, error: { code: 'item_exists', slug: 'pear' } });
-    expect(t.core.editItem(t.market.id, 'appel', { emoji: null })).toEqual({ ok: false, error: { code: 'item_not_found', name: 'appel', suggestions: ['Apple'] } });
+    expect(t.core.editItem(t.market.id, null, 'apple', { name: 'pear' })).toEqual({ ok: false, error: { code: 'item_exists', slug: 'pear' } });
+    expect(t.core.editItem(t.market.id, null, 'appel', { emoji: null })).toEqual({ ok: false, error: { code: 'item_not_found', name: 'appel', suggestions: ['Apple'] } });
   });
 
   it('keeps catalogs of different markets apart', () => {
-    unwrap(t.core.addItem(t.market.id, { name: 'apple' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'apple' }));
     const other = t.core.ensureMarket({ platform: 'discord', platformMarketId: '42' });
     expect(t.core.findItem(other.id, 'apple')).toBeUndefined();
-    expect(t.core.addItem(other.id, { name: 'apple' }).ok).toBe(true);
+    expect(t.core.addItem(other.id, null, { name: 'apple' }).ok).toBe(true);
   });
 });
 
 describe('grants and revokes', () => {
   beforeEach(() => {
-    unwrap(t.core.addItem(t.market.id, { name: 'apple' }));
-    unwrap(t.core.addItem(t.market.id, { name: 'pear' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'apple' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'pear' }));
   });
 
   it('grants and revokes, refusing to revoke more than is held (escrow untouched)', () => {
@@ -108,7 +108,7 @@ describe('grants and revokes', () => {
 
 describe('audit', () => {
   it('finds a holding changed behind the ledger’s back', () => {
-    unwrap(t.core.addItem(t.market.id, { name: 'apple' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'apple' }));
     const alice = t.member('alice');
     unwrap(t.core.grantItems(t.market.id, t.member('admin').id, alice.id, items(['apple', 5])));
     t.db.sqlite.prepare('UPDATE inventories SET quantity = 6 WHERE member_id = ?').run(alice.id);

@@ -47,7 +47,7 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
     const admin = t.member('admin');
     const members: MemberRef[] = Array.from({ length: MEMBERS }, (_, i) => t.member(`m${i}`));
     for (const member of members) unwrap(t.core.grantItems(t.market.id, admin.id, member.id, CATALOG.map((name) => ({ name, quantity: 6 }))));
-    if (cap !== undefined) unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'event-max-loop', value: String(cap) }));
+    if (cap !== undefined) unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'event-max-loop', value: String(cap) }));
     unwrap(t.core.openEvent({ marketId: t.market.id, adminId: admin.id, name: 'Property' }));
     const entries: number[] = [];
     const at = (position: number) => entries[position % Math.max(entries.length, 1)];

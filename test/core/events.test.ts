@@ -143,7 +143,7 @@ describe('closing an event', () => {
 
   it('keeps to the market loop cap: a 3-loop does not trade with event-max-loop 2', async () => {
     const { admin, alice, bob, carol } = market();
-    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'event-max-loop', value: '2' }));
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'event-max-loop', value: '2' }));
     expect(t.core.eventMaxLoop(t.market.id)).toBe(2);
     open(admin);
     const a = enter(alice, 'apple');
@@ -153,7 +153,7 @@ describe('closing an event', () => {
     wants(bob, b, [String(c)]);
     wants(carol, c, [String(a)]);
     expect(unwrap(await t.core.closeEvent(t.market.id)).itemsTraded).toBe(0);
-    expect(unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'event-max-loop', value: 'none' })).value).toBe('none');
+    expect(unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'event-max-loop', value: 'none' })).value).toBe('none');
     checkInvariants(t);
   });
 

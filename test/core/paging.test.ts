@@ -82,7 +82,7 @@ describe('the market', () => {
 
   it('knows item numbers only of its own market', () => {
     const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-200', title: 'Elsewhere' });
-    const foreign = unwrap(t.core.addItem(other.id, { name: 'quince' }));
+    const foreign = unwrap(t.core.addItem(other.id, null, { name: 'quince' }));
     expect(t.core.listMarketOffers(t.market.id, { item: foreign.id })).toMatchObject({ ok: false, error: { code: 'unknown_item' } });
   });
 
@@ -164,8 +164,8 @@ describe('the catalog', () => {
   const catalog = (words: readonly string[] = []) => (cursor?: PageCursor) => t.core.listCatalog(t.market.id, { words, cursor });
 
   it('pages the items by name, archived ones left out, each exactly once', () => {
-    const added = Array.from({ length: 2 * PAGE_SIZE + 4 }, (_, i) => unwrap(t.core.addItem(t.market.id, { name: `Card ${String(i).padStart(2, '0')}` })).name);
-    unwrap(t.core.archiveItem(t.market.id, 'card-05'));
+    const added = Array.from({ length: 2 * PAGE_SIZE + 4 }, (_, i) => unwrap(t.core.addItem(t.market.id, null, { name: `Card ${String(i).padStart(2, '0')}` })).name);
+    unwrap(t.core.archiveItem(t.market.id, null, 'card-05'));
     const pages = walkForward(catalog());
     const expected = [...added.filter((name) => name !== 'Card 05'), 'apple', 'orange', 'pear'].sort((a, b) => a.localeCompare(b));
     expect(pages.flatMap(names)).toEqual(expected);
@@ -173,13 +173,13 @@ describe('the catalog', () => {
   });
 
   it('stays put when items are added between page reads: later names show, none twice', () => {
-    for (let i = 0; i < 2 * PAGE_SIZE; i += 1) unwrap(t.core.addItem(t.market.id, { name: `Bead ${String(i).padStart(2, '0')}` }));
+    for (let i = 0; i < 2 * PAGE_SIZE; i += 1) unwrap(t.core.addItem(t.market.id, null, { name: `Bead ${String(i).padStart(2, '0')}` }));
     const before = walkForward(catalog()).flatMap(names);
     let n = 0;
     const pages = walkForward(catalog(), () => {
       // One name sorts before every page read so far, one after.
-      unwrap(t.core.addItem(t.market.id, { name: `Aardvark ${n}` }));
-      unwrap(t.core.addItem(t.market.id, { name: `Zebra ${n++}` }));
+      unwrap(t.core.addItem(t.market.id, null, { name: `Aardvark ${n}` }));
+      unwrap(t.core.addItem(t.market.id, null, { name: `Zebra ${n++}` }));
     });
     const seen = pages.flatMap(names);
     expect(new Set(seen).size).toBe(seen.length);
@@ -189,10 +189,10 @@ describe('the catalog', () => {
   });
 
   it('filters by words, every word in the name, slug or description, in any case', () => {
-    unwrap(t.core.addItem(t.market.id, { name: 'Golden Apple', description: 'Sweet and Crunchy' }));
-    unwrap(t.core.addItem(t.market.id, { name: 'Crab apple', description: 'sour' }));
-    unwrap(t.core.addItem(t.market.id, { name: 'Яблоко', description: 'Сладкое' }));
-    for (let i = 0; i < 2 * PAGE_SIZE; i += 1) unwrap(t.core.addItem(t.market.id, { name: `Apple tart ${i}` }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'Golden Apple', description: 'Sweet and Crunchy' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'Crab apple', description: 'sour' }));
+    unwrap(t.core.addItem(t.market.id, null, { name: 'Яблоко', description: 'Сладкое' }));
+    for (let i = 0; i < 2 * PAGE_SIZE; i += 1) unwrap(t.core.addItem(t.market.id, null, { name: `Apple tart ${i}` }));
     expect(walkForward(catalog(['crunchy'])).flatMap(names)).toEqual(['Golden Apple']);
     expect(walkForward(catalog(['apple', 'sour'])).flatMap(names)).toEqual(['Crab apple']);
     expect(walkForward(catalog(['сладкое'])).flatMap(names)).toEqual(['Яблоко']);
@@ -204,7 +204,7 @@ describe('the catalog', () => {
 
   it('starts from the first page for an item of another market', () => {
     const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-200', title: 'Elsewhere' });
-    const foreign = unwrap(t.core.addItem(other.id, { name: 'zucchini' }));
+    const foreign = unwrap(t.core.addItem(other.id, null, { name: 'zucchini' }));
     expect(names(catalog()({ after: foreign.id }))).toEqual(['apple', 'orange', 'pear']);
   });
 });

@@ -36,7 +36,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 it('a timeout sweep and both parties’ steps in three processes leave each trade with one outcome', async () => {
   t = createTestMarket();
   const [admin, alice, bob] = [t.member('admin'), t.member('alice'), t.member('bob')];
-  unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'settlement', value: 'confirm' }));
+  unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'settlement', value: 'confirm' }));
   unwrap(t.core.grantItems(t.market.id, admin.id, alice.id, items(['apple', TRADES])));
   unwrap(t.core.grantItems(t.market.id, admin.id, bob.id, items(['orange', TRADES])));
   const ids: number[] = [];

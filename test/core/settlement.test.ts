@@ -36,7 +36,7 @@ beforeEach(() => {
   unwrap(t.core.grantItems(t.market.id, admin.id, alice.id, items(['apple', 10])));
   unwrap(t.core.grantItems(t.market.id, admin.id, bob.id, items(['orange', 10])));
   unwrap(t.core.grantItems(t.market.id, admin.id, carol.id, items(['orange', 10])));
-  unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'settlement', value: 'confirm' }));
+  unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'settlement', value: 'confirm' }));
 });
 afterEach(() => {
   checkInvariants(t);
@@ -55,17 +55,17 @@ describe('market settings', () => {
         ['loops', 'on', true],
         ['event-max-loop', 'none', true],
       ]);
-      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'event-max-loop', value: '3' }))).toMatchObject({ value: '3', isDefault: false });
-      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'event-max-loop', value: '1' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'a whole number from 2 to 100, or none' } });
-      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'OFF' }))).toMatchObject({ value: 'off', isDefault: false });
+      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'event-max-loop', value: '3' }))).toMatchObject({ value: '3', isDefault: false });
+      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'event-max-loop', value: '1' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'a whole number from 2 to 100, or none' } });
+      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'loops', value: 'OFF' }))).toMatchObject({ value: 'off', isDefault: false });
       expect(fresh.core.loopsEnabled(fresh.market.id)).toBe(false);
-      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'maybe' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'on, off' } });
-      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'accept-hours', value: '6' }))).toMatchObject({ value: '6', isDefault: false });
+      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'loops', value: 'maybe' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'on, off' } });
+      expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'accept-hours', value: '6' }))).toMatchObject({ value: '6', isDefault: false });
       for (const value of ['0', '721', 'soon', '1.5']) {
-        const refused = fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'accept-hours', value });
+        const refused = fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'accept-hours', value });
         expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'a whole number of hours from 1 to 720' } });
       }
-      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'settlement', value: 'later' })).toMatchObject({ ok: false, error: { allowed: 'instant, confirm' } });
+      expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'settlement', value: 'later' })).toMatchObject({ ok: false, error: { allowed: 'instant, confirm' } });
       expect(fresh.core.marketSettings(fresh.market.id)).toMatchObject({ settlement: 'instant', acceptHours: 6 });
     } finally {
       fresh.cleanup();
@@ -150,8 +150,8 @@ describe('the steps', () => {
     unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: alice.id }));
     expect(confirm(alice, trade.id)).toMatchObject({ ok: false, error: { code: 'banned' } });
     expect(offerStatus(offer.id)).toBe('settling'); // a ban takes open offers down, not one in settlement
-    unwrap(t.core.unbanMember({ marketId: t.market.id, memberId: alice.id }));
-    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'settlement', value: 'instant' }));
+    unwrap(t.core.unbanMember({ marketId: t.market.id, adminId: null, memberId: alice.id }));
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'settlement', value: 'instant' }));
     const instant = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]) }));
     const done = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: instant.id, takerId: carol.id })).trade;
     expect(done.status).toBe('completed');
@@ -200,7 +200,7 @@ describe('the steps', () => {
 
 describe('timeouts', () => {
   it('the owner not accepting in time cancels it (seller_accept_timeout), on the hour the market set, telling both', () => {
-    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'accept-hours', value: '6' }));
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'accept-hours', value: '6' }));
     const trade = takeOffer();
     t.clock.advance(6 * HOUR - 1);
     expect(t.core.applyDueSettlementTimeouts().applied).toEqual([]);
@@ -222,7 +222,7 @@ describe('timeouts', () => {
   });
 
   it('the taker not confirming receipt in time completes it by itself, telling both', () => {
-    unwrap(t.core.setMarketSetting({ marketId: t.market.id, name: 'receipt-hours', value: '12' }));
+    unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'receipt-hours', value: '12' }));
     const trade = takeOffer();
     unwrap(confirm(alice, trade.id));
     unwrap(confirm(alice, trade.id));

@@ -50,11 +50,11 @@ describe('the wishlist', () => {
 
   it('refuses unknown and archived items, a name not on the list, a banned member and too many wishes, changing nothing', () => {
     expect(wish(bob, any('aple'))).toMatchObject({ ok: false, error: { code: 'unknown_item', suggestions: expect.arrayContaining(['apple']) } });
-    unwrap(t.core.archiveItem(t.market.id, 'plum'));
+    unwrap(t.core.archiveItem(t.market.id, null, 'plum'));
     expect(wish(bob, any('orange'), any('plum'))).toMatchObject({ ok: false, error: { code: 'item_archived' } });
     expect(t.core.listWishes(bob.id)).toEqual([]);
     expect(t.core.removeWishes({ marketId: t.market.id, memberId: bob.id, names: ['apple'] })).toMatchObject({ ok: false, error: { code: 'not_wished', wished: [] } });
-    for (let i = 0; i <= MAX_WISHES; i += 1) unwrap(t.core.addItem(t.market.id, { name: `card ${i}` }));
+    for (let i = 0; i <= MAX_WISHES; i += 1) unwrap(t.core.addItem(t.market.id, null, { name: `card ${i}` }));
     const many = Array.from({ length: MAX_WISHES + 1 }, (_, i) => any(`card ${i}`));
     expect(wish(bob, ...many)).toEqual({ ok: false, error: { code: 'too_many_wishes', max: MAX_WISHES } });
     expect(t.core.listWishes(bob.id)).toEqual([]);

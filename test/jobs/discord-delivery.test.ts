@@ -43,8 +43,8 @@ beforeAll(async () => {
   store = freshCore(clock);
   const market = store.core.ensureMarket({ platform: 'discord', platformMarketId: fake.guilds[0]?.id ?? '1', title: 'Guild' });
   marketId = market.id;
-  unwrap(store.core.addItem(marketId, { name: 'apple' }));
-  unwrap(store.core.addItem(marketId, { name: 'pear' }));
+  unwrap(store.core.addItem(marketId, null, { name: 'apple' }));
+  unwrap(store.core.addItem(marketId, null, { name: 'pear' }));
   bot = createDiscordBot({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.api, core: store.core, log });
   await bot.start();
 });

@@ -15,7 +15,7 @@ describe('sweepLoops', () => {
     t = createTestMarket({ items: ['apple', 'orange'] });
     const { core } = t;
     const other = core.ensureMarket({ platform: 'discord', platformMarketId: 'g2', title: 'Other' });
-    for (const name of ['apple', 'orange']) unwrap(core.addItem(other.id, { name }));
+    for (const name of ['apple', 'orange']) unwrap(core.addItem(other.id, null, { name }));
     const mirror = (marketId: number, prefix: string) => {
       const [a, b, admin] = ['a', 'b', 'admin'].map((who) => core.ensureMember({ marketId, platformUserId: `${prefix}${who}`, displayName: who })) as [MemberRef, MemberRef, MemberRef];
       unwrap(core.grantItems(marketId, admin.id, a.id, [{ name: 'apple', quantity: 1 }]));

@@ -82,7 +82,7 @@ beforeAll(async () => {
   reader = openDatabase(dbPath);
   core = createTradeCore({ db: reader });
   const market = core.ensureMarket({ platform: 'telegram', platformMarketId: String(group.id), title: group.title! });
-  for (const name of ['apple', 'orange']) unwrap(core.addItem(market.id, { name }));
+  for (const name of ['apple', 'orange']) unwrap(core.addItem(market.id, null, { name }));
   for (const user of [ada, alice, bobby, carol]) {
     members.set(user.id, core.ensureMember({ marketId: market.id, platformUserId: String(user.id), displayName: user.first_name, username: user.username ?? null }));
   }
@@ -90,7 +90,7 @@ beforeAll(async () => {
   grant(alice, 'apple', 10);
   grant(bobby, 'orange', 10);
   grant(carol, 'orange', 10);
-  unwrap(core.setMarketSetting({ marketId: market.id, name: 'settlement', value: 'confirm' }));
+  unwrap(core.setMarketSetting({ marketId: market.id, adminId: null, name: 'settlement', value: 'confirm' }));
 });
 
 afterAll(async () => {

@@ -48,7 +48,7 @@ export function createTestMarket(options: { items?: string[] } = {}): TestMarket
   const clock = testClock();
   const core = createTradeCore({ db, clock });
   const market = core.ensureMarket({ platform: 'telegram', platformMarketId: '-100', title: 'Test market' });
-  for (const name of options.items ?? ['apple', 'orange', 'pear']) unwrap(core.addItem(market.id, { name }));
+  for (const name of options.items ?? ['apple', 'orange', 'pear']) unwrap(core.addItem(market.id, null, { name }));
   let nextUser = 1;
   const members = new Map<string, MemberRef>();
   return {
