@@ -246,6 +246,16 @@ export const en = {
         return `Counter #${error.offerId} answered offer #${error.originalId}, which has expired, so the counter ends with it and its items go back.`;
       case 'counter_original_in_settlement':
         return `Offer #${error.originalId} is being settled with another member; your counter waits until that ends.`;
+      case 'review_not_found':
+        return error.authorName
+          ? `${error.authorName} wrote no review on trade #${error.tradeId}; check the trade number and the author.`
+          : `Trade #${error.tradeId} has no review yet, so there is nothing to hide or bring back.`;
+      case 'review_author_needed':
+        return `Both sides reviewed trade #${error.tradeId}: say whose review, like "/admin review-${error.action} ${error.tradeId} @member" (${error.authors.join(' or ')}).`;
+      case 'review_already_hidden':
+        return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is already hidden; /admin review-unhide ${error.tradeId} brings it back.`;
+      case 'review_not_hidden':
+        return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is not hidden, so there is nothing to bring back.`;
     }
   },
 
@@ -454,6 +464,21 @@ export const en = {
       description: 'Let a banned member trade again',
       options: {
         member: 'Who',
+      },
+    },
+    'admin review-hide': {
+      description: "Hide an abusive review: it leaves the member's reputation and profile",
+      options: {
+        trade: 'The trade the review is on',
+        author: 'Who wrote it (needed when both sides reviewed the trade)',
+        reason: 'Why, kept with it',
+      },
+    },
+    'admin review-unhide': {
+      description: 'Bring a hidden review back',
+      options: {
+        trade: 'The trade the review is on',
+        author: 'Who wrote it (needed when both reviews on the trade are hidden)',
       },
     },
     'admin config': {
@@ -675,9 +700,16 @@ export const en = {
   profile: {
     title: (name: string) => `${name}`,
     trades: 'Completed trades',
-    rating: 'Rating',
+    rating: 'Reputation',
+    /** The score starts at the prior: say so rather than show a number nobody gave. */
     noRatings: 'not rated yet',
-    ratingValue: (average: number, count: number) => `${average.toFixed(1)} / 5 from ${plural(count, 'rating')}`,
+    ratingValue: (score: number, partners: number) => `${score.toFixed(1)} / 5 from ${plural(partners, 'partner')}`,
+    memberSince: 'In the market since',
+    since: (at: number) => new Date(at).toISOString().slice(0, 10),
+    reviews: 'Latest reviews',
+    noReviews: 'none yet',
+    review: (stars_: number, author: string, at: number, tradeId: number) => `${stars(stars_)} from ${author}, ${new Date(at).toISOString().slice(0, 10)} (trade #${tradeId})`,
+    noComment: 'no comment',
     banned: 'Banned',
   },
 
@@ -692,6 +724,9 @@ export const en = {
     removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,
     banned: (member: string, removed: number) => `${member} is banned${removed ? `; ${plural(removed, 'open offer')} removed and refunded` : ''}.`,
     unbanned: (member: string) => `${member} may trade again.`,
+    reviewHidden: (author: string, subject: string, tradeId: number) =>
+      `${author}'s review of ${subject} on trade #${tradeId} is hidden: it no longer counts toward ${subject}'s reputation. /admin review-unhide ${tradeId} brings it back.`,
+    reviewUnhidden: (author: string, subject: string, tradeId: number) => `${author}'s review of ${subject} on trade #${tradeId} counts again.`,
   },
 
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,

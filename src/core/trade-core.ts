@@ -27,6 +27,9 @@ import { createMarketSettings } from './market-settings.js';
 import { createReaders } from './readers.js';
 import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
+import { createReputation } from './reputation.js';
+import { createProfiles } from './profile.js';
+import { createReviewModeration } from './review-moderation.js';
 import { systemClock, type Clock } from './types.js';
 import { createWishes } from './wishes.js';
 
@@ -43,6 +46,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const queries = createOfferQueries(ctx, { catalog, readers });
   const trades = createTrades(ctx, { readers, outbox });
   const moderation = createModeration(ctx, { readers, closeOffer });
+  const reputation = createReputation(ctx);
   const settings = createMarketSettings(ctx);
   const wishes = createWishes(ctx, { catalog, readers, outbox });
   const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings, wishes });
@@ -75,6 +79,10 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...queries,
     ...trades,
     ...moderation,
+    getReputation: reputation.getReputation,
+    getReputations: reputation.getReputations,
+    ...createProfiles(ctx, { readers, reputation }),
+    ...createReviewModeration(ctx, { readers }),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createNotifications(ctx),
     ...createCards(ctx),

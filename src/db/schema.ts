@@ -301,6 +301,9 @@ export const trades = sqliteTable(
     /** The taker's rating of the owner (seed: buyer_rating), 1-5. */
     ratingByTaker: integer('rating_by_taker'),
     commentByTaker: text('comment_by_taker'),
+    /** When each rating was given, shown with the review on the profile (null for ratings from before it was kept). */
+    ratedByOwnerAt: integer('rated_by_owner_at'),
+    ratedByTakerAt: integer('rated_by_taker_at'),
     /**
      * Set when the offer closed in a loop instead of by an accept: the taker is then the member
      * who received the offer's items (the owner of the next offer in the loop), and what the
@@ -557,4 +560,30 @@ export const wishMatches = sqliteTable(
     primaryKey({ columns: [table.memberId, table.offerId] }),
     index('wish_matches_waiting_idx').on(table.memberId).where(sql`${table.alertedAt} IS NULL`),
   ],
+);
+
+/**
+ * A review an admin took out of sight (`/admin review-hide`): the rating `author_id` wrote on
+ * `trade_id` no longer counts toward the reputation of the one rated, nor shows on their profile.
+ * The rating itself stays on the trade, so unhiding restores it exactly. Who hid it and why stay
+ * here after an unhide (`unhidden_at` set), so the row is the review's moderation history.
+ */
+export const hiddenReviews = sqliteTable(
+  'hidden_reviews',
+  {
+    tradeId: integer('trade_id')
+      .notNull()
+      .references(() => trades.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => members.id),
+    hiddenBy: integer('hidden_by')
+      .notNull()
+      .references(() => members.id),
+    reason: text('reason'),
+    hiddenAt: integer('hidden_at').notNull(),
+    unhiddenBy: integer('unhidden_by').references(() => members.id),
+    unhiddenAt: integer('unhidden_at'),
+  },
+  (table) => [primaryKey({ columns: [table.tradeId, table.authorId] })],
 );
