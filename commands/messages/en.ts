@@ -467,7 +467,7 @@ export const en = {
       },
     },
     'admin review-hide': {
-      description: "Hide an abusive review: it leaves the member's reputation and profile",
+      description: 'Hide a review from reputation and profile',
       options: {
         trade: 'The trade the review is on',
         author: 'Who wrote it (needed when both sides reviewed the trade)',
