@@ -23,7 +23,7 @@ export default defineCommand({
     const t = ctx.t.profile;
     const { reputation } = profile;
     const fields = [
-      { name: t.rating, value: reputation.partners > 0 ? t.ratingValue(reputation.score, reputation.partners) : t.noRatings },
+      { name: t.rating, value: t.ratingValue(reputation) },
       { name: t.trades, value: String(profile.tradesCompleted) },
       { name: t.memberSince, value: t.since(profile.memberSince) },
     ];

@@ -4,6 +4,7 @@
  */
 import type { SettlementStepName, TradeError } from '../../src/core/errors.js';
 import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
+import type { Reputation } from '../../src/core/reputation.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
@@ -38,6 +39,9 @@ export function duration(ms: number): string {
 /** `2026-11-21 18:00 UTC`: a deadline, the same for every member wherever they are. */
 const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** A reputation as members read it (see src/core/reputation.ts); the prior alone is no score anyone gave. */
+const reputationText = (reputation: Reputation) =>
+  reputation.partners > 0 ? `${reputation.score.toFixed(1)} / 5 from ${plural(reputation.partners, 'partner')}` : 'not rated yet';
 const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
 
 const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
@@ -538,6 +542,8 @@ export const en = {
   offer: {
     title: (id: number) => `Offer #${id}`,
     from: 'From',
+    reputation: 'Reputation',
+    reputationValue: (reputation: Reputation) => reputationText(reputation),
     gives: 'Gives',
     wants: 'Wants',
     forMember: 'Only for',
@@ -604,8 +610,10 @@ export const en = {
     filtered: (item: string) => `Offers with ${item}`,
     empty: 'There are no open offers right now. Post one with /post.',
     /** `target`: the one member a directed offer is for. */
-    line: (id: number, owner: string, give: string, want: string, target: string | null) =>
-      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}`,
+    line: (id: number, owner: string, give: string, want: string, target: string | null, reputation?: Reputation) =>
+      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}` +
+      // Only a rated owner's score: "not rated yet" on every line of a new market would drown the offers.
+      (reputation && reputation.partners > 0 ? ` · ★ ${reputation.score.toFixed(1)} (${plural(reputation.partners, 'partner')})` : ''),
   },
 
   inventory: {
@@ -702,8 +710,7 @@ export const en = {
     trades: 'Completed trades',
     rating: 'Reputation',
     /** The score starts at the prior: say so rather than show a number nobody gave. */
-    noRatings: 'not rated yet',
-    ratingValue: (score: number, partners: number) => `${score.toFixed(1)} / 5 from ${plural(partners, 'partner')}`,
+    ratingValue: (reputation: Reputation) => reputationText(reputation),
     memberSince: 'In the market since',
     since: (at: number) => new Date(at).toISOString().slice(0, 10),
     reviews: 'Latest reviews',

@@ -6,6 +6,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
+import { createReputation } from './reputation.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -36,7 +37,8 @@ export const memberColumns = {
   unreachableSince: members.unreachableSince,
 };
 
-export function createReaders({ db }: CoreContext): Readers {
+export function createReaders(ctx: CoreContext): Readers {
+  const { db } = ctx;
   const { orm } = db;
   const memberById = orm
     .select(memberColumns)
@@ -71,6 +73,7 @@ export function createReaders({ db }: CoreContext): Readers {
     .where(and(eq(inventories.memberId, p('memberId')), eq(inventories.itemId, p('itemId'))))
     .prepare();
 
+  const reputation = createReputation(ctx);
   const member = (memberId: number) => memberById.get({ id: memberId });
   const lines = (offerId: number) =>
     linesOfOffer.all({ offerId }).map(({ side, quantity, id, slug, name, emoji }) => ({
@@ -117,6 +120,7 @@ export function createReaders({ db }: CoreContext): Readers {
         thread: threadBefore(row.counterToId),
         give: amounts('give'),
         want: amounts('want'),
+        ownerReputation: reputation.getReputation(row.ownerId),
       };
     },
     holding: (memberId, itemId) => holdingOf.get({ memberId, itemId })?.quantity ?? 0,

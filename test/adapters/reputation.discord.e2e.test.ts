@@ -89,6 +89,12 @@ describe('reputation on Discord', () => {
     expect((await profile(ada)).fields).toEqual(expect.arrayContaining(['Reputation: not rated yet', 'Completed trades: 0', 'Latest reviews: none yet']));
   });
 
+  it("shows the owner's reputation on the offer card and on the market line", async () => {
+    expect((await slash(alice, 'post', [str('give', '1 apple'), str('want', '1 orange')])).fields.slice(0, 2)).toEqual(['From: Alice', 'Reputation: 2.9 / 5 from 2 partners']);
+    expect((await slash(carol, 'market')).text).toContain('#3 Alice: gives 1 apple, wants 1 orange · ★ 2.9 (2 partners)');
+    expect((await slash(alice, 'cancel', [int('offer', 3)])).text).toContain('Offer #3 is cancelled');
+  });
+
   it('lets an admin hide the insult: it leaves the score and the profile; unhiding brings it back', async () => {
     const refused = await slash(bobby, 'admin', [int('trade', 1)], { subcommand: 'review-hide', permissions: PERMISSIONS.member });
     expect(refused).toMatchObject({ ephemeral: true, text: 'Only members with the Manage Server permission can do that.' });

@@ -75,6 +75,14 @@ describe('reputation on Telegram', () => {
     expect(await profileLines(carol)).toEqual(expect.arrayContaining(['Reputation: not rated yet', 'Latest reviews: none yet']));
   });
 
+  it("shows the owner's reputation on the offer card and on the market line", async () => {
+    const posted = await answer(alice, '/post give 1 apple want 1 orange');
+    expect(posted).toContain('From: Alice\nReputation: 2.9 / 5 from 2 partners');
+    const market = await answer(carol, '/market');
+    expect(market).toContain('#3 Alice: gives 1 apple, wants 1 orange · ★ 2.9 (2 partners)');
+    expect(await answer(alice, '/cancel 3')).toContain('Offer #3 is cancelled');
+  });
+
   it('lets an admin hide the insult: it leaves the score and the profile; unhiding brings it back', async () => {
     expect(await answer(bobby, '/admin review-hide 1')).toBe('Only administrators of this group can do that.');
     expect(await answer(alice, '/rate 1 5 no hard feelings')).toBe('You gave Bobby ★★★★★ for trade #1. Thank you!');
