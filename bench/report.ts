@@ -132,6 +132,7 @@ export function renderReport(results: Collected): string[] {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
   out.push(...loopRows(results));
+  out.push(...reputationRows(results));
   return out;
 }
 
@@ -294,4 +295,17 @@ function loopRows(results: Collected): string[] {
     );
   }
   return rows;
+}
+
+/** Issue 13: reputation reads on 100k rated trades (no target set: figures for the search filter and the cards). */
+function reputationRows(results: Collected): string[] {
+  const r = results.reputation?.data;
+  if (!r) return [];
+  const lat = (l: { medianMs: number; p99Ms: number }) => `median ${ms(l.medianMs)} p99 ${ms(l.p99Ms)}`;
+  return [
+    line('reputation one member', `${lat(r.typical)}   with ${int(r.heavyTrades)} trades: ${lat(r.heavy)}`),
+    line('reputation page of 10', `${lat(r.pageOfTen)}   offer view (carries it): ${lat(r.offerView)}`),
+    line('reputation market-wide', `${lat(r.marketWide)} (subquery joined by a filter; ${int(r.marketWideKept)} members at 4+)`),
+    detail(`${int(r.members)} members, ${int(r.trades)} completed rated trades written in ${dec(r.buildS, 1)} s`),
+  ];
 }

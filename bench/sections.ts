@@ -10,6 +10,7 @@ import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
+import type { ReputationResult } from './sections/reputation.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -19,6 +20,7 @@ export interface SectionResults {
   'discord-latency': DiscordLatencyResult;
   mathtrade: MathTradeResult;
   loops: LoopsResult;
+  reputation: ReputationResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -80,6 +82,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // Building the 100k market through the core is most of it; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/loops.js')).run(),
+  },
+  reputation: {
+    name: 'reputation',
+    describe: 'reputation reads on 2,000 members and 100k rated trades: one member, a heavy trader, a page of ten, an offer view, the whole market as a filter',
+    timeoutMs: 180_000,
+    run: async () => (await import('./sections/reputation.js')).run(),
   },
 };
 
