@@ -303,9 +303,9 @@ function reputationRows(results: Collected): string[] {
   if (!r) return [];
   const lat = (l: { medianMs: number; p99Ms: number }) => `median ${ms(l.medianMs)} p99 ${ms(l.p99Ms)}`;
   return [
-    line('reputation one member', `${lat(r.typical)}   with ${int(r.heavyTrades)} trades: ${lat(r.heavy)}`),
-    line('reputation page of 10', `${lat(r.pageOfTen)}   offer view (carries it): ${lat(r.offerView)}`),
-    line('reputation market-wide', `${lat(r.marketWide)} (subquery joined by a filter; ${int(r.marketWideKept)} members at 4+)`),
-    detail(`${int(r.members)} members, ${int(r.trades)} completed rated trades written in ${dec(r.buildS, 1)} s`),
+    line('reputation refresh', `one member ${lat(r.refreshTypical)}   with ${int(r.heavyTrades)} trades ${lat(r.refreshHeavy)} (inside each rating's transaction)`),
+    line('reputation reads', `one member ${lat(r.typical)}   page of 10 ${lat(r.pageOfTen)}   offer view (carries it) ${lat(r.offerView)}`),
+    line('reputation filter', `page of 10 offers at 3.2+ ${lat(r.pageFilter)} (${r.filterKept} kept)   counting all ${lat(r.wholeFilter)}   vs computing the market ${lat(r.computeAll)}`),
+    detail(`${int(r.members)} members, ${int(r.trades)} completed rated trades written in ${dec(r.buildS, 1)} s; storing every member's reputation ${ms(r.storeAllMs)}`),
   ];
 }

@@ -13,5 +13,32 @@ CREATE TABLE `hidden_reviews` (
 	FOREIGN KEY (`unhidden_by`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE TABLE `reputations` (
+	`member_id` integer PRIMARY KEY NOT NULL,
+	`market_id` integer NOT NULL,
+	`score` real NOT NULL,
+	`partners` integer NOT NULL,
+	`ratings` integer NOT NULL,
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`market_id`) REFERENCES `markets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `reputations_market_score_idx` ON `reputations` (`market_id`,`score`);--> statement-breakpoint
 ALTER TABLE `trades` ADD `rated_by_owner_at` integer;--> statement-breakpoint
-ALTER TABLE `trades` ADD `rated_by_taker_at` integer;
+ALTER TABLE `trades` ADD `rated_by_taker_at` integer;--> statement-breakpoint
+-- Hand-written: the reputation of every member rated before this migration, computed as
+-- src/core/reputation.ts does (score = (5 x 3.0 + sum of partners' means) / (5 + partners); no
+-- review is hidden yet). From here on the core rewrites a member's row with every rating.
+INSERT INTO `reputations` (`member_id`, `market_id`, `score`, `partners`, `ratings`)
+SELECT per_partner.subject_id, `members`.`market_id`, (15.0 + sum(per_partner.partner_mean)) / (5 + count(*)), count(*), sum(per_partner.ratings)
+FROM (
+  SELECT subject_id, author_id, avg(stars) AS partner_mean, count(*) AS ratings
+  FROM (
+    SELECT `owner_id` AS subject_id, `taker_id` AS author_id, `rating_by_taker` AS stars FROM `trades` WHERE `status` = 'completed' AND `rating_by_taker` IS NOT NULL
+    UNION ALL
+    SELECT `taker_id`, `owner_id`, `rating_by_owner` FROM `trades` WHERE `status` = 'completed' AND `rating_by_owner` IS NOT NULL
+  ) counted
+  GROUP BY subject_id, author_id
+) per_partner
+JOIN `members` ON `members`.`id` = per_partner.subject_id
+GROUP BY per_partner.subject_id, `members`.`market_id`;

@@ -6,7 +6,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
-import { createReputation } from './reputation.js';
+import type { ReputationApi } from './reputation.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -37,8 +37,9 @@ export const memberColumns = {
   unreachableSince: members.unreachableSince,
 };
 
-export function createReaders(ctx: CoreContext): Readers {
-  const { db } = ctx;
+/** `reputation`: offer views carry their owner's, so cards and lists show it. */
+export function createReaders({ db }: CoreContext, deps: { reputation: Pick<ReputationApi, 'getReputation'> }): Readers {
+  const { reputation } = deps;
   const { orm } = db;
   const memberById = orm
     .select(memberColumns)
@@ -73,7 +74,6 @@ export function createReaders(ctx: CoreContext): Readers {
     .where(and(eq(inventories.memberId, p('memberId')), eq(inventories.itemId, p('itemId'))))
     .prepare();
 
-  const reputation = createReputation(ctx);
   const member = (memberId: number) => memberById.get({ id: memberId });
   const lines = (offerId: number) =>
     linesOfOffer.all({ offerId }).map(({ side, quantity, id, slug, name, emoji }) => ({

@@ -9,10 +9,10 @@
  * who trade ten times and give each other 5 stars each time still stand at 3.33, since ten ratings
  * from one partner weigh as much as one. Five happy partners make 4.0, twenty make 4.6.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import { hiddenReviews, members, trades } from '../db/schema.js';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { hiddenReviews, members, reputations, trades } from '../db/schema.js';
 import type { CoreContext } from './context.js';
-import { readTransaction } from './context.js';
 
 /** The neutral score a member starts from: the middle of 1-5. */
 export const PRIOR_MEAN = 3;
@@ -81,12 +81,11 @@ export function countedReviewsSql(scope: ReputationScope): SQL {
 }
 
 /**
- * Reputation as a SQL subquery with columns `member_id`, `score`, `partners` and `ratings`, one row
- * per member someone rated: members without a row stand at {@link PRIOR_MEAN}. For a filter on
- * offers, join it and compare `coalesce(score, PRIOR_MEAN)`:
- *
- *   LEFT JOIN (${reputationSql({ marketId })}) rep ON rep.member_id = offers.owner_id
- *   WHERE coalesce(rep.score, ${PRIOR_MEAN}) >= 4
+ * The computation itself, as a SQL subquery with columns `member_id`, `score`, `partners` and
+ * `ratings`, one row per member someone rated (members without a row stand at
+ * {@link PRIOR_MEAN}). It aggregates every review of the members in scope: the core stores its
+ * result per member (`reputations`), and reads and filters use that ({@link reputationAtLeast});
+ * this is for recomputing and checking.
  */
 export function reputationSql(scope: ReputationScope): SQL {
   return sql`SELECT subject_id AS member_id,
@@ -97,6 +96,21 @@ export function reputationSql(scope: ReputationScope): SQL {
     GROUP BY subject_id`;
 }
 
+/**
+ * A filter condition for queries over offers (or anything with a member column): the member's
+ * reputation is at least `min`. It reads the stored rows (the `reputations` table, kept in step
+ * with every rating) through their (market, score) index; an unrated member counts as
+ * {@link PRIOR_MEAN}, so above the prior only rated members can pass, and at or below it only
+ * rated members can fail: either way the set to check is the rated members on one side of `min`.
+ *
+ *   .where(and(eq(offers.marketId, marketId), reputationAtLeast(offers.ownerId, marketId, 4)))
+ */
+export function reputationAtLeast(member: SQLiteColumn, marketId: number, min: number): SQL {
+  return min > PRIOR_MEAN
+    ? sql`${member} IN (SELECT ${reputations.memberId} FROM ${reputations} WHERE ${reputations.marketId} = ${marketId} AND ${reputations.score} >= ${min})`
+    : sql`${member} NOT IN (SELECT ${reputations.memberId} FROM ${reputations} WHERE ${reputations.marketId} = ${marketId} AND ${reputations.score} < ${min})`;
+}
+
 /** The score of a member nobody rated. */
 const unrated = (memberId: number): Reputation => ({ memberId, score: PRIOR_MEAN, partners: 0, ratings: 0 });
 
@@ -105,27 +119,36 @@ const BATCH = 500;
 
 export function createReputation({ db }: CoreContext) {
   const { orm } = db;
-
-  const read = (memberIds: readonly number[]): Map<number, Reputation> => {
-    const found = new Map<number, Reputation>();
-    for (let start = 0; start < memberIds.length; start += BATCH) {
-      const rows = orm.all<{ member_id: number; score: number; partners: number; ratings: number }>(reputationSql({ memberIds: memberIds.slice(start, start + BATCH) }));
-      for (const row of rows) found.set(row.member_id, { memberId: row.member_id, score: row.score, partners: row.partners, ratings: row.ratings });
-    }
-    return found;
-  };
+  const columns = { memberId: reputations.memberId, score: reputations.score, partners: reputations.partners, ratings: reputations.ratings };
+  const stored = orm.select(columns).from(reputations).where(eq(reputations.memberId, sql.placeholder('memberId'))).prepare();
+  const forget = orm.delete(reputations).where(eq(reputations.memberId, sql.placeholder('memberId'))).prepare();
 
   return {
-    /** A member's reputation (see the formula above). */
+    /** A member's reputation (see the formula above), as stored. */
     getReputation(memberId: number): Reputation {
-      return read([memberId]).get(memberId) ?? unrated(memberId);
+      return stored.get({ memberId }) ?? unrated(memberId);
     },
 
     /** Several members' reputations in one read, for lists and cards: every id asked gets an entry. */
     getReputations(memberIds: readonly number[]): Map<number, Reputation> {
       const ids = [...new Set(memberIds)];
-      const found = readTransaction(db, () => read(ids));
+      const found = new Map<number, Reputation>();
+      for (let start = 0; start < ids.length; start += BATCH) {
+        for (const row of orm.select(columns).from(reputations).where(inArray(reputations.memberId, ids.slice(start, start + BATCH))).all()) found.set(row.memberId, row);
+      }
       return new Map(ids.map((id) => [id, found.get(id) ?? unrated(id)]));
+    },
+
+    /**
+     * Recomputes a member's reputation from their reviews and stores it. Runs inside the write
+     * transaction of whatever changed their reviews (a rating, a hiding, an unhiding), so the
+     * stored row never disagrees with the reviews.
+     */
+    refreshReputation(memberId: number): void {
+      forget.run({ memberId });
+      orm.run(sql`INSERT INTO ${reputations} (member_id, market_id, score, partners, ratings)
+        SELECT rep.member_id, ${members.marketId}, rep.score, rep.partners, rep.ratings
+        FROM (${reputationSql({ memberIds: [memberId] })}) rep JOIN ${members} ON ${members.id} = rep.member_id`);
     },
 
     /** The latest reviews others wrote of a member, newest first, hidden ones left out. */

@@ -9,6 +9,7 @@ import { MAX_REASON_LENGTH } from './close-offer.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { requireMemberOf, type Readers } from './readers.js';
+import type { ReputationApi } from './reputation.js';
 import type { MemberRef } from './types.js';
 
 const p = sql.placeholder;
@@ -34,9 +35,9 @@ function reviewsOn(row: TradeRow) {
   return written.filter((review): review is typeof review & { stars: number } => review.stars !== null);
 }
 
-export function createReviewModeration(ctx: CoreContext, deps: { readers: Readers }) {
+export function createReviewModeration(ctx: CoreContext, deps: { readers: Readers; reputation: Pick<ReputationApi, 'refreshReputation'> }) {
   const { db, clock } = ctx;
-  const { readers } = deps;
+  const { readers, reputation } = deps;
   const tradeById = db.orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
   const hiddenRow = db.orm
     .select()
@@ -109,6 +110,7 @@ export function createReviewModeration(ctx: CoreContext, deps: { readers: Reader
         } else {
           db.orm.insert(hiddenReviews).values({ ...key, hiddenBy: input.adminId, reason, hiddenAt: values.now }).run();
         }
+        reputation.refreshReputation(review.subject.id);
         return review;
       });
     },
@@ -121,6 +123,7 @@ export function createReviewModeration(ctx: CoreContext, deps: { readers: Reader
         if (unhide.run({ tradeId: review.tradeId, authorId: review.author.id, adminId: input.adminId, now: clock() }).changes !== 1) {
           throw new Error('hidden review changed under the write lock');
         }
+        reputation.refreshReputation(review.subject.id);
         return review;
       });
     },

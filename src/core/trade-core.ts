@@ -35,7 +35,8 @@ import { createWishes } from './wishes.js';
 
 export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const ctx: CoreContext = { db: deps.db, clock: deps.clock ?? systemClock };
-  const readers = createReaders(ctx);
+  const reputation = createReputation(ctx);
+  const readers = createReaders(ctx, { reputation });
   const movements = createMovements(ctx);
   const outbox = createOutbox(ctx);
   const catalog = createCatalog(ctx);
@@ -44,9 +45,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const markets = createMarkets(ctx);
   const inventory = createInventory(ctx, { catalog, movements, readers });
   const queries = createOfferQueries(ctx, { catalog, readers });
-  const trades = createTrades(ctx, { readers, outbox });
+  const trades = createTrades(ctx, { readers, outbox, reputation });
   const moderation = createModeration(ctx, { readers, closeOffer });
-  const reputation = createReputation(ctx);
   const settings = createMarketSettings(ctx);
   const wishes = createWishes(ctx, { catalog, readers, outbox });
   const settlement = createSettlement(ctx, { movements, readers, outbox, closeOffer, settings, wishes });
@@ -82,7 +82,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     getReputation: reputation.getReputation,
     getReputations: reputation.getReputations,
     ...createProfiles(ctx, { readers, reputation }),
-    ...createReviewModeration(ctx, { readers }),
+    ...createReviewModeration(ctx, { readers, reputation }),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createNotifications(ctx),
     ...createCards(ctx),

@@ -9,6 +9,7 @@ import { Refusal, type Result } from './errors.js';
 import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
 import type { Outbox } from './outbox.js';
 import { refuseIfBanned, type Readers } from './readers.js';
+import type { ReputationApi } from './reputation.js';
 import type { TradeView } from './types.js';
 
 const p = sql.placeholder;
@@ -66,9 +67,9 @@ export function tradeViewOf(row: TradeRow, parties: Pick<TradeView, 'owner' | 't
   };
 }
 
-export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox }) {
+export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox; reputation: Pick<ReputationApi, 'refreshReputation'> }) {
   const { db } = ctx;
-  const { readers, outbox } = deps;
+  const { readers, outbox, reputation } = deps;
   const tradeById = db.orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
   const rateAsOwner = db.orm
     .update(trades)
@@ -159,6 +160,7 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
         const statement = asOwner ? rateAsOwner : rateAsTaker;
         if (statement.run({ id: row.id, stars: input.stars, comment, now: ctx.clock() }).changes !== 1) throw new Refusal({ code: 'already_rated', tradeId: row.id });
         const otherId = asOwner ? row.takerId : row.ownerId;
+        reputation.refreshReputation(otherId);
         outbox.enqueue(row.marketId, otherId, `trade:${row.id}:rated-by:${input.memberId}`, {
           kind: 'trade_rated',
           tradeId: row.id,

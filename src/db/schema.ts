@@ -6,7 +6,7 @@
  * in `src/core`, so a bug can fail a transaction but never store a negative holding.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const PLATFORMS = ['discord', 'telegram'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -586,4 +586,28 @@ export const hiddenReviews = sqliteTable(
     unhiddenAt: integer('unhidden_at'),
   },
   (table) => [primaryKey({ columns: [table.tradeId, table.authorId] })],
+);
+
+/**
+ * Each rated member's reputation as src/core/reputation.ts computes it, rewritten in the same
+ * transaction as every rating, hiding and unhiding that changes it, so cards, lists and the search
+ * filter read one row instead of aggregating the member's trades. A member without a row was
+ * rated by nobody (or only in hidden reviews) and stands at the prior.
+ */
+export const reputations = sqliteTable(
+  'reputations',
+  {
+    memberId: integer('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    score: real('score').notNull(),
+    /** Distinct members whose ratings count. */
+    partners: integer('partners').notNull(),
+    ratings: integer('ratings').notNull(),
+  },
+  // A filter on a minimum score walks the market's members from that score up.
+  (table) => [index('reputations_market_score_idx').on(table.marketId, table.score)],
 );

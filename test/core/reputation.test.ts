@@ -1,6 +1,9 @@
 // Reputation: completed trades only, each distinct partner once, from a neutral prior; hidden reviews leave it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRIOR_MEAN, PRIOR_WEIGHT } from '../../src/core/reputation.js';
+import { readFileSync } from 'node:fs';
+import { eq, sql } from 'drizzle-orm';
+import { PRIOR_MEAN, PRIOR_WEIGHT, reputationAtLeast, reputationSql } from '../../src/core/reputation.js';
+import { members } from '../../src/db/schema.js';
 import { createTestMarket, HOUR, items, unwrap, type TestMarket } from '../support/market.js';
 import type { MemberRef, TradeView } from '../../src/core/types.js';
 
@@ -177,5 +180,52 @@ describe('hiding a review', () => {
     expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM hidden_reviews').get()).toEqual({ n: 0 });
     unwrap(hide());
     expect(hide()).toEqual({ ok: false, error: { code: 'review_already_hidden', tradeId: done.id, authorName: 'bob' } });
+  });
+});
+
+describe('the stored reputation', () => {
+  /** Every rated member's reputation as computed from the reviews, and as stored, ordered alike. */
+  const computed = () =>
+    t.db.orm.all<{ member_id: number; score: number; partners: number; ratings: number }>(sql`${reputationSql({ marketId: t.market.id })} ORDER BY member_id`);
+  const stored = () => t.db.sqlite.prepare('SELECT member_id, score, partners, ratings FROM reputations ORDER BY member_id').all();
+
+  it('stays equal to the computation through ratings, hidings and unhidings, and the migration computes it the same way', () => {
+    const [bob, carol, dave] = [t.member('bob'), t.member('carol'), t.member('dave')];
+    const partners = [bob, carol, bob, dave, carol, bob];
+    const trades = partners.map((partner) => trade(partner));
+    trades.forEach((done, i) => {
+      // Partners rate Alice on even trades, Alice rates them on odd ones; every third trade both sides rate.
+      const [first, second] = i % 2 ? [alice, partners[i]!] : [partners[i]!, alice];
+      unwrap(rate(first, done, 1 + (i % 5)));
+      if (i % 3 === 0) unwrap(rate(second, done, 5 - (i % 5)));
+      expect(stored()).toEqual(computed());
+    });
+    unwrap(t.core.hideReview({ marketId: t.market.id, adminId: admin.id, tradeId: trades[0]!.id, authorId: bob.id }));
+    unwrap(t.core.hideReview({ marketId: t.market.id, adminId: admin.id, tradeId: trades[1]!.id }));
+    expect(stored()).toEqual(computed());
+    unwrap(t.core.unhideReview({ marketId: t.market.id, adminId: admin.id, tradeId: trades[0]!.id }));
+    expect(stored()).toEqual(computed());
+    expect(stored().length).toBeGreaterThanOrEqual(3);
+
+    // The migration's backfill, run again on the rows rated so far, writes the same rows (with no review hidden).
+    t.db.sqlite.exec('DELETE FROM hidden_reviews');
+    const expected = computed();
+    t.db.sqlite.exec('DELETE FROM reputations');
+    const migration = readFileSync(new URL('../../drizzle/0015_reputation.sql', import.meta.url), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').find((statement) => statement.includes('INSERT INTO `reputations`'));
+    t.db.sqlite.exec(backfill ?? 'SELECT missing_backfill');
+    expect(stored()).toEqual(expected);
+  });
+
+  it('filters members by a minimum score, the unrated counting as the prior', () => {
+    const [bob, carol] = [t.member('bob'), t.member('carol')];
+    unwrap(rate(bob, trade(bob), 5)); // Alice: 3.33
+    const done = trade(carol);
+    unwrap(rate(alice, done, 1)); // Carol: 2.67; Bob and the others: unrated, 3
+    const atLeast = (min: number) =>
+      t.db.orm.select({ name: members.displayName }).from(members).where(sql`${eq(members.marketId, t.market.id)} AND ${reputationAtLeast(members.id, t.market.id, min)}`).orderBy(members.displayName).all().map((row) => row.name);
+    expect(atLeast(3.3)).toEqual(['alice']);
+    expect(atLeast(3)).toEqual(['admin', 'alice', 'bob']);
+    expect(atLeast(1)).toEqual(['admin', 'alice', 'bob', 'carol']);
   });
 });
