@@ -187,6 +187,8 @@ export const en = {
         return 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.';
       case 'banned':
         return `You are banned from trading in this market${error.reason ? ` (${error.reason})` : ''}. Ask an admin if you think this is a mistake.`;
+      case 'banned_rater':
+        return `You are banned from this market${error.reason ? ` (${error.reason})` : ''}, so you cannot rate trades; ask an admin if you think this is a mistake.`;
       case 'member_banned':
         return `${error.memberName} is banned from trading in this market; offer it to someone else, or leave out "to" to offer it to everyone.`;
       case 'trade_not_found':

@@ -38,6 +38,8 @@ export type TradeError =
   | { code: 'reason_required'; offerId: number }
   | { code: 'target_is_self' }
   | { code: 'banned'; reason: string | null }
+  /** A banned member tried to rate: a ban takes away rating, so the sentence says so. */
+  | { code: 'banned_rater'; reason: string | null }
   | { code: 'member_banned'; memberName: string }
   | { code: 'trade_not_found'; tradeId: number }
   | { code: 'not_trade_party'; tradeId: number }

@@ -8,7 +8,7 @@ import { readTransaction, runRead, runWrite, type CoreContext } from './context.
 import { Refusal, type Result } from './errors.js';
 import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
 import type { Outbox } from './outbox.js';
-import { refuseIfBanned, type Readers } from './readers.js';
+import { requireMemberOf, type Readers } from './readers.js';
 import type { ReputationApi } from './reputation.js';
 import type { TradeView } from './types.js';
 
@@ -149,8 +149,8 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
       return runWrite(db, () => {
         const row = requireTrade(input.marketId, input.tradeId);
         // A ban takes away rating too: a banned account must not keep shaping others' reputation.
-        const rater = readers.member(input.memberId);
-        refuseIfBanned(rater, input.marketId);
+        const rater = requireMemberOf(readers, input.marketId, input.memberId);
+        if (rater.bannedAt !== null) throw new Refusal({ code: 'banned_rater', reason: rater.banReason });
         const asOwner = row.ownerId === input.memberId;
         if (!asOwner && row.takerId !== input.memberId) throw new Refusal({ code: 'not_trade_party', tradeId: row.id });
         if (row.status !== 'completed') throw new Refusal({ code: 'trade_not_completed', tradeId: row.id, status: row.status });

@@ -118,4 +118,13 @@ describe('reputation on Discord', () => {
     expect(await admin('review-unhide', [int('trade', 1)])).toMatchObject({ text: "Bobby's review of Alice on trade #1 counts again." });
     expect((await profile(alice)).fields[0]).toBe('Reputation: 2.9 / 5 from 2 partners');
   });
+
+  it('refuses a rating from a banned member with one sentence only they see, changing nothing', async () => {
+    await admin('ban', [user('member', carol), str('reason', 'fake reviews')], carol);
+    expect(await slash(carol, 'rate', [int('trade', 2), int('stars', 1)])).toMatchObject({
+      ephemeral: true,
+      text: 'You are banned from this market (fake reviews), so you cannot rate trades; ask an admin if you think this is a mistake.',
+    });
+    expect((await profile(alice)).fields[0]).toBe('Reputation: 2.9 / 5 from 2 partners');
+  });
 });

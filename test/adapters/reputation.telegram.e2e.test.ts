@@ -104,4 +104,10 @@ describe('reputation on Telegram', () => {
     expect(await answer(admin, '/admin review-unhide 1')).toBe("Bobby's review of Alice on trade #1 counts again.");
     expect(await profileLines(alice)).toContain('Reputation: 2.9 / 5 from 2 partners');
   });
+
+  it('refuses a rating from a banned member with one sentence, changing nothing', async () => {
+    await say(admin, '/admin ban @carol fake reviews');
+    expect(await answer(carol, '/rate 2 1')).toBe('You are banned from this market (fake reviews), so you cannot rate trades; ask an admin if you think this is a mistake.');
+    expect(await profileLines(alice)).toContain('Reputation: 2.9 / 5 from 2 partners');
+  });
 });

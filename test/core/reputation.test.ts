@@ -81,7 +81,7 @@ describe('reputation formula', () => {
     const bob = t.member('bob');
     const done = trade(bob);
     unwrap(t.core.banMember({ marketId: t.market.id, adminId: admin.id, memberId: bob.id, reason: 'spam' }));
-    expect(rate(bob, done, 1)).toEqual({ ok: false, error: { code: 'banned', reason: 'spam' } });
+    expect(rate(bob, done, 1)).toEqual({ ok: false, error: { code: 'banned_rater', reason: 'spam' } });
     expect(t.core.getReputation(alice.id)).toMatchObject({ score: 3, partners: 0 });
   });
 

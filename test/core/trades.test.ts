@@ -66,7 +66,7 @@ describe('ratings', () => {
 
   it('refuses a rating from a member banned after the trade, telling nobody', () => {
     unwrap(t.core.banMember({ marketId: t.market.id, adminId: t.member('admin').id, memberId: bob.id, reason: 'spam' }));
-    expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned', reason: 'spam' } });
+    expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned_rater', reason: 'spam' } });
     expect(t.core.listTrades(alice.id).entries[0]?.ratingByTaker).toBeNull();
     expect(rate(alice, 5).ok).toBe(true);
   });
