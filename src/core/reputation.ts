@@ -111,6 +111,16 @@ export function reputationAtLeast(member: SQLiteColumn, marketId: number, min: n
     : sql`${member} NOT IN (SELECT ${reputations.memberId} FROM ${reputations} WHERE ${reputations.marketId} = ${marketId} AND ${reputations.score} < ${min})`;
 }
 
+/**
+ * The same filter as a subquery of member ids (the members of a market whose reputation is at
+ * least `min`), for queries that take a set of owners: `owner_id IN (...)`.
+ */
+export function memberIdsWithReputationAtLeast(marketId: number, min: number): SQL {
+  return min > PRIOR_MEAN
+    ? sql`SELECT ${reputations.memberId} FROM ${reputations} WHERE ${reputations.marketId} = ${marketId} AND ${reputations.score} >= ${min}`
+    : sql`SELECT ${members.id} FROM ${members} WHERE ${members.marketId} = ${marketId} AND ${reputationAtLeast(members.id, marketId, min)}`;
+}
+
 /** The score of a member nobody rated. */
 const unrated = (memberId: number): Reputation => ({ memberId, score: PRIOR_MEAN, partners: 0, ratings: 0 });
 

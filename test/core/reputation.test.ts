@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
-import { PRIOR_MEAN, PRIOR_WEIGHT, reputationAtLeast, reputationSql } from '../../src/core/reputation.js';
+import { memberIdsWithReputationAtLeast, PRIOR_MEAN, PRIOR_WEIGHT, reputationAtLeast, reputationSql } from '../../src/core/reputation.js';
 import { members } from '../../src/db/schema.js';
 import { createTestMarket, HOUR, items, unwrap, type TestMarket } from '../support/market.js';
 import type { MemberRef, TradeView } from '../../src/core/types.js';
@@ -227,5 +227,9 @@ describe('the stored reputation', () => {
     expect(atLeast(3.3)).toEqual(['alice']);
     expect(atLeast(3)).toEqual(['admin', 'alice', 'bob']);
     expect(atLeast(1)).toEqual(['admin', 'alice', 'bob', 'carol']);
+    const idsAtLeast = (min: number) =>
+      t.db.orm.all<{ display_name: string }>(sql`SELECT display_name FROM members WHERE id IN (${memberIdsWithReputationAtLeast(t.market.id, min)}) ORDER BY display_name`).map((row) => row.display_name);
+    for (const min of [1, 3, 3.3, 4]) expect(idsAtLeast(min)).toEqual(atLeast(min));
+    expect(idsAtLeast(3.3)).toEqual(['alice']);
   });
 });
