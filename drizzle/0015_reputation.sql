@@ -42,3 +42,18 @@ FROM (
 ) per_partner
 JOIN `members` ON `members`.`id` = per_partner.subject_id
 GROUP BY per_partner.subject_id, `members`.`market_id`;
+--> statement-breakpoint
+-- Hand-written (drizzle-kit does not model triggers): offer cards show their owner's reputation,
+-- so a change of it (its row rewritten with a rating, a hiding, an unhiding) marks the cards of
+-- the owner's open offers stale, as a change of the offer itself does (0008).
+CREATE TRIGGER `cards_follow_owner_reputation_in` AFTER INSERT ON `reputations`
+BEGIN
+  UPDATE `cards` SET `version` = `version` + 1 WHERE `subject_kind` = 'offer' AND `follows` = 1
+    AND `subject_id` IN (SELECT `id` FROM `offers` WHERE `owner_id` = NEW.`member_id` AND `status` IN ('active', 'settling'));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `cards_follow_owner_reputation_out` AFTER DELETE ON `reputations`
+BEGIN
+  UPDATE `cards` SET `version` = `version` + 1 WHERE `subject_kind` = 'offer' AND `follows` = 1
+    AND `subject_id` IN (SELECT `id` FROM `offers` WHERE `owner_id` = OLD.`member_id` AND `status` IN ('active', 'settling'));
+END;

@@ -233,3 +233,27 @@ describe('the stored reputation', () => {
     expect(idsAtLeast(3.3)).toEqual(['alice']);
   });
 });
+
+describe('offer cards', () => {
+  it("go stale when their owner's reputation changes, so the card job shows the new score; closed offers' cards do not", () => {
+    const bob = t.member('bob');
+    const done = trade(bob);
+    const open = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]) }));
+    const at = (messageId: string) => ({ platform: 'telegram' as const, chatId: '-100', messageId });
+    for (const [offerId, messageId] of [[open.id, 'open'], [done.offerId, 'traded']] as const) {
+      t.core.recordCard(at(messageId), { marketId: t.market.id, subject: { kind: 'offer', id: offerId }, follows: true });
+    }
+    const stale = () => t.core.staleCards('telegram').map((card) => card.messageId);
+    // The traded offer's card went stale with its trade; show it, and only rating changes remain.
+    for (const card of t.core.staleCards('telegram')) t.core.cardShown(card);
+    expect(stale()).toEqual([]);
+
+    unwrap(rate(bob, done, 5));
+    expect(stale()).toEqual(['open']);
+    expect(t.core.getOffer(t.market.id, open.id)?.ownerReputation).toMatchObject({ partners: 1 });
+    for (const card of t.core.staleCards('telegram')) t.core.cardShown(card);
+    unwrap(t.core.hideReview({ marketId: t.market.id, adminId: admin.id, tradeId: done.id }));
+    expect(stale()).toEqual(['open']);
+    expect(t.core.getOffer(t.market.id, open.id)?.ownerReputation).toMatchObject({ partners: 0, score: 3 });
+  });
+});
