@@ -14,7 +14,7 @@ const p = sql.placeholder;
 export interface Profile {
   member: MemberRef;
   tradesCompleted: number;
-  /** When the member first used this market. */
+  /** When the bot first saw the member in this market (their first command, or being named in one). */
   memberSince: number;
   reputation: Reputation;
   /** Newest first, at most {@link LATEST_REVIEWS}; hidden reviews are left out. */
