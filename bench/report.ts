@@ -134,6 +134,7 @@ export function renderReport(results: Collected): string[] {
   out.push(...loopRows(results));
   out.push(...eventRows(results));
   out.push(...adminToolRows(results));
+  out.push(...reputationRows(results));
   return out;
 }
 
@@ -323,4 +324,17 @@ function loopRows(results: Collected): string[] {
     );
   }
   return rows;
+}
+
+/** Issue 13: reputation reads on 100k rated trades (no target set: figures for the search filter and the cards). */
+function reputationRows(results: Collected): string[] {
+  const r = results.reputation?.data;
+  if (!r) return [];
+  const lat = (l: { medianMs: number; p99Ms: number }) => `median ${ms(l.medianMs)} p99 ${ms(l.p99Ms)}`;
+  return [
+    line('reputation refresh', `one member ${lat(r.refreshTypical)}   with ${int(r.heavyTrades)} trades ${lat(r.refreshHeavy)} (inside each rating's transaction)`),
+    line('reputation reads', `one member ${lat(r.typical)}   page of 10 ${lat(r.pageOfTen)}   offer view (carries it) ${lat(r.offerView)}`),
+    line('reputation filter', `page of 10 offers at 3.2+ ${lat(r.pageFilter)} (${r.filterKept} kept)   counting all ${lat(r.wholeFilter)}   vs computing the market ${lat(r.computeAll)}`),
+    detail(`${int(r.members)} members, ${int(r.trades)} completed rated trades written in ${dec(r.buildS, 1)} s; storing every member's reputation ${ms(r.storeAllMs)}`),
+  ];
 }

@@ -12,6 +12,7 @@ import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
 import type { EventsResult } from './sections/events.js';
 import type { AdminToolsResult } from './sections/admin-tools.js';
+import type { ReputationResult } from './sections/reputation.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -23,6 +24,7 @@ export interface SectionResults {
   loops: LoopsResult;
   events: EventsResult;
   'admin-tools': AdminToolsResult;
+  reputation: ReputationResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -96,6 +98,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     describe: '/admin log pages over 100k moderation-log rows (first, deep, one member), /admin audit of one market beside a bigger one',
     timeoutMs: 300_000,
     run: async () => (await import('./sections/admin-tools.js')).run(),
+  },
+  reputation: {
+    name: 'reputation',
+    describe: 'reputation reads on 2,000 members and 100k rated trades: one member, a heavy trader, a page of ten, an offer view, the whole market as a filter',
+    timeoutMs: 180_000,
+    run: async () => (await import('./sections/reputation.js')).run(),
   },
 };
 

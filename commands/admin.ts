@@ -147,6 +147,41 @@ const unban = defineCommand({
   },
 });
 
+/**
+ * `/admin review-hide TRADE [@author] [REASON]`: takes an abusive review out of the rated member's
+ * reputation and profile. The author is needed only when both sides reviewed the trade.
+ */
+const reviewHide = defineCommand({
+  name: 'review-hide',
+  audience: 'admin',
+  options: {
+    trade: numberReferenceOption('trade', { kind: 'trade' }),
+    author: memberOption('author', { required: false }),
+    reason: textOption('reason', { required: false, form: 'rest', maxLength: MAX_REASON_LENGTH, placeholder: 'REASON' }),
+  },
+  run(ctx, args) {
+    const author = args.author ? resolveMember(ctx, args.author) : undefined;
+    if (author && !author.ok) return refusal(author.refusal);
+    const hidden = ctx.core.hideReview({ marketId: ctx.market.id, adminId: ctx.member.id, tradeId: args.trade, authorId: author?.member.id, reason: args.reason });
+    if (!hidden.ok) return coreRefusal(ctx, hidden.error);
+    return { reply: personalReply(ctx.t.admin.reviewHidden(hidden.value.author.displayName, hidden.value.subject.displayName, hidden.value.tradeId)) };
+  },
+});
+
+/** `/admin review-unhide TRADE [@author]`: the way back from `review-hide`. */
+const reviewUnhide = defineCommand({
+  name: 'review-unhide',
+  audience: 'admin',
+  options: { trade: numberReferenceOption('trade', { kind: 'trade' }), author: memberOption('author', { required: false }) },
+  run(ctx, args) {
+    const author = args.author ? resolveMember(ctx, args.author) : undefined;
+    if (author && !author.ok) return refusal(author.refusal);
+    const shown = ctx.core.unhideReview({ marketId: ctx.market.id, adminId: ctx.member.id, tradeId: args.trade, authorId: author?.member.id });
+    if (!shown.ok) return coreRefusal(ctx, shown.error);
+    return { reply: personalReply(ctx.t.admin.reviewUnhidden(shown.value.author.displayName, shown.value.subject.displayName, shown.value.tradeId)) };
+  },
+});
+
 /** What a setting takes, in words: its choices, or its range of hours. */
 const allowedValues = (ctx: CommandContext, spec: SettingSpec) =>
   spec.kind === 'choice'
@@ -183,6 +218,6 @@ const config = defineCommand({
 export const admin = defineGroup({
   name: 'admin',
   audience: 'admin',
-  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config, adminLog, adminAudit, adminInventory, adminBans],
+  subcommands: [itemAdd, itemEdit, itemArchive, itemUnarchive, grant, revoke, removeOffer, ban, unban, config, adminLog, adminAudit, adminInventory, adminBans, reviewHide, reviewUnhide],
 });
 export default admin;

@@ -32,7 +32,7 @@ const market: CommandDefinition = defineCommand({
       command: market,
       title: filter ? t.filtered(itemName(filter)) : t.title,
       empty: t.empty,
-      line: (offer) => t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want), offer.target?.displayName ?? null),
+      line: (offer) => t.line(offer.id, offer.owner.displayName, itemList(offer.give), itemList(offer.want), offer.target?.displayName ?? null, offer.ownerReputation),
       // By number: a name may be too long for a button (64 bytes on Telegram).
       filter: { item: filter && String(filter.id) },
       visibility: 'public',

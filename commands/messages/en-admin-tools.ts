@@ -55,6 +55,8 @@ function logAction(entry: ModerationLogEntry): string {
       return `set ${String(detail?.['setting'])} from ${String(detail?.['from'])} to ${String(detail?.['to'])}`;
     case 'review_hide':
       return `hid ${member}'s review${entry.tradeId === null ? '' : ` of trade #${entry.tradeId}`}`;
+    case 'review_unhide':
+      return `brought back ${member}'s review${entry.tradeId === null ? '' : ` of trade #${entry.tradeId}`}`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { SettlementStepName, TradeError } from '../../src/core/errors.js';
 import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
+import type { Reputation } from '../../src/core/reputation.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
@@ -40,6 +41,9 @@ export function duration(ms: number): string {
 /** `2026-11-21 18:00 UTC`: a deadline, the same for every member wherever they are. */
 const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** A reputation as members read it (see src/core/reputation.ts); the prior alone is no score anyone gave. */
+const reputationText = (reputation: Reputation) =>
+  reputation.partners > 0 ? `${reputation.score.toFixed(1)} / 5 from ${plural(reputation.partners, 'partner')}` : 'not rated yet';
 const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
 
 const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
@@ -212,6 +216,8 @@ export const en = {
         return 'You cannot direct an offer at yourself; leave out "to" to offer it to everyone.';
       case 'banned':
         return `You are banned from trading in this market${error.reason ? ` (${error.reason})` : ''}. Ask an admin if you think this is a mistake.`;
+      case 'banned_rater':
+        return `You are banned from this market${error.reason ? ` (${error.reason})` : ''}, so you cannot rate trades; ask an admin if you think this is a mistake.`;
       case 'member_banned':
         return `${error.memberName} is banned from trading in this market; offer it to someone else, or leave out "to" to offer it to everyone.`;
       case 'trade_not_found':
@@ -279,6 +285,16 @@ export const en = {
         return `Offer #${error.originalId} is being settled with another member; your counter waits until that ends.`;
       case 'event':
         return eventProblem(error.problem);
+      case 'review_not_found':
+        return error.authorName
+          ? `${error.authorName} wrote no review on trade #${error.tradeId}; check the trade number and the author.`
+          : `Trade #${error.tradeId} has no review yet, so there is nothing to hide or bring back.`;
+      case 'review_author_needed':
+        return `Both sides reviewed trade #${error.tradeId}: say whose review, like "/admin review-${error.action} ${error.tradeId} @member" (${error.authors.join(' or ')}).`;
+      case 'review_already_hidden':
+        return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is already hidden; /admin review-unhide ${error.tradeId} brings it back.`;
+      case 'review_not_hidden':
+        return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is not hidden, so there is nothing to bring back.`;
     }
   },
 
@@ -498,6 +514,21 @@ export const en = {
         member: 'Who',
       },
     },
+    'admin review-hide': {
+      description: 'Hide a review from reputation and profile',
+      options: {
+        trade: 'The trade the review is on',
+        author: 'Who wrote it (needed when both sides reviewed the trade)',
+        reason: 'Why, kept with it',
+      },
+    },
+    'admin review-unhide': {
+      description: 'Bring a hidden review back',
+      options: {
+        trade: 'The trade the review is on',
+        author: 'Who wrote it (needed when both reviews on the trade are hidden)',
+      },
+    },
     'admin config': {
       description: "Show the market's settings, or change one",
       options: {
@@ -579,6 +610,8 @@ export const en = {
   offer: {
     title: (id: number) => `Offer #${id}`,
     from: 'From',
+    reputation: 'Reputation',
+    reputationValue: (reputation: Reputation) => reputationText(reputation),
     gives: 'Gives',
     wants: 'Wants',
     forMember: 'Only for',
@@ -645,8 +678,10 @@ export const en = {
     filtered: (item: string) => `Offers with ${item}`,
     empty: 'There are no open offers right now. Post one with /post.',
     /** `target`: the one member a directed offer is for. */
-    line: (id: number, owner: string, give: string, want: string, target: string | null) =>
-      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}`,
+    line: (id: number, owner: string, give: string, want: string, target: string | null, reputation?: Reputation) =>
+      `#${id} ${owner}${target === null ? '' : ` (for ${target})`}: gives ${give}, wants ${want}` +
+      // Only a rated owner's score: "not rated yet" on every line of a new market would drown the offers.
+      (reputation && reputation.partners > 0 ? ` · ★ ${reputation.score.toFixed(1)} (${plural(reputation.partners, 'partner')})` : ''),
   },
 
   inventory: {
@@ -741,9 +776,15 @@ export const en = {
   profile: {
     title: (name: string) => `${name}`,
     trades: 'Completed trades',
-    rating: 'Rating',
-    noRatings: 'not rated yet',
-    ratingValue: (average: number, count: number) => `${average.toFixed(1)} / 5 from ${plural(count, 'rating')}`,
+    rating: 'Reputation',
+    /** The score starts at the prior: say so rather than show a number nobody gave. */
+    ratingValue: (reputation: Reputation) => reputationText(reputation),
+    memberSince: 'In the market since',
+    since: (at: number) => new Date(at).toISOString().slice(0, 10),
+    reviews: 'Latest reviews',
+    noReviews: 'none yet',
+    review: (stars_: number, author: string, at: number, tradeId: number) => `${stars(stars_)} from ${author}, ${new Date(at).toISOString().slice(0, 10)} (trade #${tradeId})`,
+    noComment: 'no comment',
     banned: 'Banned',
   },
 
@@ -758,6 +799,9 @@ export const en = {
     removed: (offerId: number, owner: string) => `Offer #${offerId} is removed and ${owner} has their items back.`,
     banned: (member: string, removed: number) => `${member} is banned${removed ? `; ${plural(removed, 'open offer')} removed and refunded` : ''}.`,
     unbanned: (member: string) => `${member} may trade again.`,
+    reviewHidden: (author: string, subject: string, tradeId: number) =>
+      `${author}'s review of ${subject} on trade #${tradeId} is hidden: it no longer counts toward ${subject}'s reputation. /admin review-unhide ${tradeId} brings it back.`,
+    reviewUnhidden: (author: string, subject: string, tradeId: number) => `${author}'s review of ${subject} on trade #${tradeId} counts again.`,
   },
 
   openPrivateChat: (link: string) => `I cannot write to you privately yet: open ${link} and press Start, then ask again.`,

@@ -11,6 +11,7 @@ export function offerCard(t: Messages, clock: Clock, offer: OfferView): Reply {
   const open = offer.status === 'active' && offer.expiresAt > clock();
   const fields: Array<{ name: string; value: string }> = [
     { name: t.offer.from, value: offer.owner.displayName },
+    { name: t.offer.reputation, value: t.offer.reputationValue(offer.ownerReputation) },
     { name: t.offer.gives, value: itemList(offer.give) },
     { name: t.offer.wants, value: itemList(offer.want) },
   ];

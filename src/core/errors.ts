@@ -39,6 +39,8 @@ export type TradeError =
   | { code: 'reason_required'; offerId: number }
   | { code: 'target_is_self' }
   | { code: 'banned'; reason: string | null }
+  /** A banned member tried to rate: a ban takes away rating, so the sentence says so. */
+  | { code: 'banned_rater'; reason: string | null }
   | { code: 'member_banned'; memberName: string }
   | { code: 'trade_not_found'; tradeId: number }
   | { code: 'not_trade_party'; tradeId: number }
@@ -81,6 +83,12 @@ export type TradeError =
   | { code: 'counter_exists'; offerId: number; counterId: number }
   /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
   | { code: 'counter_original_ended'; offerId: number; originalId: number }
+  /** `/admin review-hide` and `review-unhide`: the trade has no review (by that author, when named). */
+  | { code: 'review_not_found'; tradeId: number; authorName: string | null }
+  /** Both sides reviewed the trade: the admin must say whose review. */
+  | { code: 'review_author_needed'; tradeId: number; authors: string[]; action: 'hide' | 'unhide' }
+  | { code: 'review_already_hidden'; tradeId: number; authorName: string | null }
+  | { code: 'review_not_hidden'; tradeId: number; authorName: string | null }
   /** Accepting counter `offerId` while the offer it answers (`originalId`) is being settled with another member: it waits until that ends. */
   | { code: 'counter_original_in_settlement'; offerId: number; originalId: number }
   /** A math-trade event's refusal (src/core/events); the problem says which. */

@@ -6,6 +6,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { eventEntries, eventEntryItems, inventories, items, members, offerLines, offers, trades, type OfferSide } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
+import type { ReputationApi } from './reputation.js';
 import type { ItemAmount, MemberRef, OfferView } from './types.js';
 
 const p = sql.placeholder;
@@ -40,7 +41,9 @@ export const memberColumns = {
   unreachableSince: members.unreachableSince,
 };
 
-export function createReaders({ db }: CoreContext): Readers {
+/** `reputation`: offer views carry their owner's, so cards and lists show it. */
+export function createReaders({ db }: CoreContext, deps: { reputation: Pick<ReputationApi, 'getReputation'> }): Readers {
+  const { reputation } = deps;
   const { orm } = db;
   const memberById = orm
     .select(memberColumns)
@@ -133,6 +136,7 @@ export function createReaders({ db }: CoreContext): Readers {
         thread: threadBefore(row.counterToId),
         give: amounts('give'),
         want: amounts('want'),
+        ownerReputation: reputation.getReputation(row.ownerId),
       };
     },
     holding: (memberId, itemId) => holdingOf.get({ memberId, itemId })?.quantity ?? 0,

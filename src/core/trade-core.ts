@@ -28,13 +28,17 @@ import { createMarketSettings } from './market-settings.js';
 import { createReaders } from './readers.js';
 import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
+import { createReputation } from './reputation.js';
+import { createProfiles } from './profile.js';
+import { createReviewModeration } from './review-moderation.js';
 import { systemClock, type Clock } from './types.js';
 import { createWishes } from './wishes.js';
 import { createEvents } from './events/events.js';
 
 export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const ctx: CoreContext = { db: deps.db, clock: deps.clock ?? systemClock };
-  const readers = createReaders(ctx);
+  const reputation = createReputation(ctx);
+  const readers = createReaders(ctx, { reputation });
   const movements = createMovements(ctx);
   const outbox = createOutbox(ctx);
   const catalog = createCatalog(ctx);
@@ -43,7 +47,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const markets = createMarkets(ctx);
   const inventory = createInventory(ctx, { catalog, movements, readers });
   const queries = createOfferQueries(ctx, { catalog, readers });
-  const trades = createTrades(ctx, { readers, outbox });
+  const trades = createTrades(ctx, { readers, outbox, reputation });
   const moderation = createModeration(ctx, { readers, closeOffer });
   const settings = createMarketSettings(ctx);
   const wishes = createWishes(ctx, { catalog, readers, outbox });
@@ -78,6 +82,10 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...trades,
     ...moderation,
     ...createModerationLog(ctx),
+    getReputation: reputation.getReputation,
+    getReputations: reputation.getReputations,
+    ...createProfiles(ctx, { readers, reputation }),
+    ...createReviewModeration(ctx, { readers, reputation }),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
     ...createEvents(ctx, { readers, movements, outbox, catalog }),
     ...createNotifications(ctx),

@@ -1,13 +1,15 @@
 /**
- * After the swap: trade history, ratings (each side rates the other once) and profiles.
+ * After the swap: trade history and ratings (each side rates the other once); what ratings add
+ * up to is in reputation.ts and profile.ts.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { trades, type TradeStatus, TRADE_STATUSES } from '../db/schema.js';
 import { readTransaction, runRead, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
 import type { Outbox } from './outbox.js';
-import { refuseIfBanned, type Readers } from './readers.js';
+import { requireMemberOf, type Readers } from './readers.js';
+import type { ReputationApi } from './reputation.js';
 import type { MemberRef, TradeView } from './types.js';
 
 const p = sql.placeholder;
@@ -28,14 +30,6 @@ export function tradeFilterStatuses(filter: string): TradeStatus[] {
   const statuses = filter.split(',').filter((word): word is TradeStatus => (TRADE_STATUSES as readonly string[]).includes(word));
   if (statuses.length === 0) throw new RangeError(`not a trade filter: ${filter}`);
   return statuses;
-}
-
-export interface Profile {
-  member: MemberRef;
-  tradesCompleted: number;
-  /** Mean of the stars others gave this member, or null before the first rating. */
-  averageRating: number | null;
-  ratingCount: number;
 }
 
 export type TradeRow = typeof trades.$inferSelect;
@@ -94,37 +88,20 @@ export function tradeViewOf(row: TradeRow, parties: Pick<TradeView, 'owner' | 't
   };
 }
 
-export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox }) {
+export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox: Outbox; reputation: Pick<ReputationApi, 'refreshReputation'> }) {
   const { db } = ctx;
-  const { readers, outbox } = deps;
+  const { readers, outbox, reputation } = deps;
   const tradeById = db.orm.select().from(trades).where(eq(trades.id, p('id'))).prepare();
   const rateAsOwner = db.orm
     .update(trades)
-    .set({ ratingByOwner: sql`${p('stars')}`, commentByOwner: sql`${p('comment')}` })
+    .set({ ratingByOwner: sql`${p('stars')}`, commentByOwner: sql`${p('comment')}`, ratedByOwnerAt: sql`${p('now')}` })
     .where(and(eq(trades.id, p('id')), sql`${trades.ratingByOwner} IS NULL`))
     .prepare();
   const rateAsTaker = db.orm
     .update(trades)
-    .set({ ratingByTaker: sql`${p('stars')}`, commentByTaker: sql`${p('comment')}` })
+    .set({ ratingByTaker: sql`${p('stars')}`, commentByTaker: sql`${p('comment')}`, ratedByTakerAt: sql`${p('now')}` })
     .where(and(eq(trades.id, p('id')), sql`${trades.ratingByTaker} IS NULL`))
     .prepare();
-  const completedCount = db.orm
-    .select({ n: count() })
-    .from(trades)
-    .where(and(eq(trades.status, 'completed'), or(eq(trades.ownerId, p('memberId')), eq(trades.takerId, p('memberId')))))
-    .prepare();
-  // Ratings a member received: what takers said of them as an owner, and owners as a taker.
-  const ratingsAsOwner = db.orm
-    .select({ n: count(trades.ratingByTaker), sum: sql<number | null>`sum(${trades.ratingByTaker})` })
-    .from(trades)
-    .where(and(eq(trades.ownerId, p('memberId')), isNotNull(trades.ratingByTaker)))
-    .prepare();
-  const ratingsAsTaker = db.orm
-    .select({ n: count(trades.ratingByOwner), sum: sql<number | null>`sum(${trades.ratingByOwner})` })
-    .from(trades)
-    .where(and(eq(trades.takerId, p('memberId')), isNotNull(trades.ratingByOwner)))
-    .prepare();
-
   const view = (row: TradeRow) => tradeView(readers, row);
 
   const requireTrade = (marketId: number, tradeId: number): TradeRow => {
@@ -193,8 +170,8 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
       return runWrite(db, () => {
         const row = requireTrade(input.marketId, input.tradeId);
         // A ban takes away rating too: a banned account must not keep shaping others' reputation.
-        const rater = readers.member(input.memberId);
-        refuseIfBanned(rater, input.marketId);
+        const rater = requireMemberOf(readers, input.marketId, input.memberId);
+        if (rater.bannedAt !== null) throw new Refusal({ code: 'banned_rater', reason: rater.banReason });
         const asOwner = row.ownerId === input.memberId;
         if (!asOwner && row.takerId !== input.memberId) throw new Refusal({ code: 'not_trade_party', tradeId: row.id });
         if (row.status !== 'completed') throw new Refusal({ code: 'trade_not_completed', tradeId: row.id, status: row.status });
@@ -202,8 +179,9 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
         const comment = input.comment?.trim() || null;
         if (comment && comment.length > MAX_COMMENT_LENGTH) throw new Refusal({ code: 'text_too_long', field: 'comment', max: MAX_COMMENT_LENGTH });
         const statement = asOwner ? rateAsOwner : rateAsTaker;
-        if (statement.run({ id: row.id, stars: input.stars, comment }).changes !== 1) throw new Refusal({ code: 'already_rated', tradeId: row.id });
+        if (statement.run({ id: row.id, stars: input.stars, comment, now: ctx.clock() }).changes !== 1) throw new Refusal({ code: 'already_rated', tradeId: row.id });
         const otherId = asOwner ? row.takerId : row.ownerId;
+        reputation.refreshReputation(otherId);
         outbox.enqueue(row.marketId, otherId, `trade:${row.id}:rated-by:${input.memberId}`, {
           kind: 'trade_rated',
           tradeId: row.id,
@@ -214,23 +192,6 @@ export function createTrades(ctx: CoreContext, deps: { readers: Readers; outbox:
         const updated = tradeById.get({ id: row.id });
         if (!updated) throw new Error('rated trade vanished');
         return view(updated);
-      });
-    },
-
-    /**
-     * Reputation: completed trades and the stars others gave. Read in one transaction, so a rating
-     * landing in between cannot make the count and the average disagree.
-     */
-    getProfile(memberId: number): Profile | undefined {
-      return readTransaction(db, () => {
-        const member = readers.member(memberId);
-        if (!member) return undefined;
-        const completed = completedCount.get({ memberId })?.n ?? 0;
-        const a = ratingsAsOwner.get({ memberId });
-        const b = ratingsAsTaker.get({ memberId });
-        const ratingCount = (a?.n ?? 0) + (b?.n ?? 0);
-        const sum = Number(a?.sum ?? 0) + Number(b?.sum ?? 0);
-        return { member, tradesCompleted: completed, averageRating: ratingCount ? sum / ratingCount : null, ratingCount };
       });
     },
   };

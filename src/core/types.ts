@@ -1,5 +1,6 @@
 /** Plain data the core hands out. Adapters render these; nothing here knows a chat platform. */
 import type { OfferStatus, Platform, Settlement, TradeCancelReason, TradeStatus } from '../db/schema.js';
+import type { Reputation } from './reputation.js';
 
 /**
  * The domain's vocabularies, for commands, jobs and adapters to name without reaching past the
@@ -82,6 +83,8 @@ export interface OfferView {
   give: ItemAmount[];
   /** What the owner wants in return. */
   want: ItemAmount[];
+  /** The owner's reputation as it stands now (reputation.ts), shown on cards and lists so members know whom they deal with. */
+  ownerReputation: Reputation;
 }
 
 export interface TradeView {

@@ -6,7 +6,7 @@
  * in `src/core`, so a bug can fail a transaction but never store a negative holding.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const PLATFORMS = ['discord', 'telegram'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -303,6 +303,9 @@ export const trades = sqliteTable(
     /** The taker's rating of the owner (seed: buyer_rating), 1-5. */
     ratingByTaker: integer('rating_by_taker'),
     commentByTaker: text('comment_by_taker'),
+    /** When each rating was given, shown with the review on the profile (null for ratings from before it was kept). */
+    ratedByOwnerAt: integer('rated_by_owner_at'),
+    ratedByTakerAt: integer('rated_by_taker_at'),
     /**
      * Set when the offer closed in a loop instead of by an accept: the taker is then the member
      * who received the offer's items (the owner of the next offer in the loop), and what the
@@ -698,6 +701,7 @@ export const MODERATION_ACTIONS = [
   'unban',
   'config',
   'review_hide',
+  'review_unhide',
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
@@ -730,4 +734,54 @@ export const moderationLog = sqliteTable(
     index('moderation_log_market_idx').on(table.marketId, table.id),
     index('moderation_log_member_idx').on(table.marketId, table.memberId, table.id),
   ],
+);
+
+/**
+ * A review an admin took out of sight (`/admin review-hide`): the rating `author_id` wrote on
+ * `trade_id` no longer counts toward the reputation of the one rated, nor shows on their profile.
+ * The rating itself stays on the trade, so unhiding restores it exactly. Who hid it and why stay
+ * here after an unhide (`unhidden_at` set), so the row is the review's moderation history.
+ */
+export const hiddenReviews = sqliteTable(
+  'hidden_reviews',
+  {
+    tradeId: integer('trade_id')
+      .notNull()
+      .references(() => trades.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => members.id),
+    hiddenBy: integer('hidden_by')
+      .notNull()
+      .references(() => members.id),
+    reason: text('reason'),
+    hiddenAt: integer('hidden_at').notNull(),
+    unhiddenBy: integer('unhidden_by').references(() => members.id),
+    unhiddenAt: integer('unhidden_at'),
+  },
+  (table) => [primaryKey({ columns: [table.tradeId, table.authorId] })],
+);
+
+/**
+ * Each rated member's reputation as src/core/reputation.ts computes it, rewritten in the same
+ * transaction as every rating, hiding and unhiding that changes it, so cards, lists and the search
+ * filter read one row instead of aggregating the member's trades. A member without a row was
+ * rated by nobody (or only in hidden reviews) and stands at the prior.
+ */
+export const reputations = sqliteTable(
+  'reputations',
+  {
+    memberId: integer('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    score: real('score').notNull(),
+    /** Distinct members whose ratings count. */
+    partners: integer('partners').notNull(),
+    ratings: integer('ratings').notNull(),
+  },
+  // A filter on a minimum score walks the market's members from that score up.
+  (table) => [index('reputations_market_score_idx').on(table.marketId, table.score)],
 );

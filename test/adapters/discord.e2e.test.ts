@@ -232,9 +232,10 @@ describe('Discord bot end to end', () => {
     expect(rated).toMatchObject({ ephemeral: true, text: 'You gave Alice ★★★★★ for trade #1. Thank you!' });
     expect((await slash(alice, 'rate', [int('trade', 1), int('stars', 4)])).text).toBe('You gave Bobby ★★★★☆ for trade #1. Thank you!');
     expect(await slash(bobby, 'rate', [int('trade', 1), int('stars', 1)])).toMatchObject({ ephemeral: true, text: 'You have already rated trade #1; each side rates once. See your other trades with /trades.' });
-    expect((await slash(alice, 'profile')).fields['Rating']).toBe('5.0 / 5 from 1 rating');
+    // One 5-star rating from one partner: (5 x 3 + 5) / 6, near the neutral prior.
+    expect((await slash(alice, 'profile')).fields['Reputation']).toBe('3.3 / 5 from 1 partner');
     const other = await slash(alice, 'profile', [member('member', bobby)], { resolved: resolvedUsers(bobby) });
-    expect(other).toMatchObject({ ephemeral: true, title: 'Bobby', fields: { Rating: '4.0 / 5 from 1 rating' } });
+    expect(other).toMatchObject({ ephemeral: true, title: 'Bobby', fields: { Reputation: '3.2 / 5 from 1 partner' } });
   });
 
   it.each([

@@ -58,7 +58,7 @@ describe('who may act on a Discord market', () => {
     expect((await slash(bobby, 'accept', [int('offer', 1)])).text).toContain('Done!');
     await admin('ban', [user('member', bobby), str('reason', 'spamming')], bobby);
     const before = tradeState(store.db);
-    expect((await slash(bobby, 'rate', [int('trade', 1), int('stars', 1)])).text).toBe('You are banned from trading in this market (spamming). Ask an admin if you think this is a mistake.');
+    expect((await slash(bobby, 'rate', [int('trade', 1), int('stars', 1)])).text).toBe('You are banned from this market (spamming), so you cannot rate trades; ask an admin if you think this is a mistake.');
     expect(tradeState(store.db)).toEqual(before);
     expect((await slash(alice, 'rate', [int('trade', 1), int('stars', 5)])).text).toContain('You gave Bobby ★★★★★ for trade #1');
   });

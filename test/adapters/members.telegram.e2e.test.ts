@@ -50,7 +50,7 @@ describe('who may act on a Telegram market', () => {
     await press(bobby, lastCard(), `accept ${/#(\d+)/.exec(lastCard().text ?? '')?.[1]}`);
     await say(admin, '/admin ban @bobby spamming');
     const before = tradeState(store.db);
-    expect(texts((await say(bobby, '/rate 1 1 bad')).calls).join('\n')).toBe('You are banned from trading in this market (spamming). Ask an admin if you think this is a mistake.');
+    expect(texts((await say(bobby, '/rate 1 1 bad')).calls).join('\n')).toBe('You are banned from this market (spamming), so you cannot rate trades; ask an admin if you think this is a mistake.');
     expect(tradeState(store.db)).toEqual(before);
     expect(texts((await say(alice, '/rate 1 5')).calls).join('\n')).toContain('You gave Bobby ★★★★★ for trade #1');
   });

@@ -138,7 +138,8 @@ describe('Telegram bot end to end', () => {
     expect(texts((await say(bobby, '/rate 1 5 smooth trade')).calls)).toEqual(['You gave Alice ★★★★★ for trade #1. Thank you!']);
     expect(texts((await say(alice, '/rate 1 4')).calls)).toEqual(['You gave Bobby ★★★★☆ for trade #1. Thank you!']);
     expect(texts((await say(bobby, '/rate 1 1')).calls)).toEqual(['You have already rated trade #1; each side rates once. See your other trades with /trades.']);
-    expect(await privateAnswer(alice, '/profile')).toContain('Rating: 5.0 / 5 from 1 rating');
+    // One 5-star rating from one partner: (5 x 3 + 5) / 6, near the neutral prior.
+    expect(await privateAnswer(alice, '/profile')).toContain('Reputation: 3.3 / 5 from 1 partner');
   });
 
   it.each([

@@ -119,7 +119,7 @@ describe('deployCommands', () => {
         timeout: 20_000,
       });
       expect(stdout).toContain(`Registered ${onDiscord.length} slash commands in server ${guildId} for application ${fake.applicationId}:`);
-      expect(stdout).toContain('/admin (item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban, config, log, audit, inventory, bans): Market administration');
+      expect(stdout).toContain('/admin (item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban, config, log, audit, inventory, bans, review-hide, review-unhide): Market administration');
       const made = fake.requests.slice(before).map((request) => `${request.method} ${request.path}`);
       expect(made).toEqual([`PUT /applications/${fake.applicationId}/guilds/${guildId}/commands`]);
     } finally {

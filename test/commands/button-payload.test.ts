@@ -21,6 +21,7 @@ const directedOffer = {
   closeReason: null,
   counterTo: null,
   thread: [],
+  ownerReputation: { memberId: 1, score: 3, partners: 0, ratings: 0 },
 } as unknown as OfferView;
 
 describe('button payloads', () => {

@@ -103,7 +103,7 @@ describe('commands from text', () => {
       'Added "Golden Apple" to the catalog (written "golden-apple" in commands).',
     );
     expect((await run('admin', '/admin grant @carol golden apple x2')).reply.text).toBe('Granted 2 🍏 Golden Apple to Carol.');
-    expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban, config, log, audit, inventory, bans.');
+    expect((await run('admin', '/admin frobnicate')).reply.text).toBe('Use /admin with one of: item-add, item-edit, item-archive, item-unarchive, grant, revoke, remove-offer, ban, unban, config, log, audit, inventory, bans, review-hide, review-unhide.');
   });
 
   it('directs an offer at the author replied to when `to` stands alone, and only then', async () => {

@@ -66,7 +66,7 @@ describe('ratings', () => {
 
   it('refuses a rating from a member banned after the trade, telling nobody', () => {
     unwrap(t.core.banMember({ marketId: t.market.id, adminId: t.member('admin').id, memberId: bob.id, reason: 'spam' }));
-    expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned', reason: 'spam' } });
+    expect(rate(bob, 1)).toEqual({ ok: false, error: { code: 'banned_rater', reason: 'spam' } });
     expect(t.core.listTrades(alice.id).entries[0]?.ratingByTaker).toBeNull();
     expect(rate(alice, 5).ok).toBe(true);
   });
@@ -79,15 +79,17 @@ describe('ratings', () => {
 });
 
 describe('profile', () => {
-  it('counts completed trades and averages the stars others gave', () => {
-    expect(t.core.getProfile(alice.id)).toMatchObject({ tradesCompleted: 1, averageRating: null, ratingCount: 0 });
+  it('counts completed trades and weighs the stars others gave by partner, from the prior', () => {
+    expect(t.core.getProfile(alice.id)).toMatchObject({ tradesCompleted: 1, reputation: { score: 3, partners: 0, ratings: 0 } });
     unwrap(rate(bob, 4));
     const offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]) }));
     const second = unwrap(t.core.acceptOffer({ marketId: t.market.id, offerId: offer.id, takerId: bob.id })).trade;
     unwrap(rate(bob, 5, undefined, second.id));
     unwrap(rate(alice, 2, undefined, second.id));
-    expect(t.core.getProfile(alice.id)).toMatchObject({ tradesCompleted: 2, averageRating: 4.5, ratingCount: 2 });
-    expect(t.core.getProfile(bob.id)).toMatchObject({ tradesCompleted: 2, averageRating: 2, ratingCount: 1 });
-    expect(t.core.getProfile(carol.id)).toMatchObject({ tradesCompleted: 0, averageRating: null });
+    // Bob's two ratings of Alice are one partner's mean, 4.5: (5 x 3 + 4.5) / 6.
+    expect(t.core.getProfile(alice.id)).toMatchObject({ tradesCompleted: 2, reputation: { score: 3.25, partners: 1, ratings: 2 } });
+    expect(t.core.getProfile(bob.id)).toMatchObject({ tradesCompleted: 2, reputation: { partners: 1, ratings: 1 } });
+    expect(t.core.getProfile(bob.id)?.reputation.score).toBeCloseTo(17 / 6, 10);
+    expect(t.core.getProfile(carol.id)).toMatchObject({ tradesCompleted: 0, reputation: { score: 3, partners: 0 }, latestReviews: [] });
   });
 });
