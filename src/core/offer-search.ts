@@ -1,0 +1,107 @@
+/**
+ * `/search`: a market's open offers found by words (their items, note and owner, through the
+ * full-text index of src/db/offer-search.ts) and narrowed by side, owner and the owner's
+ * reputation. Best matches first, then ending soonest; paged like every list (see paging.ts),
+ * where an offer's position is its place in that order.
+ */
+import type { SQL } from 'drizzle-orm';
+import { anyMatch, hasOpenLine, matchExpression, ownedBy, ownerAmong, rankedOfferIds, soonestOfferIds, type SearchBound, type SearchScope } from '../db/offer-search.js';
+import type { CatalogApi } from './catalog.js';
+import type { CoreContext } from './context.js';
+import { closestNames, slugify } from './catalog.js';
+import { readTransaction } from './context.js';
+import { fail, ok, type Result } from './errors.js';
+import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
+import type { Readers } from './readers.js';
+import { membersWithReputationAtLeast } from './search-reputation.js';
+import type { CatalogItem, OfferView } from './types.js';
+
+/** Words past this many are left out: a longer query narrows nothing a member would notice. */
+export const MAX_SEARCH_WORDS = 8;
+
+/** What to search for. Items are named as typed (slug or name) or by number (a saved search). */
+export interface OfferSearch {
+  /** Lower-case words, as {@link slugify} writes them. */
+  words?: readonly string[] | undefined;
+  gives?: string | number | undefined;
+  wants?: string | number | undefined;
+  /** Only this member's offers. */
+  by?: number | undefined;
+  /** Only offers of owners whose reputation is at least this. */
+  rating?: number | undefined;
+}
+
+/** A word found in no offer, and the catalog names searched for in its place. */
+export interface SearchCorrection {
+  word: string;
+  names: string[];
+}
+
+export type OfferSearchPage = KeysetPage<OfferView> & { gives: CatalogItem | undefined; wants: CatalogItem | undefined; corrections: SearchCorrection[] };
+
+export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi; readers: Readers }) {
+  const { db, clock } = ctx;
+  const { catalog, readers } = deps;
+
+  /** The item `typed` names, or undefined; a number is an item's own (what a saved search keeps). */
+  const itemOf = (marketId: number, typed: string | number) => (typeof typed === 'number' ? catalog.getItem(marketId, typed) : catalog.findItem(marketId, typed));
+
+  /**
+   * The words as full-text groups. A word that matches no offer at all is taken as a typo of an
+   * item name: the closest catalog names (the suggestion /post makes) are searched in its place.
+   */
+  const wordGroups = (marketId: number, words: readonly string[]) => {
+    const corrections: SearchCorrection[] = [];
+    const groups = words.slice(0, MAX_SEARCH_WORDS).map((word) => {
+      if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]))) return { word, alternatives: [] };
+      const names = closestNames(word, catalog.listItems(marketId, 'current'));
+      if (names.length) corrections.push({ word, names });
+      return { word, alternatives: names.map((name) => slugify(name).replaceAll('-', ' ')) };
+    });
+    return { groups, corrections };
+  };
+
+  return {
+    /**
+     * A page of the market's open offers matching `search`. Refuses an item the market does not
+     * have, with the closest names. An offer past its expiry is never shown, even before the
+     * sweep closed it.
+     */
+    searchOffers(marketId: number, search: OfferSearch & PageRequest = {}): Result<OfferSearchPage> {
+      const sides: Array<['give' | 'want', string | number | undefined]> = [
+        ['give', search.gives],
+        ['want', search.wants],
+      ];
+      const found: Partial<Record<'give' | 'want', CatalogItem>> = {};
+      for (const [side, typed] of sides) {
+        if (typed === undefined) continue;
+        const item = itemOf(marketId, typed);
+        if (!item) return fail({ code: 'unknown_item', name: String(typed), suggestions: closestNames(String(typed), catalog.listItems(marketId)) });
+        found[side] = item;
+      }
+      return ok(
+        readTransaction(db, () => {
+          const conditions: SQL[] = [];
+          if (found.give) conditions.push(hasOpenLine('give', found.give.id));
+          if (found.want) conditions.push(hasOpenLine('want', found.want.id));
+          if (search.by !== undefined) conditions.push(ownedBy(search.by));
+          if (search.rating !== undefined) conditions.push(ownerAmong(membersWithReputationAtLeast(db.orm, marketId, search.rating)));
+          const scope: SearchScope = { marketId, now: clock(), conditions };
+          const { groups, corrections } = wordGroups(marketId, search.words ?? []);
+          const expression = groups.length ? matchExpression(groups) : undefined;
+          const ids = (bound: SearchBound, limit: number) =>
+            expression === undefined ? soonestOfferIds(db.orm, scope, bound, limit) : rankedOfferIds(db.orm, expression, scope, bound, limit);
+          const rows = (list: number[]) => list.flatMap((id) => readers.offerRow(id) ?? []);
+          const page = readPage(
+            {
+              forward: (after, limit) => rows(ids({ after }, limit)),
+              backward: (before, limit) => rows(ids({ before }, limit)),
+            },
+            search,
+          );
+          return { ...mapPage(page, readers.offerView), gives: found.give, wants: found.want, corrections };
+        }),
+      );
+    },
+  };
+}
