@@ -47,6 +47,13 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
   const itemOf = (marketId: number, typed: string | number) => (typeof typed === 'number' ? catalog.getItem(marketId, typed) : catalog.findItem(marketId, typed));
 
   /**
+   * The catalog as the typo check sees it: each item once for its whole name and once for each
+   * word of it (of three letters or more), so `goldn` finds Golden Apple as `aple` finds apple.
+   */
+  const vocabulary = (marketId: number): CatalogItem[] =>
+    catalog.listItems(marketId, 'current').flatMap((item) => [item, ...item.slug.split('-').filter((word) => word.length >= 3 && word !== item.slug).map((slug) => ({ ...item, slug }))]);
+
+  /**
    * The words as full-text groups. A word that matches no offer at all is taken as a typo of an
    * item name: the closest catalog names (the suggestion /post makes) are searched in its place.
    */
@@ -54,7 +61,7 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
     const corrections: SearchCorrection[] = [];
     const groups = words.slice(0, MAX_SEARCH_WORDS).map((word) => {
       if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]))) return { word, alternatives: [] };
-      const names = closestNames(word, catalog.listItems(marketId, 'current'));
+      const names = [...new Set(closestNames(word, vocabulary(marketId)))];
       if (names.length) corrections.push({ word, names });
       return { word, alternatives: names.map((name) => slugify(name).replaceAll('-', ' ')) };
     });

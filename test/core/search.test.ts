@@ -103,7 +103,7 @@ describe('filters', () => {
   });
 
   it('refuses an item the market does not have, with the closest names', () => {
-    expect(t.core.searchOffers(t.market.id, { gives: 'aple' })).toEqual({ ok: false, error: { code: 'unknown_item', name: 'aple', suggestions: ['apple', 'Golden Apple'] } });
+    expect(t.core.searchOffers(t.market.id, { gives: 'aple' })).toEqual({ ok: false, error: { code: 'unknown_item', name: 'aple', suggestions: ['apple'] } });
   });
 });
 
@@ -142,7 +142,8 @@ describe('the index stays in step', () => {
     expect(found({ words: ['conference'] })).toEqual([staying]);
     expect(found({ words: ['pear'] })).toEqual([staying]);
     unwrap(t.core.editItem(t.market.id, 'conference-pear', { name: 'Quince' }));
-    expect(search({ words: ['conference'] }).entries).toEqual([]);
+    expect(t.db.sqlite.prepare(`SELECT rowid FROM offer_search WHERE offer_search MATCH 'conference'`).all()).toEqual([]);
+    expect(found({ words: ['quince'] })).toEqual([staying]);
 
     t.core.ensureMember({ marketId: t.market.id, platformUserId: bob.platformUserId, displayName: 'Roberta', username: 'bob' });
     expect(found({ words: ['roberta'] })).toEqual([staying]);
