@@ -8,7 +8,7 @@ import type { SQL } from 'drizzle-orm';
 import { anyMatch, hasOpenLine, matchExpression, ownedBy, ownerAmong, rankedOfferIds, soonestOfferIds, type SearchBound, type SearchScope } from '../db/offer-search.js';
 import type { CatalogApi } from './catalog.js';
 import type { CoreContext } from './context.js';
-import { closestNames, slugify } from './catalog.js';
+import { closestNames, closestNamesByWord, slugify } from './catalog.js';
 import { readTransaction } from './context.js';
 import { fail, ok, type Result } from './errors.js';
 import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
@@ -47,13 +47,6 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
   const itemOf = (marketId: number, typed: string | number) => (typeof typed === 'number' ? catalog.getItem(marketId, typed) : catalog.findItem(marketId, typed));
 
   /**
-   * The catalog as the typo check sees it: each item once for its whole name and once for each
-   * word of it (of three letters or more), so `goldn` finds Golden Apple as `aple` finds apple.
-   */
-  const vocabulary = (marketId: number): CatalogItem[] =>
-    catalog.listItems(marketId, 'current').flatMap((item) => [item, ...item.slug.split('-').filter((word) => word.length >= 3 && word !== item.slug).map((slug) => ({ ...item, slug }))]);
-
-  /**
    * The words as full-text groups. A word that matches no offer at all is taken as a typo of an
    * item name: the closest catalog names (the suggestion /post makes) are searched in its place.
    */
@@ -61,7 +54,7 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
     const corrections: SearchCorrection[] = [];
     const groups = words.slice(0, MAX_SEARCH_WORDS).map((word) => {
       if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]))) return { word, alternatives: [] };
-      const names = [...new Set(closestNames(word, vocabulary(marketId)))];
+      const names = closestNamesByWord(word, catalog.listItems(marketId, 'current'));
       if (names.length) corrections.push({ word, names });
       return { word, alternatives: names.map((name) => slugify(name).replaceAll('-', ' ')) };
     });
