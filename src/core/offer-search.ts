@@ -8,7 +8,7 @@ import type { SQL } from 'drizzle-orm';
 import { anyMatch, hasOpenLine, matchExpression, ownedBy, ownerAmong, rankedOfferIds, soonestOfferIds, type SearchBound, type SearchScope } from '../db/offer-search.js';
 import type { CatalogApi } from './catalog.js';
 import type { CoreContext } from './context.js';
-import { closestNames, closestNamesByWord, slugify } from './catalog.js';
+import { closestNamesByWord, slugify } from './catalog.js';
 import { readTransaction } from './context.js';
 import { fail, ok, type Result } from './errors.js';
 import { mapPage, readPage, type KeysetPage, type PageRequest } from './paging.js';
@@ -76,7 +76,7 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
       for (const [side, typed] of sides) {
         if (typed === undefined) continue;
         const item = itemOf(marketId, typed);
-        if (!item) return fail({ code: 'unknown_item', name: String(typed), suggestions: closestNames(String(typed), catalog.listItems(marketId)) });
+        if (!item) return fail({ code: 'unknown_item', name: String(typed), suggestions: closestNamesByWord(String(typed), catalog.listItems(marketId)) });
         found[side] = item;
       }
       return ok(

@@ -103,7 +103,7 @@ describe('filters', () => {
   });
 
   it('refuses an item the market does not have, with the closest names', () => {
-    expect(t.core.searchOffers(t.market.id, { gives: 'aple' })).toEqual({ ok: false, error: { code: 'unknown_item', name: 'aple', suggestions: ['apple'] } });
+    expect(t.core.searchOffers(t.market.id, { gives: 'aple' })).toEqual({ ok: false, error: { code: 'unknown_item', name: 'aple', suggestions: ['apple', 'Golden Apple'] } });
   });
 });
 
