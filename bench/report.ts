@@ -23,6 +23,8 @@ export const TARGETS = {
   loopSweepPerOfferOfStep: 2,
   /** Issue 11: a loop sweep with nothing to check, at 100k open offers. */
   loopIdleSweepMs: 5,
+  /** Issue 13: /search at 100k open offers, a two-word query and each filter. */
+  searchP99Ms: 10,
 } as const;
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -132,6 +134,7 @@ export function renderReport(results: Collected): string[] {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
   out.push(...loopRows(results));
+  out.push(...searchRows(results));
   return out;
 }
 
@@ -294,4 +297,16 @@ function loopRows(results: Collected): string[] {
     );
   }
   return rows;
+}
+
+/** Issue 13: /search's first page at 100k open offers, per case. */
+function searchRows(results: Collected): string[] {
+  const search = results.search?.data;
+  if (!search) return [];
+  return [
+    ...search.cases.map((c) =>
+      line(`search ${c.label}`, `p50 ${ms(c.latency.medianMs)}   p99 ${ms(c.latency.p99Ms)}   max ${ms(c.latency.maxMs)}   (${c.shown} shown; target p99 < ${TARGETS.searchP99Ms} ms)`, verdict(c.latency.p99Ms < TARGETS.searchP99Ms)),
+    ),
+    detail(`${int(search.offers)} open offers, ${int(search.items)} catalog items, ${search.cases[0]?.latency.samples ?? 0} calls a case; built through core.postOffer in ${dec(search.buildS, 1)} s`),
+  ];
 }

@@ -10,6 +10,7 @@ import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
+import type { SearchResult } from './sections/search.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -19,6 +20,7 @@ export interface SectionResults {
   'discord-latency': DiscordLatencyResult;
   mathtrade: MathTradeResult;
   loops: LoopsResult;
+  search: SearchResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -80,6 +82,13 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // Building the 100k market through the core is most of it; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/loops.js')).run(),
+  },
+  search: {
+    name: 'search',
+    describe: '/search over 100k open offers and 2,000 catalog items: p50/p99 of a two-word query and of each filter',
+    // Building 100k offers through the core, the index written by its triggers; the machines are shared.
+    timeoutMs: 600_000,
+    run: async () => (await import('./sections/search.js')).run(),
   },
 };
 
