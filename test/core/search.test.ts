@@ -155,3 +155,18 @@ describe('the index stays in step', () => {
     expect(statements.slice(-OFFER_SEARCH_MIGRATION.length)).toEqual(OFFER_SEARCH_MIGRATION);
   });
 });
+
+describe('saved filters (what page buttons carry when a filter does not fit)', () => {
+  it('reads back only in its market and command, and is forgotten after its time', () => {
+    const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-300', title: 'Other' });
+    const id = t.core.saveFilter(t.market.id, 'search', { words: ['apple'] });
+    expect(t.core.savedFilter(t.market.id, 'search', id)).toEqual({ words: ['apple'] });
+    expect(t.core.savedFilter(other.id, 'search', id)).toBeUndefined();
+    expect(t.core.savedFilter(t.market.id, 'market', id)).toBeUndefined();
+    t.clock.advance(2 * HOUR);
+    const newer = t.core.saveFilter(t.market.id, 'search', { words: ['pear'] });
+    expect(t.core.pruneSavedFilters(HOUR)).toBe(1);
+    expect(t.core.savedFilter(t.market.id, 'search', id)).toBeUndefined();
+    expect(t.core.savedFilter(t.market.id, 'search', newer)).toEqual({ words: ['pear'] });
+  });
+});
