@@ -65,44 +65,53 @@ function buildMarket(bench: BenchCore) {
   return { marketId: market.id, items, owners, taker, stock };
 }
 
+/** Builds the bench's market on `bench`: catalog, owners, rated trades, then the open offers. */
+export function buildSearchMarket(bench: BenchCore) {
+  const { core, clock } = bench;
+  const market = buildMarket(bench);
+  const random = rng(1313);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+  const wanted = market.items[0] as CatalogItem;
+  // The rated trades first: owner i's offer wanting item 0, taken and rated.
+  bench.db.writeTransaction(() => {
+    for (let i = 0; i < RATED; i += 1) {
+      const owner = market.owners[i] as MemberRef;
+      const give = market.stock(i)[1] as CatalogItem;
+      const offer = unwrap(core.postOffer({ marketId: market.marketId, ownerId: owner.id, give: [{ name: give.slug, quantity: 1 }], want: [{ name: wanted.slug, quantity: 1 }] }));
+      const { trade } = unwrap(core.acceptOffer({ marketId: market.marketId, offerId: offer.id, takerId: market.taker.id }));
+      unwrap(core.rateTrade({ marketId: market.marketId, tradeId: trade.id, memberId: market.taker.id, stars: 1 + (i % 5) }));
+    }
+  });
+  for (let start = 0; start < OFFERS; start += 1000) {
+    bench.db.writeTransaction(() => {
+      for (let i = start; i < start + 1000; i += 1) {
+        const ownerIndex = i % OWNERS;
+        const stock = market.stock(ownerIndex);
+        const a = stock[Math.floor(random() * 20)] as CatalogItem;
+        const b = stock[20 + Math.floor(random() * 20)] as CatalogItem;
+        let w1 = pick(market.items);
+        while (w1 === a || w1 === b) w1 = pick(market.items);
+        const note = random() < 1 / 3 ? `${pick(NOTE_WORDS)} ${pick(NOTE_WORDS)} ${pick(NOTE_WORDS)}` : null;
+        const owner = market.owners[ownerIndex] as MemberRef;
+        unwrap(core.postOffer({ marketId: market.marketId, ownerId: owner.id, give: [{ name: a.slug, quantity: 1 }, { name: b.slug, quantity: 1 }], want: [{ name: w1.slug, quantity: 1 }], hours: 24 + (i % 697), note }));
+        clock.advance(MINUTE / 60);
+      }
+    });
+  }
+  clock.advance(HOUR);
+  return market;
+}
+
 export async function run(): Promise<SearchResult> {
   const tmp = tempDir('search');
   try {
     const bench = openCore(tmp.file('search.db'));
-    const { core, clock } = bench;
+    const { core } = bench;
     const buildStart = performance.now();
-    const market = buildMarket(bench);
-    const random = rng(1313);
-    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
-    const wanted = market.items[0] as CatalogItem;
-    // The rated trades first: owner i's offer wanting item 0, taken and rated.
-    bench.db.writeTransaction(() => {
-      for (let i = 0; i < RATED; i += 1) {
-        const owner = market.owners[i] as MemberRef;
-        const give = market.stock(i)[1] as CatalogItem;
-        const offer = unwrap(core.postOffer({ marketId: market.marketId, ownerId: owner.id, give: [{ name: give.slug, quantity: 1 }], want: [{ name: wanted.slug, quantity: 1 }] }));
-        const { trade } = unwrap(core.acceptOffer({ marketId: market.marketId, offerId: offer.id, takerId: market.taker.id }));
-        unwrap(core.rateTrade({ marketId: market.marketId, tradeId: trade.id, memberId: market.taker.id, stars: 1 + (i % 5) }));
-      }
-    });
-    for (let start = 0; start < OFFERS; start += 1000) {
-      bench.db.writeTransaction(() => {
-        for (let i = start; i < start + 1000; i += 1) {
-          const ownerIndex = i % OWNERS;
-          const stock = market.stock(ownerIndex);
-          const a = stock[Math.floor(random() * 20)] as CatalogItem;
-          const b = stock[20 + Math.floor(random() * 20)] as CatalogItem;
-          let w1 = pick(market.items);
-          while (w1 === a || w1 === b) w1 = pick(market.items);
-          const note = random() < 1 / 3 ? `${pick(NOTE_WORDS)} ${pick(NOTE_WORDS)} ${pick(NOTE_WORDS)}` : null;
-          const owner = market.owners[ownerIndex] as MemberRef;
-          unwrap(core.postOffer({ marketId: market.marketId, ownerId: owner.id, give: [{ name: a.slug, quantity: 1 }, { name: b.slug, quantity: 1 }], want: [{ name: w1.slug, quantity: 1 }], hours: 24 + (i % 697), note }));
-          clock.advance(MINUTE / 60);
-        }
-      });
-    }
+    const market = buildSearchMarket(bench);
     const buildS = (performance.now() - buildStart) / 1000;
-    clock.advance(HOUR);
+    const random = rng(4242);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
 
     const twoWords = () => ({ words: [pick(ADJECTIVES), pick(NOUNS)] });
     const cases: Array<{ label: string; query: () => OfferSearch & PageRequest }> = [

@@ -5,7 +5,7 @@
  * where an offer's position is its place in that order.
  */
 import type { SQL } from 'drizzle-orm';
-import { anyMatch, hasOpenLine, matchExpression, ownedBy, ownerAmong, rankedOfferIds, soonestOfferIds, type SearchBound, type SearchScope } from '../db/offer-search.js';
+import { anyMatch, matchExpression, offerAmong, openLineOffers, ownerAmong, ownerOffers, rankedOfferIds, soonestOfferIds, type SearchBound, type SearchScope } from '../db/offer-search.js';
 import type { CatalogApi } from './catalog.js';
 import type { CoreContext } from './context.js';
 import { closestNamesByWord, slugify } from './catalog.js';
@@ -81,12 +81,15 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
       }
       return ok(
         readTransaction(db, () => {
-          const conditions: SQL[] = [];
-          if (found.give) conditions.push(hasOpenLine('give', found.give.id));
-          if (found.want) conditions.push(hasOpenLine('want', found.want.id));
-          if (search.by !== undefined) conditions.push(ownedBy(search.by));
+          // The owner's offers are the fewest (a member has a few open), then one item's on one side.
+          const [drive, ...others] = [
+            ...(search.by !== undefined ? [ownerOffers(search.by)] : []),
+            ...(found.give ? [openLineOffers('give', found.give.id)] : []),
+            ...(found.want ? [openLineOffers('want', found.want.id)] : []),
+          ];
+          const conditions: SQL[] = others.map(offerAmong);
           if (search.rating !== undefined) conditions.push(ownerAmong(membersWithReputationAtLeast(db.orm, marketId, search.rating)));
-          const scope: SearchScope = { marketId, now: clock(), conditions };
+          const scope: SearchScope = { marketId, now: clock(), drive, conditions };
           const { groups, corrections } = wordGroups(marketId, search.words ?? []);
           const expression = groups.length ? matchExpression(groups) : undefined;
           const ids = (bound: SearchBound, limit: number) =>

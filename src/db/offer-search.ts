@@ -69,15 +69,24 @@ export function anyMatch(orm: Orm, expression: string): boolean {
 export interface SearchScope {
   marketId: number;
   now: number;
-  /** SQL conditions on `o`, all required (side, owner, reputation filters). */
+  /**
+   * The offers of the most selective filter (a subquery of offer ids, see {@link ownerOffers},
+   * {@link openLineOffers}): a search without words reads these and sorts them, rather than
+   * walking the whole market in expiry order looking for them.
+   */
+  drive?: SQL | undefined;
+  /** SQL conditions on `o`, all required (the other filters). */
   conditions: readonly SQL[];
 }
 
 /** Where a page starts, as an offer id in the list's order; none for the first page. */
 export type SearchBound = { after?: number | undefined } | { before: number };
 
-const scopeWhere = (scope: SearchScope) =>
-  sql.join([sql`o.market_id = ${scope.marketId}`, sql`o.status = 'active'`, sql`o.expires_at > ${scope.now}`, ...scope.conditions], sql` AND `);
+const scopeWhere = (scope: SearchScope, withDrive = true) =>
+  sql.join(
+    [sql`o.market_id = ${scope.marketId}`, sql`o.status = 'active'`, sql`o.expires_at > ${scope.now}`, ...(withDrive && scope.drive ? [offerAmong(scope.drive)] : []), ...scope.conditions],
+    sql` AND `,
+  );
 
 /**
  * Up to `limit` offer ids matching `expression` in `scope`, best match first (bm25, items weigh
@@ -104,27 +113,33 @@ export function rankedOfferIds(orm: Orm, expression: string, scope: SearchScope,
 }
 
 /**
- * Up to `limit` offer ids in `scope` without words: ending soonest first, then oldest, walked
- * from the (expiry, id) position of the bound offer along offers_active_market_expiry_idx.
+ * Up to `limit` offer ids in `scope` without words: ending soonest first, then oldest, from the
+ * (expiry, id) position of the bound offer. With a driving filter, its offers are read first and
+ * sorted (CROSS JOIN keeps that order of work); else the market is walked along
+ * offers_active_market_expiry_idx, which is already in this order.
  */
 export function soonestOfferIds(orm: Orm, scope: SearchScope, bound: SearchBound, limit: number): number[] {
-  const where = scopeWhere(scope);
+  const from = scope.drive ? sql`(${scope.drive}) c CROSS JOIN offers o` : sql`offers o`;
+  const where = scope.drive ? sql`o.id = c.id AND ${scopeWhere(scope, false)}` : scopeWhere(scope);
   const position = (id: number) => sql`(SELECT b.expires_at, b.id FROM offers b WHERE b.id = ${id})`;
   const rows =
     'before' in bound
-      ? orm.all<{ id: number }>(sql`SELECT o.id AS id FROM offers o WHERE ${where} AND (o.expires_at, o.id) < ${position(bound.before)} ORDER BY o.expires_at DESC, o.id DESC LIMIT ${limit}`)
+      ? orm.all<{ id: number }>(sql`SELECT o.id AS id FROM ${from} WHERE ${where} AND (o.expires_at, o.id) < ${position(bound.before)} ORDER BY o.expires_at DESC, o.id DESC LIMIT ${limit}`)
       : bound.after === undefined
-        ? orm.all<{ id: number }>(sql`SELECT o.id AS id FROM offers o WHERE ${where} ORDER BY o.expires_at, o.id LIMIT ${limit}`)
-        : orm.all<{ id: number }>(sql`SELECT o.id AS id FROM offers o WHERE ${where} AND (o.expires_at, o.id) > ${position(bound.after)} ORDER BY o.expires_at, o.id LIMIT ${limit}`);
+        ? orm.all<{ id: number }>(sql`SELECT o.id AS id FROM ${from} WHERE ${where} ORDER BY o.expires_at, o.id LIMIT ${limit}`)
+        : orm.all<{ id: number }>(sql`SELECT o.id AS id FROM ${from} WHERE ${where} AND (o.expires_at, o.id) > ${position(bound.after)} ORDER BY o.expires_at, o.id LIMIT ${limit}`);
   return rows.map((row) => row.id);
 }
 
-/** Condition: the offer has an open line on `side` with this item. */
-export const hasOpenLine = (side: 'give' | 'want', itemId: number): SQL =>
-  sql`o.id IN (SELECT l.offer_id FROM offer_lines l WHERE l.side = ${side} AND l.item_id = ${itemId} AND l.open = 1)`;
+/** The ids of the offers with an open line on `side` with this item (offer_lines_open_side_item_idx). */
+export const openLineOffers = (side: 'give' | 'want', itemId: number): SQL =>
+  sql`SELECT l.offer_id AS id FROM offer_lines l WHERE l.side = ${side} AND l.item_id = ${itemId} AND l.open = 1`;
 
-/** Condition: the offer's owner is this member. */
-export const ownedBy = (memberId: number): SQL => sql`o.owner_id = ${memberId}`;
+/** The ids of this member's offers, in any state (offers_owner_idx). */
+export const ownerOffers = (memberId: number): SQL => sql`SELECT b.id AS id FROM offers b WHERE b.owner_id = ${memberId}`;
+
+/** Condition: the offer is among the ids `offers` selects. */
+export const offerAmong = (offers: SQL): SQL => sql`o.id IN (${offers})`;
 
 /** Condition: the offer's owner is among the member ids `members` selects. */
 export const ownerAmong = (members: SQL): SQL => sql`o.owner_id IN (${members})`;
