@@ -11,7 +11,7 @@ CREATE INDEX `saved_filters_created_idx` ON `saved_filters` (`created_at`);--> s
 CREATE INDEX `offers_active_market_expiry_idx` ON `offers` (`market_id`,`expires_at`,`id`) WHERE "offers"."status" = 'active';--> statement-breakpoint
 CREATE VIRTUAL TABLE offer_search USING fts5(items, note, owner, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');--> statement-breakpoint
 CREATE VIEW offer_search_source AS SELECT o.id AS id,
-  (SELECT group_concat(i.name || ' ' || i.slug || ' ' || coalesce(i.description, ''), ' ')
+  (SELECT group_concat(i.name || ' ' || coalesce(i.description, ''), ' ')
      FROM offer_lines l JOIN items i ON i.id = l.item_id WHERE l.offer_id = o.id) AS items,
   coalesce(o.note, '') AS note,
   m.display_name || ' ' || coalesce(m.username, '') AS owner

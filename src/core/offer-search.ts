@@ -39,6 +39,19 @@ export interface SearchCorrection {
 
 export type OfferSearchPage = KeysetPage<OfferView> & { gives: CatalogItem | undefined; wants: CatalogItem | undefined; corrections: SearchCorrection[] };
 
+/**
+ * Up to `limit` ids of `ranked` from right after (or, in reverse, right before) the bound; none
+ * when the bound is no longer among them (the page then starts over, see paging.ts).
+ */
+function pageOf(ranked: readonly number[], bound: SearchBound, limit: number): number[] {
+  if ('before' in bound) {
+    const at = ranked.indexOf(bound.before);
+    return at < 0 ? [] : ranked.slice(Math.max(0, at - limit), at).reverse();
+  }
+  const at = bound.after === undefined ? -1 : ranked.indexOf(bound.after);
+  return bound.after !== undefined && at < 0 ? [] : ranked.slice(at + 1, at + 1 + limit);
+}
+
 export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi; readers: Readers }) {
   const { db, clock } = ctx;
   const { catalog, readers } = deps;
@@ -92,8 +105,10 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
           const scope: SearchScope = { marketId, now: clock(), drive, conditions };
           const { groups, corrections } = wordGroups(marketId, search.words ?? []);
           const expression = groups.length ? matchExpression(groups) : undefined;
+          // Ranked matches are read once, whole (a rank needs every match scored), and paged here.
+          let ranked: number[] | undefined;
           const ids = (bound: SearchBound, limit: number) =>
-            expression === undefined ? soonestOfferIds(db.orm, scope, bound, limit) : rankedOfferIds(db.orm, expression, scope, bound, limit);
+            expression === undefined ? soonestOfferIds(db.orm, scope, bound, limit) : pageOf((ranked ??= rankedOfferIds(db.orm, expression, scope)), bound, limit);
           const rows = (list: number[]) => list.flatMap((id) => readers.offerRow(id) ?? []);
           const page = readPage(
             {

@@ -2,8 +2,8 @@
  * Full-text search over open offers: SQLite FTS5, and the only place its SQL is written.
  *
  * `offer_search` holds one row per active offer (rowid = offer id) with three columns: the
- * offer's items (name, slug and description of both sides), its note, and its owner (display
- * name and @username). It is contentless (`content=''`): the text lives in the tables it comes
+ * offer's items (name and description of both sides; a slug is its name's words, which the
+ * tokenizer makes of the name anyway), its note, and its owner (display name and @username). It is contentless (`content=''`): the text lives in the tables it comes
  * from, and the index alone costs a fraction of a copy; `contentless_delete=1` lets a row go.
  *
  * Triggers keep it in step inside the very transaction that changes an offer, its lines, an item
@@ -17,7 +17,7 @@ import type { Orm } from './connection.js';
 
 /** What an offer is found by, one row per offer, for the index and its triggers. */
 const SOURCE = `SELECT o.id AS id,
-  (SELECT group_concat(i.name || ' ' || i.slug || ' ' || coalesce(i.description, ''), ' ')
+  (SELECT group_concat(i.name || ' ' || coalesce(i.description, ''), ' ')
      FROM offer_lines l JOIN items i ON i.id = l.item_id WHERE l.offer_id = o.id) AS items,
   coalesce(o.note, '') AS note,
   m.display_name || ' ' || coalesce(m.username, '') AS owner
@@ -89,26 +89,17 @@ const scopeWhere = (scope: SearchScope, withDrive = true) =>
   );
 
 /**
- * Up to `limit` offer ids matching `expression` in `scope`, best match first (bm25, items weigh
- * most, then owner, then note), then ending soonest, then oldest. The position of an offer is its
- * row number in that order, so a page continues after (or before) the offer another page ended
- * on; an offer that no longer matches gives an empty answer (the caller starts over).
+ * Every offer id matching `expression` in `scope`, best match first (bm25: items weigh most, then
+ * owner, then note), then ending soonest, then oldest. All of them, since a rank is known only
+ * once every match is scored: the caller pages through the list it is given.
  *
  * CROSS JOIN makes SQLite read the index first and look each hit's offer up: left to itself, it
  * may walk the market's offers and probe the index once per offer, a thousand times slower.
  */
-export function rankedOfferIds(orm: Orm, expression: string, scope: SearchScope, bound: SearchBound, limit: number): number[] {
-  const ranked = sql`WITH hits AS (
-      SELECT o.id AS id, o.expires_at AS expires_at, bm25(offer_search, 4.0, 1.0, 2.0) AS score
-      FROM offer_search CROSS JOIN offers o
-      WHERE offer_search MATCH ${expression} AND o.id = offer_search.rowid AND ${scopeWhere(scope)}
-    ), ranked AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY score, expires_at, id) AS pos FROM hits)`;
-  const rows =
-    'before' in bound
-      ? orm.all<{ id: number }>(sql`${ranked} SELECT id FROM ranked WHERE pos < (SELECT pos FROM ranked WHERE id = ${bound.before}) ORDER BY pos DESC LIMIT ${limit}`)
-      : bound.after === undefined
-        ? orm.all<{ id: number }>(sql`${ranked} SELECT id FROM ranked ORDER BY pos LIMIT ${limit}`)
-        : orm.all<{ id: number }>(sql`${ranked} SELECT id FROM ranked WHERE pos > (SELECT pos FROM ranked WHERE id = ${bound.after}) ORDER BY pos LIMIT ${limit}`);
+export function rankedOfferIds(orm: Orm, expression: string, scope: SearchScope): number[] {
+  const rows = orm.all<{ id: number }>(sql`SELECT o.id AS id FROM offer_search CROSS JOIN offers o
+    WHERE offer_search MATCH ${expression} AND o.id = offer_search.rowid AND ${scopeWhere(scope)}
+    ORDER BY bm25(offer_search, 4.0, 1.0, 2.0), o.expires_at, o.id`);
   return rows.map((row) => row.id);
 }
 
