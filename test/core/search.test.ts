@@ -9,6 +9,7 @@ import type { OfferSearch } from '../../src/core/offer-search.js';
 import type { MemberRef } from '../../src/core/types.js';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js';
 import { OFFER_SEARCH_MIGRATION } from '../../src/db/offer-search.js';
+import { checkInvariants } from '../support/invariants.js';
 import { createTestMarket, HOUR, items, unwrap, type TestMarket } from '../support/market.js';
 
 let t: TestMarket;
@@ -147,6 +148,15 @@ describe('the index stays in step', () => {
 
     t.core.ensureMember({ marketId: t.market.id, platformUserId: bob.platformUserId, displayName: 'Roberta', username: 'bob' });
     expect(found({ words: ['roberta'] })).toEqual([staying]);
+  });
+
+  it('is checked by the invariants every property test step runs, which notice a row missing or stale', () => {
+    const offer = post(alice, [['pear', 1]], [['orange', 1]]);
+    checkInvariants(t);
+    t.db.sqlite.prepare('DELETE FROM offer_search WHERE rowid = ?').run(offer);
+    expect(() => checkInvariants(t)).toThrow(/search index.*missing/);
+    t.db.sqlite.prepare(`INSERT INTO offer_search(rowid, items, note, owner) VALUES (?, 'quince', '', 'alice')`).run(offer);
+    expect(() => checkInvariants(t)).toThrow(/not found by the name/);
   });
 
   it('is built by the migration from the SQL in src/db/offer-search.ts', () => {
