@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { slugify } from '../src/core/catalog.js';
 import { MAX_SEARCH_WORDS, type OfferSearch } from '../src/core/offer-search.js';
-import { defineCommand, type CommandContext, type CommandDefinition, type CommandResult } from './definition.js';
+import { defineCommand, type CommandContext, type CommandDefinition, type CommandResult, type MemberMention } from './definition.js';
 import { itemList, itemName } from './messages/index.js';
 import { integerOption, memberOption, pageOption, savedFilterOption, textOption } from './options.js';
 import { clipLine, listReply } from './render/list-page.js';
@@ -29,8 +29,17 @@ type SavedSearch = z.infer<typeof savedSearch>;
 /** The longest title; Discord allows 256 characters in an embed's title. */
 const MAX_TITLE = 200;
 
+/** What a member types: words, items as typed, a member as named. */
+interface TypedSearch {
+  text?: string | undefined;
+  gives?: string | undefined;
+  wants?: string | undefined;
+  by?: MemberMention | undefined;
+  rating?: number | undefined;
+}
+
 /** The search a member typed, or a refusal (a member that cannot be named). */
-function typedSearch(ctx: CommandContext, args: { text?: string | undefined; gives?: string | undefined; wants?: string | undefined; by?: Parameters<typeof resolveMember>[1] | undefined; rating?: number | undefined }) {
+function typedSearch(ctx: CommandContext, args: TypedSearch) {
   let by: number | undefined;
   if (args.by) {
     const resolved = resolveMember(ctx, args.by);

@@ -60,13 +60,13 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
   const itemOf = (marketId: number, typed: string | number) => (typeof typed === 'number' ? catalog.getItem(marketId, typed) : catalog.findItem(marketId, typed));
 
   /**
-   * The words as full-text groups. A word that matches no offer at all is taken as a typo of an
-   * item name: the closest catalog names (the suggestion /post makes) are searched in its place.
+   * The words as full-text groups. A word that matches no offer of the market is taken as a typo
+   * of an item name: the closest catalog names (the suggestion /post makes) are searched in its place.
    */
   const wordGroups = (marketId: number, words: readonly string[]) => {
     const corrections: SearchCorrection[] = [];
     const groups = words.slice(0, MAX_SEARCH_WORDS).map((word) => {
-      if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]))) return { word, alternatives: [] };
+      if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]), marketId)) return { word, alternatives: [] };
       const names = closestNamesByWord(word, catalog.listItems(marketId, 'current'));
       if (names.length) corrections.push({ word, names });
       return { word, alternatives: names.map((name) => slugify(name).replaceAll('-', ' ')) };

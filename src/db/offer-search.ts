@@ -60,9 +60,11 @@ export function matchExpression(groups: ReadonlyArray<{ word: string; alternativ
   return groups.map(({ word, alternatives }) => `(${[`${quote(word)}*`, ...alternatives.map(quote)].join(' OR ')})`).join(' AND ');
 }
 
-/** Whether any indexed offer, in any market, matches `expression`: an index probe, no ranking. */
-export function anyMatch(orm: Orm, expression: string): boolean {
-  return orm.all(sql`SELECT rowid FROM offer_search WHERE offer_search MATCH ${expression} LIMIT 1`).length > 0;
+/** Whether any open offer of the market matches `expression`: stops at the first, no ranking. */
+export function anyMatch(orm: Orm, expression: string, marketId: number): boolean {
+  return (
+    orm.all(sql`SELECT o.id FROM offer_search CROSS JOIN offers o WHERE offer_search MATCH ${expression} AND o.id = offer_search.rowid AND o.market_id = ${marketId} LIMIT 1`).length > 0
+  );
 }
 
 /** What a search reads: a market's live offers, narrowed by conditions on `o` (the offers row). */

@@ -72,6 +72,14 @@ describe('matching words', () => {
     expect(search({ words: ['xyzzyq'] }).entries).toEqual([]);
     // A word that matches something is taken as written.
     expect(search({ words: ['golden'] }).corrections).toEqual([]);
+    // ...in this market: an offer elsewhere with the typo in its note does not count.
+    const other = t.core.ensureMarket({ platform: 'telegram', platformMarketId: '-400', title: 'Other' });
+    unwrap(t.core.addItem(other.id, { name: 'pear' }));
+    unwrap(t.core.addItem(other.id, { name: 'plum' }));
+    const stranger = t.core.ensureMember({ marketId: other.id, platformUserId: '99', displayName: 'stranger' });
+    unwrap(t.core.grantItems(other.id, stranger.id, stranger.id, items(['pear', 1])));
+    unwrap(t.core.postOffer({ marketId: other.id, ownerId: stranger.id, give: items(['pear', 1]), want: items(['plum', 1]), note: 'goldn' }));
+    expect(search({ words: ['goldn'] }).entries.map((offer) => offer.id)).toEqual([golden]);
   });
 });
 
