@@ -120,7 +120,15 @@ export async function run(): Promise<SearchResult> {
       { label: 'wants ITEM', query: () => ({ wants: pick(market.items).id }) },
       { label: 'by MEMBER', query: () => ({ by: pick(market.owners).id }) },
       { label: 'rating 4', query: () => ({ rating: 4 }) },
-      { label: 'words+all filters', query: () => ({ ...twoWords(), gives: pick(market.items).id, by: pick(market.owners).id, rating: 3 }) },
+      {
+        label: 'words+all filters',
+        // A rated owner, an item they give and its two words: a search that finds something.
+        query: () => {
+          const i = Math.floor(random() * RATED);
+          const item = pick(market.stock(i));
+          return { words: item.slug.split('-'), gives: item.id, by: (market.owners[i] as MemberRef).id, rating: 1 };
+        },
+      },
       {
         label: 'two words, page 2',
         query: () => {
