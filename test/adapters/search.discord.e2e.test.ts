@@ -83,15 +83,17 @@ describe('Discord /search', () => {
   it('finds offers by its options, and its page buttons update the message until every match was shown once', async () => {
     const post = (owner: FakeUserInput, give: string, want: string, hours: number) =>
       unwrap(store.core.postOffer({ marketId: marketId(), ownerId: member(owner).id, give: items([give, 1]), want: items([want, 1]), hours })).id;
-    // Bobby takes one of Alice's offers and rates her 5 stars: she passes `rating 4`.
+    // Bobby takes one of Alice's offers; he rates her 5 stars, she rates him 1: she passes
+    // `rating 3`, he does not.
     const first = post(alice, 'pear', 'orange', 1);
     const { trade } = unwrap(store.core.acceptOffer({ marketId: marketId(), offerId: first, takerId: member(bobby).id }));
     unwrap(store.core.rateTrade({ marketId: marketId(), tradeId: trade.id, memberId: member(bobby).id, stars: 5 }));
+    unwrap(store.core.rateTrade({ marketId: marketId(), tradeId: trade.id, memberId: member(alice).id, stars: 1 }));
     const apples = Array.from({ length: 14 }, (_, i) => post(alice, 'golden-apple', 'pear', 1 + i));
     post(bobby, 'orange', 'pear', 3);
 
-    const list = await slash(bobby, 'search', [str('text', 'golden'), str('wants', 'pear'), user('by', alice), int('rating', 4)], [alice]);
-    expect(seen(list as Json)).toMatchObject({ ephemeral: true, title: 'Search: "golden", wants pear, by Alice, rated 4+', buttons: [{ label: NEXT }] });
+    const list = await slash(bobby, 'search', [str('text', 'golden'), str('wants', 'pear'), user('by', alice), int('rating', 3)], [alice]);
+    expect(seen(list as Json)).toMatchObject({ ephemeral: true, title: 'Search: "golden", wants pear, by Alice, rated 3+', buttons: [{ label: NEXT }] });
     const pages = [offerNumbers(seen(list as Json).lines)];
     for (let next = buttonOf(list, NEXT); next; next = buttonOf(list, NEXT)) {
       const responses = await press(bobby, list, next);
@@ -103,8 +105,8 @@ describe('Discord /search', () => {
     await press(bobby, list, buttonOf(list, PREVIOUS)!);
     expect(offerNumbers(seen(current(list) as Json).lines)).toEqual(pages[0]);
 
-    // Nobody rated Bobby: his offers do not pass a minimum rating.
-    const none = await slash(alice, 'search', [user('by', bobby), int('rating', 1)], [bobby]);
+    // Bobby's rating is too low for his offers to pass.
+    const none = await slash(alice, 'search', [user('by', bobby), int('rating', 3)], [bobby]);
     expect(seen(none as Json).lines).toEqual(['No open offer matches that search. Try fewer or other words, or /market to browse them all.']);
   });
 });
