@@ -23,6 +23,8 @@ export const TARGETS = {
   loopSweepPerOfferOfStep: 2,
   /** Issue 11: a loop sweep with nothing to check, at 100k open offers. */
   loopIdleSweepMs: 5,
+  /** Issue 13: /search at 100k open offers, a two-word query and each filter. */
+  searchP99Ms: 10,
 } as const;
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -135,6 +137,7 @@ export function renderReport(results: Collected): string[] {
   out.push(...eventRows(results));
   out.push(...adminToolRows(results));
   out.push(...reputationRows(results));
+  out.push(...searchRows(results));
   return out;
 }
 
@@ -336,5 +339,17 @@ function reputationRows(results: Collected): string[] {
     line('reputation reads', `one member ${lat(r.typical)}   page of 10 ${lat(r.pageOfTen)}   offer view (carries it) ${lat(r.offerView)}`),
     line('reputation filter', `page of 10 offers at 3.2+ ${lat(r.pageFilter)} (${r.filterKept} kept)   counting all ${lat(r.wholeFilter)}   vs computing the market ${lat(r.computeAll)}`),
     detail(`${int(r.members)} members, ${int(r.trades)} completed rated trades written in ${dec(r.buildS, 1)} s; storing every member's reputation ${ms(r.storeAllMs)}`),
+  ];
+}
+
+/** Issue 13: /search's first page at 100k open offers, per case. */
+function searchRows(results: Collected): string[] {
+  const search = results.search?.data;
+  if (!search) return [];
+  return [
+    ...search.cases.map((c) =>
+      line(`search ${c.label}`, `p50 ${ms(c.latency.medianMs)}   p99 ${ms(c.latency.p99Ms)}   max ${ms(c.latency.maxMs)}   (${c.shown} shown; target p99 < ${TARGETS.searchP99Ms} ms)`, verdict(c.latency.p99Ms < TARGETS.searchP99Ms)),
+    ),
+    detail(`${int(search.offers)} open offers, ${int(search.items)} catalog items, ${search.cases[0]?.latency.samples ?? 0} calls a case; built through core.postOffer in ${dec(search.buildS, 1)} s`),
   ];
 }

@@ -13,6 +13,7 @@ import type { LoopsResult } from './sections/loops.js';
 import type { EventsResult } from './sections/events.js';
 import type { AdminToolsResult } from './sections/admin-tools.js';
 import type { ReputationResult } from './sections/reputation.js';
+import type { SearchResult } from './sections/search.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -25,6 +26,7 @@ export interface SectionResults {
   events: EventsResult;
   'admin-tools': AdminToolsResult;
   reputation: ReputationResult;
+  search: SearchResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -104,6 +106,13 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     describe: 'reputation reads on 2,000 members and 100k rated trades: one member, a heavy trader, a page of ten, an offer view, the whole market as a filter',
     timeoutMs: 180_000,
     run: async () => (await import('./sections/reputation.js')).run(),
+  },
+  search: {
+    name: 'search',
+    describe: '/search over 100k open offers and 2,000 catalog items: p50/p99 of a two-word query and of each filter',
+    // Building 100k offers through the core, the index written by its triggers; the machines are shared.
+    timeoutMs: 600_000,
+    run: async () => (await import('./sections/search.js')).run(),
   },
 };
 

@@ -2,8 +2,8 @@
  * `/catalog [TEXT]`: the market's catalog (archived items left out), by name, a page at a time,
  * optionally only the items with every one of some words in their name or description.
  */
-import { slugify } from '../src/core/catalog.js';
-import { defineCommand, MAX_PAYLOAD_BYTES, utf8Length, type CommandDefinition, type CommandResult } from './definition.js';
+import { closestNamesByWord, slugify } from '../src/core/catalog.js';
+import { defineCommand, MAX_PAYLOAD_BYTES, utf8Length, type CommandContext, type CommandDefinition, type CommandResult } from './definition.js';
 import { itemName } from './messages/index.js';
 import { pageOption, textOption } from './options.js';
 import { listReply } from './render/list-page.js';
@@ -34,16 +34,25 @@ const catalog: CommandDefinition = defineCommand({
     const words = searchWords(args.text ?? '');
     const t = ctx.t.catalog;
     const shown = words.join(' ');
-    return listReply(ctx.t, ctx.core.listCatalog(ctx.market.id, { words, cursor: args.page }), {
+    const page = ctx.core.listCatalog(ctx.market.id, { words, cursor: args.page });
+    return listReply(ctx.t, page, {
       command: catalog,
       title: words.length ? t.filtered(shown) : t.title,
-      empty: words.length ? t.noMatch(shown) : t.empty,
+      empty: words.length ? (page.entries.length ? t.noMatch(shown) : noMatch(ctx, words)) : t.empty,
       line: (item) => t.line(itemName(item), item.description),
       filter: { text: words.length ? words.join('-') : undefined },
       visibility: 'personal',
     });
   },
 });
+
+/** What a search of the catalog that found nothing says: the names the words may be typos of, if any. */
+function noMatch(ctx: CommandContext, words: readonly string[]): string {
+  const items = ctx.core.listItems(ctx.market.id);
+  const names = [...new Set(words.flatMap((word) => closestNamesByWord(word, items)))].slice(0, 3);
+  const shown = words.join(' ');
+  return names.length ? ctx.t.catalog.didYouMean(shown, names.map((name) => `"${name}"`).join(', ')) : ctx.t.catalog.noMatch(shown);
+}
 
 /**
  * The words searched for, as the page buttons carry them and so as the first page uses them too:

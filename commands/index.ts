@@ -24,6 +24,7 @@ import profile from './profile.js';
 import rate from './rate.js';
 import reject from './reject.js';
 import repost from './repost.js';
+import search from './search.js';
 import start from './start.js';
 import trade from './trade.js';
 import trades from './trades.js';
@@ -61,6 +62,7 @@ export const commands: readonly AnyCommand[] = describeCommands([
   catalog,
   post,
   market,
+  search,
   offer,
   accept,
   cancel,

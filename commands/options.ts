@@ -211,3 +211,13 @@ export function pageOption(): CommandOption<PageCursor, false> {
     return match[1] === 'after' ? { after: id } : { before: id };
   });
 }
+
+/**
+ * `saved 42`: a list's filter saved for its page buttons (see src/core/saved-filters.ts), written
+ * only by the buttons of a list whose filter does not fit in one (a search).
+ */
+export function savedFilterOption(): CommandOption<number, false> {
+  const option = integerOption<false>('saved', { required: false, min: 1, max: 9_999_999_999, placeholder: 'N' });
+  option.spec.buttonOnly = true;
+  return option;
+}

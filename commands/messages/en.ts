@@ -358,6 +358,18 @@ export const en = {
         note: 'A short note shown on the offer',
       },
     },
+    search: {
+      description: 'Find open offers by words, items, owner or rating',
+      options: {
+        text: 'Words in the items, note or owner of the offer',
+        gives: 'Only offers that give this item',
+        wants: 'Only offers that want this item',
+        by: 'Only offers of this member',
+        rating: 'Only owners rated at least this (1-5)',
+        saved: 'The search to page through (written by the page buttons)',
+        page: PAGE_OPTION,
+      },
+    },
     market: {
       description: 'Browse the open offers, optionally those with one item',
       options: {
@@ -670,7 +682,23 @@ export const en = {
     filtered: (words: string) => `Catalog: "${words}"`,
     empty: 'The catalog is empty: an admin adds items with /admin item-add NAME.',
     noMatch: (words: string) => `No item in the catalog matches "${words}".`,
+    didYouMean: (words: string, names: string) => `No item in the catalog matches "${words}". Did you mean ${names}?`,
     line: (name: string, description: string | null) => (description ? `${name} — ${description}` : name),
+  },
+
+  search: {
+    title: 'Open offers',
+    /** The title, with what was searched: `Search: "red apple", gives Apple, by Bob, rated 4+`. */
+    searched: (parts: readonly string[]) => `Search: ${parts.join(', ')}`,
+    words: (words: string) => `"${words}"`,
+    gives: (item: string) => `gives ${item}`,
+    wants: (item: string) => `wants ${item}`,
+    by: (member: string) => `by ${member}`,
+    rating: (min: number) => `rated ${min}+`,
+    /** Words found in no offer, searched as the catalog names they may be typos of. */
+    corrected: (word: string, names: string) => `"${word}" read as ${names}`,
+    empty: 'No open offer matches that search. Try fewer or other words, or /market to browse them all.',
+    gone: 'That search has expired. Search again with /search.',
   },
 
   market: {

@@ -51,6 +51,15 @@ export function closestNames(typed: string, catalog: readonly CatalogItem[]): st
     .map((entry) => entry.name);
 }
 
+/**
+ * {@link closestNames}, where each word of a name (of three letters or more) counts as a name of
+ * its own too: `goldn` finds Golden Apple as `aple` finds apple. For a word searched on its own.
+ */
+export function closestNamesByWord(typed: string, catalog: readonly CatalogItem[]): string[] {
+  const words = catalog.flatMap((item) => item.slug.split('-').filter((word) => word.length >= 3 && word !== item.slug).map((slug) => ({ ...item, slug })));
+  return [...new Set(closestNames(typed, [...catalog, ...words]))];
+}
+
 /** Rows a filtered catalog listing reads at a time. */
 const SCAN_BATCH = 100;
 

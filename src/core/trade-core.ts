@@ -20,6 +20,8 @@ import { createInbox } from './inbox.js';
 import { createMovements } from './movements.js';
 import { createCards } from './cards.js';
 import { createOfferQueries } from './offer-queries.js';
+import { createOfferSearch } from './offer-search.js';
+import { createSavedFilters } from './saved-filters.js';
 import { createOutbox } from './outbox.js';
 import { createOfferPosting, createPostOffer } from './post-offer.js';
 import { createCounterLinks } from './counter-links.js';
@@ -79,6 +81,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...settings,
     ...offerClosing,
     ...queries,
+    ...createOfferSearch(ctx, { catalog, readers }),
+    ...createSavedFilters(ctx),
     ...trades,
     ...moderation,
     ...createModerationLog(ctx),

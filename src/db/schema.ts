@@ -208,6 +208,9 @@ export const offers = sqliteTable(
     // Open offers whose loop step has not run yet, by market, oldest first: what the loop sweep
     // reads. Partial, so its size follows the offers awaiting a check, not the market.
     index('offers_loop_check_due_idx').on(table.marketId, table.id).where(sql`${table.status} = 'active' AND ${table.loopCheck} > 0`),
+    // /search without words lists a market's live offers ending soonest first, a page at a time
+    // from an (expiry, id) position: one range of this index.
+    index('offers_active_market_expiry_idx').on(table.marketId, table.expiresAt, table.id).where(sql`${table.status} = 'active'`),
   ],
 );
 
@@ -784,4 +787,24 @@ export const reputations = sqliteTable(
   },
   // A filter on a minimum score walks the market's members from that score up.
   (table) => [index('reputations_market_score_idx').on(table.marketId, table.score)],
+);
+
+/**
+ * A list's filter too large for a page button (Telegram's callback data holds 64 bytes), kept so
+ * the button carries only its number (`search saved 42 page after-120`). `filter` is the command's
+ * own JSON; the command reads it back and checks it as it checks what a member types. Rows are
+ * written only for lists with more than one page, and pruned by age (housekeeping).
+ */
+export const savedFilters = sqliteTable(
+  'saved_filters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    marketId: integer('market_id')
+      .notNull()
+      .references(() => markets.id),
+    command: text('command').notNull(),
+    filter: text('filter').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('saved_filters_created_idx').on(table.createdAt)],
 );

@@ -232,7 +232,7 @@ describe('page cursors and filters on buttons only', () => {
   });
 
   it('makes the lists, and only commands whose options a button can carry, pressable', () => {
-    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'admin bans', 'admin log', 'cancel', 'catalog', 'confirm', 'counter', 'decline', 'event', 'market', 'myoffers', 'offer', 'rate', 'reject', 'repost', 'trade', 'trades', 'withdraw']);
+    expect(pressable.map((command) => command.name).sort()).toEqual(['accept', 'admin bans', 'admin log', 'cancel', 'catalog', 'confirm', 'counter', 'decline', 'event', 'market', 'myoffers', 'offer', 'rate', 'reject', 'repost', 'search', 'trade', 'trades', 'withdraw']);
     for (const command of pressable) {
       for (const option of Object.values(command.options)) {
         const carried = ['offer', 'trade', 'integer', 'choice'].includes(option.spec.kind) || option.spec.buttonForm !== undefined;
@@ -258,5 +258,53 @@ describe('/help', () => {
       expect(reply.text).not.toContain('Item number');
       expectFitsEverywhere(reply);
     }
+  });
+});
+
+describe('/search', () => {
+  const post = (owner: MemberRef, give: string, want: string, hours: number, note?: string) =>
+    unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: owner.id, give: items([give, 1]), want: items([want, 1]), hours, ...(note ? { note } : {}) })).id;
+  const offerIds = (replies: Reply[]) => replies.flatMap((reply) => [...reply.text.matchAll(/^#(\d+) /gm)].map((match) => Number(match[1])));
+
+  it('pages a search with its filters, ending soonest first among equal matches, every page fitting both platforms', async () => {
+    const wanted = Array.from({ length: 23 }, (_, i) => post(alice, 'apple', 'orange', 1 + i, i % 2 ? 'crisp and red' : undefined));
+    post(bob, 'orange', 'apple', 5, 'crisp and red');
+    post(alice, 'pear', 'orange', 5, 'crisp and red');
+    const pages = await allPages(bob, '/search crisp apple gives apple wants orange by @alice');
+    for (const page of pages) expectFitsEverywhere(page);
+    expect(pages[0]!.title).toBe('Search: "crisp apple", gives apple, wants orange, by alice');
+    // Every word must match: Alice's apple offers with "crisp" in their note, ending soonest first.
+    const crisp = wanted.filter((_, i) => i % 2);
+    expect(pages).toHaveLength(2);
+    expect(offerIds(pages)).toEqual(crisp);
+    // The buttons carry the saved search, not its words; Previous goes back.
+    const next = button(pages[0]!, en.list.next)!;
+    expect(buttonPayload(next)).toMatch(/^search saved \d+ page after-\d+$/);
+    expect(offerIds([await press(bob, button(pages[1]!, en.list.previous)!)])).toEqual(offerIds([pages[0]!]));
+
+    const plain = await allPages(bob, '/search gives apple');
+    expect(offerIds(plain)).toEqual(wanted);
+  });
+
+  it('reads a typo of an item name as the item, and says so', async () => {
+    const offer = post(alice, 'apple', 'orange', 5);
+    const { reply } = await run(bob, '/search aple');
+    expect(reply.title).toBe('Search: "aple", "aple" read as apple');
+    expect(offerIds([reply])).toEqual([offer]);
+  });
+
+  it('refuses what it cannot search for in one sentence, and an expired search asks to search again', async () => {
+    expect((await run(bob, '/search gives aple')).reply).toMatchObject({ tone: 'error', text: expect.stringContaining('apple') });
+    expect((await run(bob, '/search rating 9')).reply).toMatchObject({ tone: 'error', text: expect.stringMatching(/rating.*1.*5/) });
+    expect((await run(bob, '/search by @nobody')).reply).toMatchObject({ tone: 'error' });
+    expect((await run(bob, '/search saved 999 page after-1')).reply).toMatchObject({ tone: 'error', text: en.search.gone });
+    expect((await run(bob, '/search durian')).reply).toMatchObject({ text: en.search.empty });
+  });
+});
+
+describe('/catalog did-you-mean', () => {
+  it('suggests the closest names when nothing matches', async () => {
+    unwrap(t.core.addItem(t.market.id, null, { name: 'Golden Apple' }));
+    expect((await run(bob, '/catalog goldn')).reply.text).toBe('No item in the catalog matches "goldn". Did you mean "Golden Apple"?');
   });
 });

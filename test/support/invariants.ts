@@ -430,6 +430,22 @@ export function checkInvariants(target: InvariantTarget): void {
         FROM trades t WHERE t.loop_id IS NOT NULL AND (received != 1 OR uncovered != 0)`),
     );
     checkSettlementNotifications(all);
+
+    // Search (issue 13): the full-text index holds exactly the active offers, each findable by
+    // the current names of its items, kept so by the transactions that changed them.
+    none(
+      'search index',
+      'an active offer is missing from the search index, or another offer is in it',
+      all(`SELECT o.id AS offerId, o.status FROM offers o WHERE o.status = 'active' AND o.id NOT IN (SELECT rowid FROM offer_search)
+           UNION ALL SELECT s.rowid AS offerId, 'not active' FROM offer_search s WHERE s.rowid NOT IN (SELECT id FROM offers WHERE status = 'active')`),
+    );
+    none(
+      'search index',
+      'an active offer is not found by the name of one of its items',
+      all(`SELECT o.id AS offerId, i.slug FROM offers o JOIN offer_lines l ON l.offer_id = o.id JOIN items i ON i.id = l.item_id
+           WHERE o.status = 'active' AND NOT EXISTS (
+             SELECT 1 FROM offer_search WHERE offer_search MATCH '"' || replace(i.slug, '-', ' ') || '"' AND offer_search.rowid = o.id)`),
+    );
   });
   check.deferred();
 }
