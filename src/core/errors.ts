@@ -79,7 +79,13 @@ export type TradeError =
   /** Accepting counter `offerId` while the offer it answers (`originalId`) has run out its time. */
   | { code: 'counter_original_ended'; offerId: number; originalId: number }
   /** Accepting counter `offerId` while the offer it answers (`originalId`) is being settled with another member: it waits until that ends. */
-  | { code: 'counter_original_in_settlement'; offerId: number; originalId: number };
+  | { code: 'counter_original_in_settlement'; offerId: number; originalId: number }
+  // Limits against abuse (limits.ts).
+  /** The member has `max` offers open already: one must close before another opens. */
+  | { code: 'open_offer_cap'; max: number }
+  /** The newcomer gate: in the market fewer than `hours`, or an account younger than `days`; lifted at `until`. */
+  | { code: 'newcomer'; gate: 'market'; hours: number; until: number }
+  | { code: 'newcomer'; gate: 'account'; days: number; until: number };
 
 /** The step a trade in settlement waits for: the owner accepts the taker, hands over, the taker confirms receipt. */
 export type SettlementStepName = 'accept' | 'handover' | 'receipt';

@@ -34,6 +34,9 @@ export const memberColumns = {
   bannedAt: members.bannedAt,
   banReason: members.banReason,
   unreachableSince: members.unreachableSince,
+  firstSeenAt: members.createdAt,
+  joinedAt: members.joinedAt,
+  accountCreatedAt: members.accountCreatedAt,
 };
 
 export function createReaders({ db }: CoreContext): Readers {
