@@ -133,7 +133,7 @@ describe('the newcomer gate', () => {
 
   it('keeps a member out of posting and accepting until they have been in the market long enough', () => {
     // Alice posts before the gate is set (she is as new as Carol).
-    const offer = unwrap(post(alice));
+    const offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]), hours: 48 }));
     set('newcomer-hours', '24');
     const joined = t.clock();
     const carol = t.member('carol');
