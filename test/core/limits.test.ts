@@ -21,7 +21,7 @@ const accept = (offerId: number, taker: MemberRef) => t.core.acceptOffer({ marke
 const holdings = (member: MemberRef) => Object.fromEntries(t.core.getInventory(member.id).holdings.map((h) => [h.item.slug, h.quantity]));
 
 beforeEach(() => {
-  t = createTestMarket();
+  t = createTestMarket({ limits: 'shipped' });
   [admin, alice, bob] = ['admin', 'alice', 'bob'].map((name) => t.member(name)) as [MemberRef, MemberRef, MemberRef];
   unwrap(t.core.grantItems(t.market.id, admin.id, alice.id, items(['apple', 30])));
   unwrap(t.core.grantItems(t.market.id, admin.id, bob.id, items(['orange', 30])));

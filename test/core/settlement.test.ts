@@ -45,7 +45,7 @@ afterEach(() => {
 
 describe('market settings', () => {
   it('lists the defaults and takes new values within limits, refusing others with what they take', () => {
-    const fresh = createTestMarket();
+    const fresh = createTestMarket({ limits: 'shipped' });
     try {
       expect(fresh.core.listMarketSettings(fresh.market.id).map(({ name, value, isDefault }) => [name, value, isDefault])).toEqual([
         ['settlement', 'instant', true],
@@ -53,6 +53,11 @@ describe('market settings', () => {
         ['confirm-hours', '72', true],
         ['receipt-hours', '72', true],
         ['loops', 'on', true],
+        ['rate-commands', '10', true],
+        ['rate-seconds', '30', true],
+        ['max-open-offers', '20', true],
+        ['newcomer-hours', 'off', true],
+        ['account-days', 'off', true],
       ]);
       expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, name: 'loops', value: 'OFF' }))).toMatchObject({ value: 'off', isDefault: false });
       expect(fresh.core.loopsEnabled(fresh.market.id)).toBe(false);

@@ -13,10 +13,22 @@ export interface FreshCore {
   cleanup(): void;
 }
 
-export function freshCore(clock?: Clock): FreshCore {
+/**
+ * `limits: 'shipped'` keeps the limits a new market ships with (for the limits' own tests). Without
+ * it, every market the bot creates on this connection starts with generous ones (1000 commands per
+ * window, 1000 open offers): tests script members who send dozens of commands a second, which the
+ * default rate limit exists to refuse. A TEMP trigger, so it lives on this connection alone and
+ * never in the file's schema; the adapters create markets lazily, so there is no earlier moment.
+ */
+export function freshCore(clock?: Clock, options: { limits?: 'shipped' } = {}): FreshCore {
   const dir = mkdtempSync(join(tmpdir(), 'trading-post-e2e-'));
   const path = join(dir, 'trade.db');
   const db = openDatabase(path);
+  if (options.limits !== 'shipped') {
+    db.sqlite.exec(
+      'CREATE TEMP TRIGGER generous_test_limits AFTER INSERT ON markets BEGIN UPDATE markets SET rate_commands = 1000, max_open_offers = 1000 WHERE id = NEW.id; END',
+    );
+  }
   const core = createTradeCore(clock ? { db, clock } : { db });
   return {
     path,
