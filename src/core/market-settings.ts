@@ -77,9 +77,9 @@ export const MARKET_SETTINGS = {
   loops: { kind: 'switch', column: 'loops', defaultValue: true },
   // Limits against abuse (limits.ts).
   /** Commands a member may send in any `rate-seconds`; admins' /admin commands are not counted. */
-  'rate-commands': { kind: 'amount', column: 'rateCommands', unit: 'commands', min: 1, max: 1000, defaultValue: 10 },
+  'rate-commands': { kind: 'amount', column: 'rateCommands', unit: 'commands', min: 1, max: 10_000, defaultValue: 10 },
   'rate-seconds': { kind: 'amount', column: 'rateSeconds', unit: 'seconds', min: 1, max: 3600, defaultValue: 30 },
-  'max-open-offers': { kind: 'amount', column: 'maxOpenOffers', unit: 'offers', min: 1, max: 1000, defaultValue: 20 },
+  'max-open-offers': { kind: 'amount', column: 'maxOpenOffers', unit: 'offers', min: 1, max: 100_000, defaultValue: 20 },
   /** The newcomer gate: time in the market before posting or accepting. */
   'newcomer-hours': { kind: 'amount', column: 'newcomerHours', unit: 'hours', min: 0, max: MAX_SETTLEMENT_HOURS, defaultValue: 0, offAtZero: true },
   /** The newcomer gate on Discord: the account's age (from its id) before posting or accepting. */

@@ -86,9 +86,12 @@ export function items(...pairs: ReadonlyArray<readonly [string, number]>) {
 
 /**
  * Tests script members who send dozens of commands a second and keep many offers open, which a
- * market's default limits exist to refuse: markets made for tests allow far more, unless a test is
+ * market's default limits exist to refuse: markets made for tests allow far more ({@link GENEROUS_LIMITS}), unless a test is
  * about the limits themselves (`limits: 'shipped'`, test/core/limits.test.ts).
  */
+export const GENEROUS_LIMITS = { rateCommands: 10_000, maxOpenOffers: 100_000 };
+
 export function relaxLimits(core: TradeCore, marketId: number): void {
-  for (const name of ['rate-commands', 'max-open-offers'] as const) unwrap(core.setMarketSetting({ marketId, name, value: '1000' }));
+  unwrap(core.setMarketSetting({ marketId, name: 'rate-commands', value: String(GENEROUS_LIMITS.rateCommands) }));
+  unwrap(core.setMarketSetting({ marketId, name: 'max-open-offers', value: String(GENEROUS_LIMITS.maxOpenOffers) }));
 }
