@@ -28,6 +28,7 @@ const { say, press, texts } = telegramGroup(() => fake, group, () => telegram);
 const said = async (from: FakeUser, text: string) => texts((await say(from, text)).calls);
 const offerOf = (card: Message) => Number(/Offer #(\d+)/.exec(card.text ?? '')?.[1]);
 const alertOf = (calls: FakeCall[]) => calls.find((call) => call.method === 'answerCallbackQuery')?.params;
+const acceptOn = (card: Message) => String(buttonsOf(card).find(([label]) => label === 'Accept')?.[1]);
 /** `12:00:30`, as the refusal writes a time. */
 const hms = (at: number) => new Date(at).toISOString().slice(11, 19);
 
@@ -84,7 +85,7 @@ describe('limits on Telegram', () => {
     }
 
     // A press answers in its own popup, whose text only she sees; nothing is taken, the card stays.
-    const calls = await press(alice, bobbysCard, buttonsOf(bobbysCard).find(([label]) => label === 'Accept')![1]);
+    const calls = await press(alice, bobbysCard, acceptOn(bobbysCard));
     expect(alertOf(calls)).toMatchObject({ text: `You are sending commands too fast: wait 50 seconds and go on from ${hms(start + 60 * SECOND)} UTC.`, show_alert: true });
     expect(calls.filter((call) => call.method !== 'answerCallbackQuery')).toEqual([]);
     expect(store.core.findOffer(offerOf(bobbysCard))?.status).toBe('active');
@@ -113,7 +114,7 @@ describe('limits on Telegram', () => {
     const seen = clock();
     const gate = `Newcomers wait 24 hours here before posting or accepting offers: you may from ${new Date(seen + 24 * HOUR).toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
     expect(await said(dan, '/post give 1 pear want 1 apple')).toEqual([gate]);
-    const calls = await press(dan, bobbysCard, buttonsOf(bobbysCard).find(([label]) => label === 'Accept')![1]);
+    const calls = await press(dan, bobbysCard, acceptOn(bobbysCard));
     expect(alertOf(calls)).toMatchObject({ text: gate, show_alert: true });
     await say(admin, '/admin grant @dan 1 pear');
 
