@@ -132,6 +132,7 @@ export function renderReport(results: Collected): string[] {
     out.push(line('peak RSS (other sections)', others.map((name) => `${name} ${mb(results[name]?.maxRssKB ?? 0)}`).join('   ')));
   }
   out.push(...loopRows(results));
+  out.push(...limitsRows(results));
   return out;
 }
 
@@ -294,4 +295,15 @@ function loopRows(results: Collected): string[] {
     );
   }
   return rows;
+}
+
+/** Issue 13: what the rate limit check adds to every command. */
+function limitsRows(results: Collected): string[] {
+  const limits = results.limits?.data;
+  if (!limits) return [];
+  const us = (value: number) => `${dec(value, 1)} us`;
+  return [
+    line('limits', `check ${us(limits.checkUs)} per command   /inventory ${us(limits.commandUs)} with it: ratio ${dec(limits.ratio)} to the same command without`),
+    detail(`a flooder's refused command ${us(limits.refusedUs)}; medians of ${int(limits.samples)} samples each, 200 members in turn`),
+  ];
 }

@@ -10,6 +10,7 @@ import type { TelegramLatencyResult } from './sections/telegram-latency.js';
 import type { DiscordLatencyResult } from './sections/discord-latency.js';
 import type { MathTradeResult } from './sections/mathtrade.js';
 import type { LoopsResult } from './sections/loops.js';
+import type { LimitsResult } from './sections/limits.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -19,6 +20,7 @@ export interface SectionResults {
   'discord-latency': DiscordLatencyResult;
   mathtrade: MathTradeResult;
   loops: LoopsResult;
+  limits: LimitsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -80,6 +82,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // Building the 100k market through the core is most of it; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/loops.js')).run(),
+  },
+  limits: {
+    name: 'limits',
+    describe: 'the rate limit check per command: /inventory through the dispatcher with and without it, and a flooder refused',
+    timeoutMs: 120_000,
+    run: async () => (await import('./sections/limits.js')).run(),
   },
 };
 
