@@ -10,7 +10,7 @@ import { startFakeTelegram, type FakeCall, type FakeChat, type FakeTelegram, typ
 import { freshCore, type FreshCore } from '../support/core.js';
 import { checkInvariants } from '../support/invariants.js';
 import { HOUR, testClock } from '../support/market.js';
-import { buttonsOf, telegramGroup } from '../support/telegram-group.js';
+import { buttonsOf, handledBy, telegramGroup } from '../support/telegram-group.js';
 
 const SECOND = 1_000;
 const group: FakeChat = { id: -1001301, type: 'supergroup', title: 'Limited market' };
@@ -18,6 +18,8 @@ const admin: FakeUser = { id: 1301, first_name: 'Ada', username: 'ada_admin' };
 const alice: FakeUser = { id: 1302, first_name: 'Alice', username: 'alice' };
 const bobby: FakeUser = { id: 1303, first_name: 'Bobby', username: 'bobby' };
 const dan: FakeUser = { id: 1304, first_name: 'Dan', username: 'dan' };
+const erin: FakeUser = { id: 1305, first_name: 'Erin', username: 'erin' };
+const finn: FakeUser = { id: 1306, first_name: 'Finn', username: 'finn' };
 
 const clock = testClock();
 let fake: FakeTelegram;
@@ -120,6 +122,23 @@ describe('limits on Telegram', () => {
 
     clock.set(seen + 24 * HOUR);
     await post(dan, '/post give 1 pear want 1 apple hours 48');
+  });
+
+  it('counts a newcomer’s time from the join Telegram announced in the group, when the bot saw it', async () => {
+    clock.advance(61 * SECOND);
+    const join = async (user: FakeUser, at: number) => {
+      const update = fake.pushUpdate({ message: { message_id: 90_000 + user.id, date: Math.floor(at / 1000), chat: group, from: user, new_chat_members: [user] } as never });
+      await handledBy(fake, telegram, update);
+    };
+    await join(erin, clock() - 25 * HOUR);
+    const finnJoined = clock() - HOUR;
+    await join(finn, finnJoined);
+    await say(admin, '/admin grant @erin 1 pear');
+    await say(admin, '/admin grant @finn 1 pear');
+    await post(erin, '/post give 1 pear want 1 apple');
+    expect(await said(finn, '/post give 1 pear want 1 apple')).toEqual([
+      `Newcomers wait 24 hours here before posting or accepting offers: you may from ${new Date(Math.floor(finnJoined / 1000) * 1000 + 24 * HOUR).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    ]);
     checkInvariants(store);
   });
 });
