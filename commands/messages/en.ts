@@ -39,6 +39,9 @@ export function duration(ms: number): string {
 /** `2026-11-21 18:00 UTC`: a deadline, the same for every member wherever they are. */
 const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The first whole minute at or after `at`: a time shown to the minute is never too early. */
+const minuteUp = (at: number) => Math.ceil(at / 60_000) * 60_000;
+
 const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
 
 const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
@@ -251,8 +254,8 @@ export const en = {
         return `You have ${plural(error.max, 'open offer')} already, the most this market allows: cancel one (/myoffers lists them) or wait until one is taken or expires, then post again.`;
       case 'newcomer':
         return error.gate === 'market'
-          ? `Newcomers wait ${plural(error.hours, 'hour')} here before posting or accepting offers: you may from ${when(error.until)}.`
-          : `Accounts must be ${plural(error.days, 'day')} old to post or accept offers here: yours may from ${when(error.until)}.`;
+          ? `Newcomers wait ${plural(error.hours, 'hour')} here before posting or accepting offers: you may from ${when(minuteUp(error.until))}.`
+          : `Accounts must be ${plural(error.days, 'day')} old to post or accept offers here: yours may from ${when(minuteUp(error.until))}.`;
     }
   },
 

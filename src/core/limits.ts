@@ -49,8 +49,8 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
      * many commands in any such stretch of time. A refused command is not counted.
      */
     takeCommandTurn(marketId: number, memberId: number): CommandTurn {
-      const { rateCommands, rateSeconds } = deps.settings.marketSettings(marketId);
       return db.writeTransaction((): CommandTurn => {
+        const { rateCommands, rateSeconds } = deps.settings.marketSettings(marketId);
         const now = clock();
         const since = now - rateSeconds * SECOND;
         prune.run({ memberId, since });

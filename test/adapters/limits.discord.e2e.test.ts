@@ -58,7 +58,8 @@ async function press(who: FakeUserInput, card: FakeMessage, label: 'accept', ext
   return { text: textOf(body), onlyToThem: (Number(body?.['flags'] ?? 0) & MessageFlags.Ephemeral) !== 0, answers: fake.responses(interactionId) };
 }
 const hms = (at: number) => new Date(at).toISOString().slice(11, 19);
-const minute = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A time as the gate's refusal shows it: the first whole minute at or after it. */
+const minute = (at: number) => `${new Date(Math.ceil(at / 60_000) * 60_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 beforeAll(async () => {
   fake = await startFakeDiscord({ guilds: [guild] });

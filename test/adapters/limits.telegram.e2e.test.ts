@@ -33,6 +33,8 @@ const alertOf = (calls: FakeCall[]) => calls.find((call) => call.method === 'ans
 const acceptOn = (card: Message) => String(buttonsOf(card).find(([label]) => label === 'Accept')?.[1]);
 /** `12:00:30`, as the refusal writes a time. */
 const hms = (at: number) => new Date(at).toISOString().slice(11, 19);
+/** A time as the gate's refusal shows it: the first whole minute at or after it. */
+const minute = (at: number) => `${new Date(Math.ceil(at / 60_000) * 60_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Posts an offer; returns its card, the newest message in the group. */
 async function post(from: FakeUser, line: string): Promise<Message> {
@@ -114,7 +116,7 @@ describe('limits on Telegram', () => {
     await say(admin, '/admin config newcomer-hours 24');
     // Telegram does not tell bots when someone joined: the time counts from the bot first seeing Dan.
     const seen = clock();
-    const gate = `Newcomers wait 24 hours here before posting or accepting offers: you may from ${new Date(seen + 24 * HOUR).toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+    const gate = `Newcomers wait 24 hours here before posting or accepting offers: you may from ${minute(seen + 24 * HOUR)}.`;
     expect(await said(dan, '/post give 1 pear want 1 apple')).toEqual([gate]);
     const calls = await press(dan, bobbysCard, acceptOn(bobbysCard));
     expect(alertOf(calls)).toMatchObject({ text: gate, show_alert: true });
@@ -137,7 +139,7 @@ describe('limits on Telegram', () => {
     await say(admin, '/admin grant @finn 1 pear');
     await post(erin, '/post give 1 pear want 1 apple');
     expect(await said(finn, '/post give 1 pear want 1 apple')).toEqual([
-      `Newcomers wait 24 hours here before posting or accepting offers: you may from ${new Date(Math.floor(finnJoined / 1000) * 1000 + 24 * HOUR).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      `Newcomers wait 24 hours here before posting or accepting offers: you may from ${minute(Math.floor(finnJoined / 1000) * 1000 + 24 * HOUR)}.`,
     ]);
     checkInvariants(store);
   });
