@@ -1,6 +1,7 @@
 /**
- * Runs a command for a member: checks who may use it, turns raw option values into typed
- * arguments (every failure becomes one sentence with the usage), then calls the handler.
+ * Runs a command for a member: checks who may use it and counts it against the market's rate
+ * limit, turns raw option values into typed arguments (every failure becomes one sentence with
+ * the usage), then calls the handler.
  * Both adapters go through here, so a command behaves the same on every platform.
  */
 import type { ArgumentProblem } from './options.js';
@@ -10,17 +11,12 @@ import { refusal } from './render/replies.js';
 import { readTextArguments, type TextContext } from './text-arguments.js';
 import { usage } from './usage.js';
 
+type Group = { name: string; audience: 'everyone' | 'admin' };
+
 /** Runs `definition` with raw `values` (typed Discord options, or text read by {@link readTextArguments}). */
-export async function executeCommand(
-  ctx: CommandContext,
-  definition: CommandDefinition,
-  values: Record<string, RawValue | undefined>,
-  group?: { name: string; audience: 'everyone' | 'admin' },
-): Promise<CommandResult> {
+export async function executeCommand(ctx: CommandContext, definition: CommandDefinition, values: Record<string, RawValue | undefined>, group?: Group): Promise<CommandResult> {
   return (await admit(ctx, audienceOf(definition, group))) ?? runAdmitted(ctx, definition, values, group);
 }
-
-type Group = { name: string; audience: 'everyone' | 'admin' };
 
 const audienceOf = (definition: CommandDefinition, group: Group | undefined) => (group?.audience === 'admin' ? 'admin' : definition.audience);
 
