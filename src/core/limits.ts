@@ -7,13 +7,15 @@ import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
 import { commandTurns, members, offers } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
-import type { MarketSettingsApi } from './market-settings.js';
+import { MARKET_SETTINGS, type MarketSettingsApi } from './market-settings.js';
 import type { MemberRef } from './types.js';
 
 const p = sql.placeholder;
 const SECOND = 1_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** No market's window is longer than this, so an older command counts nowhere. */
+const LONGEST_WINDOW_MS = MARKET_SETTINGS['rate-seconds'].max * SECOND;
 
 /**
  * The rate limit's answer to one command: let through, or refused until `until` (ms), when the
@@ -65,6 +67,14 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
         if (!told) setToldUntil.run({ memberId, until });
         return { ok: false, until, tell: !told };
       });
+    },
+
+    /**
+     * Forgets the commands older than any market's window. A member's own are pruned at their next
+     * command; this is for members who went quiet (housekeeping). Returns how many went.
+     */
+    pruneCommandTurns(): number {
+      return db.writeTransaction(() => orm.delete(commandTurns).where(lte(commandTurns.at, clock() - LONGEST_WINDOW_MS)).run().changes);
     },
 
     /**

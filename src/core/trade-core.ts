@@ -70,6 +70,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     postOffer: createPostOffer(ctx, { posting }),
     ...wishlists,
     takeCommandTurn: limits.takeCommandTurn,
+    pruneCommandTurns: limits.pruneCommandTurns,
     acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement, limits, counters: { closeOriginalFor: counterOffers.closeOriginalFor, endCountersOf } }),
     counterOffer: counterOffers.counterOffer,
     ...settlementSteps,

@@ -95,6 +95,17 @@ describe('the command rate limit', () => {
     const rows = t.db.sqlite.prepare<[number], { n: number }>('SELECT count(*) AS n FROM command_turns WHERE member_id = ?').get(alice.id);
     expect(rows?.n).toBe(1);
   });
+
+  it('forgets, at housekeeping, the commands of members who went quiet once no window can hold them', () => {
+    turns(alice, 3);
+    t.clock.advance(3600 * SECOND - 1);
+    turns(bob, 2);
+    const count = () => t.db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM command_turns').get()?.n;
+    expect(t.core.pruneCommandTurns()).toBe(0);
+    t.clock.advance(1);
+    expect(t.core.pruneCommandTurns()).toBe(3);
+    expect(count()).toBe(2);
+  });
 });
 
 describe('the cap on open offers', () => {
