@@ -3,8 +3,8 @@
  * commands per member, a cap on a member's open offers, and a gate that keeps newcomers from
  * posting or accepting. Every refusal carries the time or the step that lifts it.
  */
-import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
-import { commandTurns, members, offers } from '../db/schema.js';
+import { and, count, eq, lte, sql } from 'drizzle-orm';
+import { commandTurns, markets, members, offers } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
 import { MARKET_SETTINGS, type MarketSettingsApi } from './market-settings.js';
@@ -30,11 +30,17 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
     .delete(commandTurns)
     .where(and(eq(commandTurns.memberId, p('memberId')), lte(commandTurns.at, p('since'))))
     .prepare();
+  // The member's commands in the window, and how many older ones are still kept (see below).
   const window = orm
-    .select({ turns: count(), oldest: sql<number | null>`min(${commandTurns.at})` })
+    .select({
+      turns: sql<number>`coalesce(sum(${commandTurns.at} > ${p('since')}), 0)`,
+      oldest: sql<number | null>`min(case when ${commandTurns.at} > ${p('since')} then ${commandTurns.at} end)`,
+      kept: count(),
+    })
     .from(commandTurns)
-    .where(and(eq(commandTurns.memberId, p('memberId')), gt(commandTurns.at, p('since'))))
+    .where(eq(commandTurns.memberId, p('memberId')))
     .prepare();
+  const rateOf = orm.select({ commands: markets.rateCommands, seconds: markets.rateSeconds }).from(markets).where(eq(markets.id, p('marketId'))).prepare();
   const record = orm.insert(commandTurns).values({ memberId: p('memberId'), at: p('at') }).prepare();
   const toldUntil = orm.select({ until: members.rateToldUntil }).from(members).where(eq(members.id, p('memberId'))).prepare();
   const setToldUntil = orm.update(members).set({ rateToldUntil: sql`${p('until')}` }).where(eq(members.id, p('memberId'))).prepare();
@@ -52,16 +58,19 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
      */
     takeCommandTurn(marketId: number, memberId: number): CommandTurn {
       return db.writeTransaction((): CommandTurn => {
-        const { rateCommands, rateSeconds } = deps.settings.marketSettings(marketId);
+        const rate = rateOf.get({ marketId });
+        if (!rate) throw new Error(`market ${marketId} does not exist`);
         const now = clock();
-        const since = now - rateSeconds * SECOND;
-        prune.run({ memberId, since });
-        const current = window.get({ memberId, since });
-        if (!current || current.turns < rateCommands || current.oldest === null) {
+        const since = now - rate.seconds * SECOND;
+        const current = window.get({ memberId, since }) ?? { turns: 0, oldest: null, kept: 0 };
+        // Commands that left the window count no more; they are deleted once there are as many as
+        // the limit (a member keeps at most twice the limit), which spares most commands a write.
+        if (current.kept - current.turns >= rate.commands) prune.run({ memberId, since });
+        if (current.turns < rate.commands || current.oldest === null) {
           record.run({ memberId, at: now });
           return { ok: true };
         }
-        const until = current.oldest + rateSeconds * SECOND;
+        const until = current.oldest + rate.seconds * SECOND;
         // Told already, for this same stretch: stay quiet.
         const told = (toldUntil.get({ memberId })?.until ?? 0) > now;
         if (!told) setToldUntil.run({ memberId, until });

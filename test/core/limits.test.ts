@@ -88,7 +88,7 @@ describe('the command rate limit', () => {
     }
   });
 
-  it('keeps no more rows than the window holds', () => {
+  it('deletes a member’s commands that left the window once there are as many as the limit', () => {
     turns(alice, 10);
     t.clock.advance(31 * SECOND);
     turn(alice);
