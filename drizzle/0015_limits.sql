@@ -12,4 +12,5 @@ ALTER TABLE `markets` ADD `newcomer_hours` integer DEFAULT 0 NOT NULL;--> statem
 ALTER TABLE `markets` ADD `account_days` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `members` ADD `joined_at` integer;--> statement-breakpoint
 ALTER TABLE `members` ADD `account_created_at` integer;--> statement-breakpoint
-ALTER TABLE `members` ADD `rate_told_until` integer;
+ALTER TABLE `members` ADD `rate_told_until` integer;--> statement-breakpoint
+CREATE INDEX `offers_active_owner_idx` ON `offers` (`owner_id`) WHERE "offers"."status" = 'active';

@@ -47,7 +47,8 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
   const openOffers = orm
     .select({ open: count() })
     .from(offers)
-    .where(and(eq(offers.ownerId, p('ownerId')), eq(offers.status, 'active')))
+    // Literal 'active', so SQLite can prove the partial index offers_active_owner_idx applies.
+    .where(and(eq(offers.ownerId, p('ownerId')), sql`${offers.status} = 'active'`))
     .prepare();
 
   return {

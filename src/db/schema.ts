@@ -215,6 +215,8 @@ export const offers = sqliteTable(
     // A member's own offers, newest first. Not keyed on status: a key that changes with every
     // state change would make each expiry rewrite this index's pages for every owner.
     index('offers_owner_idx').on(table.ownerId, table.id),
+    // A member's open offers, counted at every post against the market's cap (src/core/limits.ts).
+    index('offers_active_owner_idx').on(table.ownerId).where(sql`${table.status} = 'active'`),
     // At most one open counter per member per offer, held by the database itself (two processes
     // countering at once cannot both pass an application check); also how an ending offer finds
     // its open counters.
