@@ -138,6 +138,7 @@ export function renderReport(results: Collected): string[] {
   out.push(...adminToolRows(results));
   out.push(...reputationRows(results));
   out.push(...searchRows(results));
+  out.push(...limitsRows(results));
   return out;
 }
 
@@ -351,5 +352,16 @@ function searchRows(results: Collected): string[] {
       line(`search ${c.label}`, `p50 ${ms(c.latency.medianMs)}   p99 ${ms(c.latency.p99Ms)}   max ${ms(c.latency.maxMs)}   (${c.shown} shown; target p99 < ${TARGETS.searchP99Ms} ms)`, verdict(c.latency.p99Ms < TARGETS.searchP99Ms)),
     ),
     detail(`${int(search.offers)} open offers, ${int(search.items)} catalog items, ${search.cases[0]?.latency.samples ?? 0} calls a case; built through core.postOffer in ${dec(search.buildS, 1)} s`),
+  ];
+}
+
+/** Issue 13: what the rate limit check adds to every command. */
+function limitsRows(results: Collected): string[] {
+  const limits = results.limits?.data;
+  if (!limits) return [];
+  const us = (value: number) => `${dec(value, 1)} us`;
+  return [
+    line('limits', `check ${us(limits.checkUs)} per command   /inventory ${us(limits.commandUs)} with it: ratio ${dec(limits.ratio)} to the same command without`),
+    detail(`a flooder's refused command ${us(limits.refusedUs)}; medians of ${int(limits.samples)} samples each, 200 members in turn`),
   ];
 }

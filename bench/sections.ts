@@ -14,6 +14,7 @@ import type { EventsResult } from './sections/events.js';
 import type { AdminToolsResult } from './sections/admin-tools.js';
 import type { ReputationResult } from './sections/reputation.js';
 import type { SearchResult } from './sections/search.js';
+import type { LimitsResult } from './sections/limits.js';
 
 export interface SectionResults {
   accept: AcceptResult;
@@ -27,6 +28,7 @@ export interface SectionResults {
   'admin-tools': AdminToolsResult;
   reputation: ReputationResult;
   search: SearchResult;
+  limits: LimitsResult;
 }
 
 export type SectionName = keyof SectionResults;
@@ -113,6 +115,12 @@ export const SECTIONS: { [N in SectionName]: SectionSpec<N> } = {
     // Building 100k offers through the core, the index written by its triggers; the machines are shared.
     timeoutMs: 600_000,
     run: async () => (await import('./sections/search.js')).run(),
+  },
+  limits: {
+    name: 'limits',
+    describe: 'the rate limit check per command: /inventory through the dispatcher with and without it, and a flooder refused',
+    timeoutMs: 120_000,
+    run: async () => (await import('./sections/limits.js')).run(),
   },
 };
 

@@ -9,7 +9,7 @@ import { MAX_ITEM_DESCRIPTION, MAX_ITEM_NAME } from '../src/core/catalog.js';
 import type { ItemAmount, MemberRef } from '../src/core/types.js';
 import type { Result } from '../src/core/errors.js';
 import { defineCommand, defineGroup, type CommandContext, type CommandResult, type MemberMention } from './definition.js';
-import { MARKET_SETTINGS, SETTING_NAMES, type SettingSpec } from '../src/core/market-settings.js';
+import { MARKET_SETTINGS, SETTING_NAMES, type SettingSpec, type SettingValue } from '../src/core/market-settings.js';
 import { choiceOption, itemsOption, memberOption, numberReferenceOption, textOption } from './options.js';
 import { offerCard } from './render/offer-card.js';
 import { coreRefusal, personalReply, publicReply, refusal, resolveMember } from './render/replies.js';
@@ -182,15 +182,16 @@ const reviewUnhide = defineCommand({
   },
 });
 
-/** What a setting takes, in words: its choices, or its range of hours. */
-const allowedValues = (ctx: CommandContext, spec: SettingSpec) =>
-  spec.kind === 'choice'
-    ? spec.choices.join(' or ')
-    : spec.kind === 'switch'
-      ? 'on or off'
-      : spec.kind === 'limit'
-        ? ctx.t.events.limitValues(spec.min, spec.max)
-        : ctx.t.config.hours(spec.min, spec.max);
+/** What a setting takes, in words: its choices, or its range of hours or another unit. */
+function allowedValues(ctx: CommandContext, spec: SettingSpec): string {
+  if (spec.kind === 'amount') return ctx.t.config.amount(spec.unit, spec.min, spec.max, spec.offAtZero === true);
+  if (spec.kind === 'limit') return ctx.t.events.limitValues(spec.min, spec.max);
+  return spec.kind === 'choice' ? spec.choices.join(' or ') : spec.kind === 'switch' ? 'on or off' : ctx.t.config.hours(spec.min, spec.max);
+}
+
+/** A setting's value as admins read it: with its unit where it counts something (`30 seconds`). */
+const shownValue = (ctx: CommandContext, entry: SettingValue) =>
+  entry.spec.kind === 'amount' && entry.value !== 'off' ? ctx.t.config.withUnit(entry.value, entry.spec.unit) : entry.value;
 
 /**
  * `/admin config`: alone, the market's settings; with a setting, what it takes; with a value, sets
@@ -206,12 +207,14 @@ const config = defineCommand({
   run(ctx, args) {
     const t = ctx.t.config;
     if (args.setting === undefined) {
-      const lines = ctx.core.listMarketSettings(ctx.market.id).map((entry) => t.line(entry.name, entry.value, entry.isDefault));
+      const lines = ctx.core.listMarketSettings(ctx.market.id).map((entry) => t.line(entry.name, shownValue(ctx, entry), entry.isDefault));
       return { reply: personalReply([...lines, t.hint].join('\n'), { title: t.title, tone: 'info' }) };
     }
     if (args.value === undefined) return { reply: personalReply(t.values(args.setting, allowedValues(ctx, MARKET_SETTINGS[args.setting])), { tone: 'info' }) };
     const set = ctx.core.setMarketSetting({ marketId: ctx.market.id, adminId: ctx.member.id, name: args.setting, value: args.value });
-    return set.ok ? { reply: publicReply(t.set(set.value.name, set.value.value)) } : coreRefusal(ctx, set.error);
+    if (!set.ok) return coreRefusal(ctx, set.error);
+    const said = set.value.spec.kind === 'amount' ? t.limitSet(set.value.name, shownValue(ctx, set.value)) : t.set(set.value.name, set.value.value);
+    return { reply: publicReply(said) };
   },
 });
 

@@ -212,6 +212,13 @@ export interface CommandResult {
    * one ({@link CommandContext.enterMarket}): the adapter records the answer's card with it.
    */
   market?: Market;
+  /**
+   * The command was not run: the member is past the market's rate limit, and the reply says when
+   * they may go on. `quiet`: they were told already, so where the answer would show in the market's
+   * chat (a typed command in a Telegram group) an adapter says nothing; a press still answers in its
+   * own popup, and an answer only the member sees (Discord) is shown as usual.
+   */
+  limited?: { quiet: boolean };
 }
 
 /** What a platform can do: commands say things its way by asking this, never by its name. */

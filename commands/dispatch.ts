@@ -1,6 +1,7 @@
 /**
- * Runs a command for a member: checks who may use it, turns raw option values into typed
- * arguments (every failure becomes one sentence with the usage), then calls the handler.
+ * Runs a command for a member: checks who may use it and counts it against the market's rate
+ * limit, turns raw option values into typed arguments (every failure becomes one sentence with
+ * the usage), then calls the handler.
  * Both adapters go through here, so a command behaves the same on every platform.
  */
 import type { ArgumentProblem } from './options.js';
@@ -10,15 +11,37 @@ import { refusal } from './render/replies.js';
 import { readTextArguments, type TextContext } from './text-arguments.js';
 import { usage } from './usage.js';
 
+type Group = { name: string; audience: 'everyone' | 'admin' };
+
 /** Runs `definition` with raw `values` (typed Discord options, or text read by {@link readTextArguments}). */
-export async function executeCommand(
-  ctx: CommandContext,
-  definition: CommandDefinition,
-  values: Record<string, RawValue | undefined>,
-  group?: { name: string; audience: 'everyone' | 'admin' },
-): Promise<CommandResult> {
-  const audience = group?.audience === 'admin' ? 'admin' : definition.audience;
-  if (audience === 'admin' && !(await ctx.isAdmin())) return refusal(ctx.t.adminOnly);
+export async function executeCommand(ctx: CommandContext, definition: CommandDefinition, values: Record<string, RawValue | undefined>, group?: Group): Promise<CommandResult> {
+  return (await admit(ctx, audienceOf(definition, group))) ?? runAdmitted(ctx, definition, values, group);
+}
+
+const audienceOf = (definition: CommandDefinition, group: Group | undefined) => (group?.audience === 'admin' ? 'admin' : definition.audience);
+
+/**
+ * The checks before a command is read at all: admin rights for an admin command, and the market's
+ * rate limit (src/core/limits.ts), which counts every command, a bad one too, except an admin's
+ * own admin commands. Returns the refusal, or undefined when the command may go on.
+ */
+async function admit(ctx: CommandContext, audience: 'everyone' | 'admin'): Promise<CommandResult | undefined> {
+  if (audience === 'admin') {
+    if (await ctx.isAdmin()) return undefined;
+    return overTheRate(ctx) ?? refusal(ctx.t.adminOnly);
+  }
+  return overTheRate(ctx);
+}
+
+/** Counts the command against the rate limit: past it, the refusal that says when to go on, quiet once said. */
+function overTheRate(ctx: CommandContext): CommandResult | undefined {
+  const turn = ctx.core.takeCommandTurn(ctx.market.id, ctx.member.id);
+  if (turn.ok) return undefined;
+  return { ...refusal(ctx.t.rateLimited(turn.until, ctx.core.clock())), limited: { quiet: !turn.tell } };
+}
+
+/** Runs a command whose rights and rate were checked ({@link admit}). */
+async function runAdmitted(ctx: CommandContext, definition: CommandDefinition, values: Record<string, RawValue | undefined>, group: Group | undefined): Promise<CommandResult> {
   if (!definition.readOnly && ctx.isStillMember && !(await ctx.isStillMember())) return refusal(ctx.t.noLongerMember(ctx.market.title));
 
   const args: Record<string, unknown> = {};
@@ -55,13 +78,12 @@ function namingTheMarket(ctx: CommandContext, result: CommandResult): CommandRes
 export async function executeText(ctx: CommandContext, command: AnyCommand, text: string, context: TextContext = {}): Promise<CommandResult> {
   let definition: CommandDefinition;
   let rest = text;
-  let group: { name: string; audience: 'everyone' | 'admin' } | undefined;
+  let group: Group | undefined;
   if (isGroup(command)) {
     const match = /^\s*(\S+)\s*/.exec(text);
     const found = match && command.subcommands.find((sub) => sub.name === match[1]?.toLowerCase());
     if (!match || !found) {
-      if (command.audience === 'admin' && !(await ctx.isAdmin())) return refusal(ctx.t.adminOnly);
-      return refusal(ctx.t.unknownSubcommand(command.name, command.subcommands.map((sub) => sub.name)));
+      return (await admit(ctx, command.audience)) ?? refusal(ctx.t.unknownSubcommand(command.name, command.subcommands.map((sub) => sub.name)));
     }
     definition = found;
     rest = text.slice(match[0].length);
@@ -69,6 +91,8 @@ export async function executeText(ctx: CommandContext, command: AnyCommand, text
   } else {
     definition = command;
   }
+  const refused = await admit(ctx, audienceOf(definition, group));
+  if (refused) return refused;
   const read = readTextArguments(definition, rest, context);
   if (!read.ok) {
     const { problem } = read;
@@ -76,5 +100,5 @@ export async function executeText(ctx: CommandContext, command: AnyCommand, text
     const line = usage(definition, group?.name, ctx.capabilities.syntax);
     return refusal(problem.kind === 'repeated' ? ctx.t.repeatedArgument(problem.option, line) : ctx.t.unexpectedText(problem.text, line));
   }
-  return executeCommand(ctx, definition, read.values, group);
+  return runAdmitted(ctx, definition, read.values, group);
 }

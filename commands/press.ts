@@ -157,7 +157,8 @@ export async function planPress(input: PressInput): Promise<PressPlan> {
  */
 export function pressedMessage(core: TradeCore, t: Messages, plan: Extract<PressPlan, { ok: true }>, result: CommandResult): Reply | undefined {
   const { shows, call, market } = plan;
-  if (!shows) return undefined;
+  // A press past the rate limit did nothing: the message it was on stays as it is.
+  if (!shows || result.limited) return undefined;
   // A page of the list replaces the list; another answer (an offer opened from a list of offers) does not.
   if (shows.subject.kind === 'list') return result.reply.tone !== 'error' && result.reply.shows?.subject.kind === 'list' ? result.reply : undefined;
   if (!shows.follows || call.definition.readOnly) return undefined;

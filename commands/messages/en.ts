@@ -5,6 +5,7 @@
 import type { SettlementStepName, TradeError } from '../../src/core/errors.js';
 import type { NotifiedItem, SettledOfferFate } from '../../src/core/outbox.js';
 import type { Reputation } from '../../src/core/reputation.js';
+import type { SettingUnit } from '../../src/core/market-settings.js';
 import type { ItemAmount, TradeCancelReason } from '../../src/core/types.js';
 import type { ArgumentProblem } from '../options.js';
 import type { ItemsSyntaxError } from '../parse/items.js';
@@ -44,6 +45,10 @@ const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace(
 /** A reputation as members read it (see src/core/reputation.ts); the prior alone is no score anyone gave. */
 const reputationText = (reputation: Reputation) =>
   reputation.partners > 0 ? `${reputation.score.toFixed(1)} / 5 from ${plural(reputation.partners, 'partner')}` : 'not rated yet';
+
+/** The first whole minute at or after `at`: a time shown to the minute is never too early. */
+const minuteUp = (at: number) => Math.ceil(at / 60_000) * 60_000;
+
 const stars = (n: number) => '★'.repeat(n) + '☆'.repeat(5 - n);
 
 const itemsSyntax = (option: string, error: ItemsSyntaxError): string => {
@@ -295,8 +300,21 @@ export const en = {
         return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is already hidden; /admin review-unhide ${error.tradeId} brings it back.`;
       case 'review_not_hidden':
         return `The review ${error.authorName ? `by ${error.authorName} ` : ''}on trade #${error.tradeId} is not hidden, so there is nothing to bring back.`;
+      case 'open_offer_cap':
+        return `You have ${plural(error.max, 'open offer')} already, the most this market allows: cancel one (/myoffers lists them) or wait until one is taken or expires, then post again.`;
+      case 'newcomer':
+        return error.gate === 'market'
+          ? `Newcomers wait ${plural(error.hours, 'hour')} here before posting or accepting offers: you may from ${when(minuteUp(error.until))}.`
+          : `Accounts must be ${plural(error.days, 'day')} old to post or accept offers here: yours may from ${when(minuteUp(error.until))}.`;
     }
   },
+
+  /**
+   * The rate limit (src/core/limits.ts): said once per stretch; further commands in it stay
+   * unanswered in the group (a press still gets it in its own popup).
+   */
+  rateLimited: (until: number, now: number) =>
+    `You are sending commands too fast: wait ${plural(Math.max(1, Math.ceil((until - now) / 1000)), 'second')} and go on from ${new Date(until).toISOString().slice(11, 19)} UTC.`,
 
   /** What each command and option is for: menus, slash commands, /help. Keys: `name` or `group sub`. */
   commands: {
@@ -797,6 +815,11 @@ export const en = {
     values: (name: string, allowed: string) => `${name} takes ${allowed}.`,
     set: (name: string, value: string) => `${name} is now ${value}. Trades already in settlement keep their deadlines.`,
     hours: (min: number, max: number) => `a whole number of hours from ${min} to ${max}`,
+    /** A limit's range (limits.ts), with the word that turns it off where 0 does. */
+    amount: (unit: SettingUnit, min: number, max: number, offAtZero: boolean) =>
+      `a whole number of ${unit} from ${min} to ${max}${offAtZero ? ' (0 or off: no limit)' : ''}`,
+    limitSet: (name: string, value: string) => `${name} is now ${value}.`,
+    withUnit: (value: string, unit: SettingUnit) => `${value} ${value === '1' ? unit.replace(/s$/, '') : unit}`,
   },
 
   rated: (tradeId: number, stars_: number, otherName: string) => `You gave ${otherName} ${stars(stars_)} for trade #${tradeId}. Thank you!`,

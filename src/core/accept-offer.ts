@@ -8,6 +8,7 @@ import { offers, trades } from '../db/schema.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { shortagesOf } from './inventory.js';
+import type { Limits } from './limits.js';
 import type { Movements } from './movements.js';
 import { createOfferLineClosing } from './offer-lines.js';
 import { notifiedItems, type Outbox } from './outbox.js';
@@ -49,7 +50,14 @@ export function requireOpen(row: OfferRow, now: number): void {
 
 export function createAcceptOffer(
   ctx: CoreContext,
-  deps: { movements: Movements; readers: Readers; outbox: Outbox; counters: AcceptCounterHooks; settlement?: Pick<SettlementApi, 'confirms' | 'startSettlement'> },
+  deps: {
+    movements: Movements;
+    readers: Readers;
+    outbox: Outbox;
+    counters: AcceptCounterHooks;
+    limits: Pick<Limits, 'refuseIfNewcomer'>;
+    settlement?: Pick<SettlementApi, 'confirms' | 'startSettlement'>;
+  },
 ) {
   const { db, clock } = ctx;
   const { movements, readers, outbox, counters } = deps;
@@ -78,7 +86,7 @@ export function createAcceptOffer(
    * items to the taker, a completed trade is recorded and both sides are notified (in a market with
    * confirm settlement, a pending trade starts instead: see settlement.ts). Refuses when
    * the offer is missing, closed or expired, is the taker's own, is directed at someone else,
-   * the taker is banned, or the taker lacks a wanted item. Accepting a counter to one's own open
+   * the taker is banned or a newcomer under the market's gate, or the taker lacks a wanted item. Accepting a counter to one's own open
    * offer closes that offer too, and its items count toward what the counter wants (`original`).
    */
   return function acceptOffer(input: AcceptOfferInput): Result<{ offer: OfferView; trade: TradeView; original?: OriginalTaken | undefined }> {
@@ -87,6 +95,7 @@ export function createAcceptOffer(
       const row = requireOffer(readers, input.marketId, input.offerId);
       const taker = readers.member(input.takerId);
       refuseIfBanned(taker, input.marketId);
+      deps.limits.refuseIfNewcomer(taker, now);
       requireOpen(row, now);
       if (row.ownerId === taker.id) throw new Refusal({ code: 'own_offer', offerId: row.id });
       if (row.targetId !== null && row.targetId !== taker.id) throw new Refusal({ code: 'not_open_to_you', offerId: row.id });

@@ -92,7 +92,13 @@ export type TradeError =
   /** Accepting counter `offerId` while the offer it answers (`originalId`) is being settled with another member: it waits until that ends. */
   | { code: 'counter_original_in_settlement'; offerId: number; originalId: number }
   /** A math-trade event's refusal (src/core/events); the problem says which. */
-  | { code: 'event'; problem: EventProblem };
+  | { code: 'event'; problem: EventProblem }
+  // Limits against abuse (limits.ts).
+  /** The member has `max` offers open already: one must close before another opens. */
+  | { code: 'open_offer_cap'; max: number }
+  /** The newcomer gate: in the market fewer than `hours`, or an account younger than `days`; lifted at `until`. */
+  | { code: 'newcomer'; gate: 'market'; hours: number; until: number }
+  | { code: 'newcomer'; gate: 'account'; days: number; until: number };
 
 /** Why an event operation cannot be done. */
 export type EventProblem =

@@ -13,7 +13,18 @@ import { recordModeration } from './moderation-log.js';
 /** The longest a settlement step may be given: 30 days. */
 export const MAX_SETTLEMENT_HOURS = 720;
 
-type Column = 'settlement' | 'acceptHours' | 'confirmHours' | 'receiptHours' | 'loops' | 'eventMaxLoop';
+type Column =
+  | 'settlement'
+  | 'acceptHours'
+  | 'confirmHours'
+  | 'receiptHours'
+  | 'loops'
+  | 'eventMaxLoop'
+  | 'rateCommands'
+  | 'rateSeconds'
+  | 'maxOpenOffers'
+  | 'newcomerHours'
+  | 'accountDays';
 
 interface ChoiceSetting {
   kind: 'choice';
@@ -46,7 +57,24 @@ interface LimitSetting {
   defaultValue: null;
 }
 
-export type SettingSpec = ChoiceSetting | HoursSetting | SwitchSetting | LimitSetting;
+/**
+ * A whole number counted in `unit`, shown with it to admins (`10 commands`, `30 seconds`). With
+ * `offAtZero`, 0 turns the limit off and lists as `off`.
+ */
+interface AmountSetting {
+  kind: 'amount';
+  column: Column;
+  unit: SettingUnit;
+  min: number;
+  max: number;
+  defaultValue: number;
+  offAtZero?: true;
+}
+
+/** The units amounts are counted in; the message catalog words them. */
+export type SettingUnit = 'commands' | 'seconds' | 'offers' | 'hours' | 'days';
+
+export type SettingSpec = ChoiceSetting | HoursSetting | SwitchSetting | LimitSetting | AmountSetting;
 
 const hours = (column: Column, defaultValue: number): HoursSetting => ({ kind: 'hours', column, min: 1, max: MAX_SETTLEMENT_HOURS, defaultValue });
 
@@ -60,6 +88,15 @@ export const MARKET_SETTINGS = {
   loops: { kind: 'switch', column: 'loops', defaultValue: true },
   /** The longest loop (in items) a math-trade event's close may execute; none by default. */
   'event-max-loop': { kind: 'limit', column: 'eventMaxLoop', min: 2, max: 100, defaultValue: null },
+  // Limits against abuse (limits.ts).
+  /** Commands a member may send in any `rate-seconds`; admins' /admin commands are not counted. */
+  'rate-commands': { kind: 'amount', column: 'rateCommands', unit: 'commands', min: 1, max: 10_000, defaultValue: 10 },
+  'rate-seconds': { kind: 'amount', column: 'rateSeconds', unit: 'seconds', min: 1, max: 3600, defaultValue: 30 },
+  'max-open-offers': { kind: 'amount', column: 'maxOpenOffers', unit: 'offers', min: 1, max: 100_000, defaultValue: 20 },
+  /** The newcomer gate: time in the market before posting or accepting. */
+  'newcomer-hours': { kind: 'amount', column: 'newcomerHours', unit: 'hours', min: 0, max: MAX_SETTLEMENT_HOURS, defaultValue: 0, offAtZero: true },
+  /** The newcomer gate on Discord: the account's age (from its id) before posting or accepting. */
+  'account-days': { kind: 'amount', column: 'accountDays', unit: 'days', min: 0, max: 3650, defaultValue: 0, offAtZero: true },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof MARKET_SETTINGS;
@@ -73,6 +110,11 @@ export interface MarketSettings {
   receiptHours: number;
   loops: boolean;
   eventMaxLoop: number | null;
+  rateCommands: number;
+  rateSeconds: number;
+  maxOpenOffers: number;
+  newcomerHours: number;
+  accountDays: number;
 }
 
 /** One setting as listed: its name, its value as typed, and whether that is the default. */
@@ -102,16 +144,31 @@ function parseValue(name: SettingName, spec: SettingSpec, text: string): string 
     if (!spec.choices.includes(value)) throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: spec.choices.join(', ') });
     return value;
   }
+  if (spec.kind === 'amount' && spec.offAtZero && value === 'off') return 0;
   const number = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
   if (!(number >= spec.min && number <= spec.max)) {
-    throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: `a whole number of hours from ${spec.min} to ${spec.max}` });
+    const unit = spec.kind === 'amount' ? spec.unit : 'hours';
+    const off = spec.kind === 'amount' && spec.offAtZero ? ' (0 or off: no limit)' : '';
+    throw new Refusal({ code: 'invalid_setting_value', setting: name, value: text, allowed: `a whole number of ${unit} from ${spec.min} to ${spec.max}${off}` });
   }
   return number;
 }
 
 export function createMarketSettings(ctx: CoreContext) {
   const { db } = ctx;
-  const columns = { settlement: markets.settlement, acceptHours: markets.acceptHours, confirmHours: markets.confirmHours, receiptHours: markets.receiptHours, loops: markets.loops, eventMaxLoop: markets.eventMaxLoop };
+  const columns = {
+    settlement: markets.settlement,
+    acceptHours: markets.acceptHours,
+    confirmHours: markets.confirmHours,
+    receiptHours: markets.receiptHours,
+    loops: markets.loops,
+    eventMaxLoop: markets.eventMaxLoop,
+    rateCommands: markets.rateCommands,
+    rateSeconds: markets.rateSeconds,
+    maxOpenOffers: markets.maxOpenOffers,
+    newcomerHours: markets.newcomerHours,
+    accountDays: markets.accountDays,
+  };
   const settingsOf = db.orm.select(columns).from(markets).where(eq(markets.id, sql.placeholder('id'))).prepare();
 
   const read = (marketId: number): MarketSettings => {
@@ -123,8 +180,10 @@ export function createMarketSettings(ctx: CoreContext) {
     SETTING_NAMES.map((name) => {
       const spec: SettingSpec = MARKET_SETTINGS[name];
       const value = settings[spec.column];
-      // A switch reads as admins type it.
-      return { name, value: typeof value === 'boolean' ? (value ? 'on' : 'off') : value === null ? 'none' : String(value), isDefault: value === spec.defaultValue, spec };
+      // A switch reads as admins type it, and so do a limit turned off and a cap lifted.
+      const shown =
+        typeof value === 'boolean' ? (value ? 'on' : 'off') : value === null ? 'none' : spec.kind === 'amount' && spec.offAtZero && value === 0 ? 'off' : String(value);
+      return { name, value: shown, isDefault: value === spec.defaultValue, spec };
     });
 
   return {

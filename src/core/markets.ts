@@ -22,6 +22,10 @@ export interface EnsureMemberInput {
   displayName: string;
   /** The platform @username without the @; null when the account has none (any old one is forgotten). */
   username?: string | null;
+  /** When the account joined the market's group or server, where the platform says (Discord); kept when absent. */
+  joinedAt?: number | null | undefined;
+  /** When the platform account was created, where the platform says (Discord: from the user id); kept when absent. */
+  accountCreatedAt?: number | null | undefined;
 }
 
 export function createMarkets({ db, clock }: CoreContext) {
@@ -55,11 +59,19 @@ export function createMarkets({ db, clock }: CoreContext) {
       platformUserId: p('platformUserId'),
       displayName: p('displayName'),
       username: p('username'),
+      joinedAt: p('joinedAt'),
+      accountCreatedAt: p('accountCreatedAt'),
       createdAt: p('now'),
     })
     .onConflictDoUpdate({
       target: [members.marketId, members.platformUserId],
-      set: { displayName: sql`excluded.display_name`, username: sql`excluded.username` },
+      // What the platform did not say this time is kept from the last time it did.
+      set: {
+        displayName: sql`excluded.display_name`,
+        username: sql`excluded.username`,
+        joinedAt: sql`coalesce(excluded.joined_at, ${members.joinedAt})`,
+        accountCreatedAt: sql`coalesce(excluded.account_created_at, ${members.accountCreatedAt})`,
+      },
     })
     .returning(memberColumns)
     .prepare();
@@ -127,12 +139,25 @@ export function createMarkets({ db, clock }: CoreContext) {
     /** The member for a platform account in a market, created on first use; names are refreshed. */
     ensureMember(input: EnsureMemberInput): MemberRef {
       const username = input.username ? input.username.replace(/^@/, '').toLowerCase() : null;
+      const joinedAt = input.joinedAt ?? null;
+      const accountCreatedAt = input.accountCreatedAt ?? null;
       const known = memberByPlatformId.get({ marketId: input.marketId, platformUserId: input.platformUserId });
-      if (known && known.displayName === input.displayName && username === known.username) return known;
+      const same = (said: number | null, stored: number | null) => said === null || said === stored;
+      if (known && known.displayName === input.displayName && username === known.username && same(joinedAt, known.joinedAt) && same(accountCreatedAt, known.accountCreatedAt)) {
+        return known;
+      }
       const row = db.writeTransaction(() => {
         // A @username belongs to one account at a time: whoever had it before has let it go.
         if (username) releaseUsername.run({ marketId: input.marketId, username, platformUserId: input.platformUserId });
-        return upsertMember.get({ marketId: input.marketId, platformUserId: input.platformUserId, displayName: input.displayName, username, now: clock() });
+        return upsertMember.get({
+          marketId: input.marketId,
+          platformUserId: input.platformUserId,
+          displayName: input.displayName,
+          username,
+          joinedAt,
+          accountCreatedAt,
+          now: clock(),
+        });
       });
       if (!row) throw new Error('member upsert returned nothing');
       return row;

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { offerLines, offers } from '../db/schema.js';
 import type { CatalogApi } from './catalog.js';
+import type { Limits } from './limits.js';
 import { runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result } from './errors.js';
 import { shortagesOf } from './inventory.js';
@@ -45,10 +46,17 @@ export type OfferPosting = ReturnType<typeof createOfferPosting>;
 /** Posting inside the caller's write transaction: for operations that post as one of their steps. */
 export function createOfferPosting(
   ctx: CoreContext,
-  deps: { catalog: CatalogApi; movements: Movements; readers: Readers; outbox: Outbox; wishes: Pick<WishesApi, 'recordWishMatches'> },
+  deps: {
+    catalog: CatalogApi;
+    movements: Movements;
+    readers: Readers;
+    outbox: Outbox;
+    wishes: Pick<WishesApi, 'recordWishMatches'>;
+    limits: Pick<Limits, 'refuseIfNewcomer' | 'refuseIfAtOfferCap'>;
+  },
 ) {
   const { db, clock } = ctx;
-  const { catalog, movements, readers, outbox, wishes } = deps;
+  const { catalog, movements, readers, outbox, wishes, limits } = deps;
   const insertOffer = db.orm
     .insert(offers)
     .values({
@@ -70,12 +78,15 @@ export function createOfferPosting(
   /**
    * Posts an offer. Refuses (by throwing a {@link Refusal}) when the owner is banned, the lists are
    * empty or unknown, an item is on both sides, the hours or note are out of bounds, the target is
-   * the owner or banned, or the owner lacks any given item (every shortage is reported at once).
+   * the owner or banned, or the owner lacks any given item (every shortage is reported at once);
+   * and under the market's limits, when the owner is a newcomer or has the most open offers allowed.
    * Must run inside a write transaction.
    */
   return function post(input: PostOfferInput, links: OfferLinks = {}): OfferView {
     const owner = readers.member(input.ownerId);
     refuseIfBanned(owner, input.marketId);
+    limits.refuseIfNewcomer(owner, clock());
+    limits.refuseIfAtOfferCap(owner);
     const hours = input.hours ?? DEFAULT_OFFER_HOURS;
     if (!Number.isInteger(hours) || hours < MIN_OFFER_HOURS || hours > MAX_OFFER_HOURS) {
       throw new Refusal({ code: 'invalid_hours', hours, min: MIN_OFFER_HOURS, max: MAX_OFFER_HOURS });

@@ -39,6 +39,9 @@ export const memberColumns = {
   bannedAt: members.bannedAt,
   banReason: members.banReason,
   unreachableSince: members.unreachableSince,
+  firstSeenAt: members.createdAt,
+  joinedAt: members.joinedAt,
+  accountCreatedAt: members.accountCreatedAt,
 };
 
 /** `reputation`: offer views carry their owner's, so cards and lists show it. */

@@ -27,6 +27,7 @@ import { createOfferPosting, createPostOffer } from './post-offer.js';
 import { createCounterLinks } from './counter-links.js';
 import { createCounterOffers } from './counter-offer.js';
 import { createMarketSettings } from './market-settings.js';
+import { createLimits } from './limits.js';
 import { createReaders } from './readers.js';
 import { createSettlement } from './settlement.js';
 import { createTrades } from './trades.js';
@@ -57,7 +58,8 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
   const { recordWishMatches: _opensOffers, ...wishlists } = wishes;
   const { closeAsRemoved: _internal, closeAsExpired: _settlementOnly, closeWithRefund: _counters, endCountersOf, endCounter: _settlementEnds, ...offerClosing } = closeOffer;
   const { confirms: _acceptOnly, startSettlement: _insideAccept, ...settlementSteps } = settlement;
-  const posting = createOfferPosting(ctx, { catalog, movements, readers, outbox, wishes });
+  const limits = createLimits(ctx, { settings });
+  const posting = createOfferPosting(ctx, { catalog, movements, readers, outbox, wishes, limits });
   const counterOffers = createCounterOffers(ctx, { posting, readers, outbox, counterLinks, closeOffer });
 
   return {
@@ -75,7 +77,9 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...inventory,
     postOffer: createPostOffer(ctx, { posting }),
     ...wishlists,
-    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement, counters: { closeOriginalFor: counterOffers.closeOriginalFor, endCountersOf } }),
+    takeCommandTurn: limits.takeCommandTurn,
+    pruneCommandTurns: limits.pruneCommandTurns,
+    acceptOffer: createAcceptOffer(ctx, { movements, readers, outbox, settlement, limits, counters: { closeOriginalFor: counterOffers.closeOriginalFor, endCountersOf } }),
     counterOffer: counterOffers.counterOffer,
     ...settlementSteps,
     ...settings,

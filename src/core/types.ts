@@ -32,6 +32,12 @@ export interface MemberRef {
   banReason: string | null;
   /** Set while the platform refuses direct messages to this member (see the outbox delivery). */
   unreachableSince: number | null;
+  /** When the bot first saw the member in the market. */
+  firstSeenAt: number;
+  /** When the member joined the market's group or server, where the platform says; else null. */
+  joinedAt: number | null;
+  /** When the member's platform account was created, where the platform says; else null. */
+  accountCreatedAt: number | null;
 }
 
 export interface ItemRef {

@@ -71,6 +71,16 @@ export const markets = sqliteTable(
     /** Whether loops of open offers execute by themselves here (src/core/loops); on unless an admin turns it off. */
     loops: integer('loops', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
+    // Limits against abuse (src/core/limits.ts), each set with /admin config.
+    /** Commands a member may send within `rate_seconds`. */
+    rateCommands: integer('rate_commands').notNull().default(10),
+    rateSeconds: integer('rate_seconds').notNull().default(30),
+    /** Open offers a member may have at once. */
+    maxOpenOffers: integer('max_open_offers').notNull().default(20),
+    /** Hours a member must have been in the market before posting or accepting; 0: no gate. */
+    newcomerHours: integer('newcomer_hours').notNull().default(0),
+    /** Days a member's platform account must have existed (where the platform says); 0: no gate. */
+    accountDays: integer('account_days').notNull().default(0),
     /** Math-trade events: the longest loop (in items) an event's close may execute; null for no cap. */
     eventMaxLoop: integer('event_max_loop'),
   },
@@ -106,6 +116,15 @@ export const members = sqliteTable(
     wishAlerts: integer('wish_alerts', { mode: 'boolean' }).notNull().default(true),
     /** When the member was last sent a digest of wished-for offers in this market. */
     wishDigestAt: integer('wish_digest_at'),
+    /** When the member joined the market's group or server, where the platform says (Discord); else null. */
+    joinedAt: integer('joined_at'),
+    /** When the member's platform account was created, where the platform says (Discord); else null. */
+    accountCreatedAt: integer('account_created_at'),
+    /**
+     * The rate limit: until when the member has been told they are sending commands too fast, so
+     * they are told once, not at every further command.
+     */
+    rateToldUntil: integer('rate_told_until'),
   },
   (table) => [
     uniqueIndex('members_market_user_unique').on(table.marketId, table.platformUserId),
@@ -199,6 +218,8 @@ export const offers = sqliteTable(
     // A member's own offers, newest first. Not keyed on status: a key that changes with every
     // state change would make each expiry rewrite this index's pages for every owner.
     index('offers_owner_idx').on(table.ownerId, table.id),
+    // A member's open offers, counted at every post against the market's cap (src/core/limits.ts).
+    index('offers_active_owner_idx').on(table.ownerId).where(sql`${table.status} = 'active'`),
     // At most one open counter per member per offer, held by the database itself (two processes
     // countering at once cannot both pass an application check); also how an ending offer finds
     // its open counters.
@@ -807,4 +828,20 @@ export const savedFilters = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (table) => [index('saved_filters_created_idx').on(table.createdAt)],
+);
+
+/**
+ * The rate limit's sliding window: one row per command a member was let through, kept for the
+ * market's `rate_seconds` (older rows are pruned as the member's next command is counted). In the
+ * database, not in memory, so the limit holds across processes and restarts.
+ */
+export const commandTurns = sqliteTable(
+  'command_turns',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    at: integer('at').notNull(),
+  },
+  (table) => [index('command_turns_member_at_idx').on(table.memberId, table.at)],
 );

@@ -1,7 +1,7 @@
 /**
  * Quiet-time upkeep: fold the WAL back into the database file (so it does not grow under steady
- * load) and prune delivered notifications past their retention, and update claims and inbox
- * updates too old to matter, and the saved searches behind old page buttons.
+ * load) and prune delivered notifications past their retention, update claims, inbox updates
+ * and the rate limit's commands too old to matter, and the saved searches behind old page buttons.
  */
 import type { TradeCore } from '../core/trade-core.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +21,8 @@ export function runHousekeeping(core: TradeCore, log: Logger, retentionMs: numbe
   const inboxPruned = core.pruneInbox(UPDATE_CLAIMS_KEPT_MS);
   const forgotten = core.pruneHandledUpdates(UPDATE_CLAIMS_KEPT_MS);
   const searchesForgotten = core.pruneSavedFilters(SAVED_FILTERS_KEPT_MS);
+  const commandsForgotten = core.pruneCommandTurns();
   // PASSIVE never waits for readers or writers; what it cannot fold in now, the next run will.
   const checkpoint = core.checkpoint();
-  log.info({ pruned, forgotten, inboxPruned, searchesForgotten, walFrames: checkpoint.log, checkpointed: checkpoint.checkpointed }, 'housekeeping done');
+  log.info({ pruned, forgotten, inboxPruned, searchesForgotten, commandsForgotten, walFrames: checkpoint.log, checkpointed: checkpoint.checkpointed }, 'housekeeping done');
 }

@@ -67,6 +67,12 @@ describe('/admin config', () => {
         'receipt-hours: 72 (default)',
         'loops: on (default)',
         'event-max-loop: none (default)',
+        // Limits show with their units; this test market allows more than the defaults (support/market.ts).
+        'rate-commands: 10000 commands',
+        'rate-seconds: 30 seconds (default)',
+        'max-open-offers: 100000 offers',
+        'newcomer-hours: off (default)',
+        'account-days: off (default)',
         'Change one with /admin config SETTING VALUE, like "/admin config settlement confirm".',
       ].join('\n'),
     );

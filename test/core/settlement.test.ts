@@ -45,7 +45,7 @@ afterEach(() => {
 
 describe('market settings', () => {
   it('lists the defaults and takes new values within limits, refusing others with what they take', () => {
-    const fresh = createTestMarket();
+    const fresh = createTestMarket({ limits: 'shipped' });
     try {
       expect(fresh.core.listMarketSettings(fresh.market.id).map(({ name, value, isDefault }) => [name, value, isDefault])).toEqual([
         ['settlement', 'instant', true],
@@ -54,6 +54,11 @@ describe('market settings', () => {
         ['receipt-hours', '72', true],
         ['loops', 'on', true],
         ['event-max-loop', 'none', true],
+        ['rate-commands', '10', true],
+        ['rate-seconds', '30', true],
+        ['max-open-offers', '20', true],
+        ['newcomer-hours', 'off', true],
+        ['account-days', 'off', true],
       ]);
       expect(unwrap(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'event-max-loop', value: '3' }))).toMatchObject({ value: '3', isDefault: false });
       expect(fresh.core.setMarketSetting({ marketId: fresh.market.id, adminId: null, name: 'event-max-loop', value: '1' })).toMatchObject({ ok: false, error: { code: 'invalid_setting_value', allowed: 'a whole number from 2 to 100, or none' } });

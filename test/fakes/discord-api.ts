@@ -74,6 +74,8 @@ export interface InteractionTarget {
   user: FakeUserInput;
   /** Member permissions (guild only). Default {@link PERMISSIONS.member}. */
   permissions?: string;
+  /** When the member joined the guild, ISO 8601 (guild only). Default 2024-01-01. */
+  joinedAt?: string;
 }
 
 /** One command option (APIApplicationCommandInteractionDataOption shape). */
@@ -354,11 +356,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return g;
   };
 
-  const memberObject = (user: Json, permissions: string, roles: string[] = []): Json => ({
+  const memberObject = (user: Json, permissions: string, roles: string[] = [], joinedAt = '2024-01-01T00:00:00.000Z'): Json => ({
     user,
     roles,
     permissions,
-    joined_at: '2024-01-01T00:00:00.000Z',
+    joined_at: joinedAt,
     premium_since: null,
     nick: null,
     avatar: null,
@@ -632,7 +634,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         guild_id: g.id,
         guild_locale: 'en-US',
         guild: { id: g.id, locale: 'en-US', features: [] },
-        member: memberObject(user, target.permissions ?? PERMISSIONS.member),
+        member: memberObject(user, target.permissions ?? PERMISSIONS.member, [], target.joinedAt),
         authorizing_integration_owners: { '0': g.id },
         context: 0,
       };

@@ -41,13 +41,14 @@ export interface TestMarket {
 }
 
 /** A market on a new database file, with `items` in its catalog. */
-export function createTestMarket(options: { items?: string[] } = {}): TestMarket {
+export function createTestMarket(options: { items?: string[]; limits?: 'shipped' } = {}): TestMarket {
   const dir = mkdtempSync(join(tmpdir(), 'trading-post-'));
   const path = join(dir, 'trade.db');
   const db = openDatabase(path);
   const clock = testClock();
   const core = createTradeCore({ db, clock });
   const market = core.ensureMarket({ platform: 'telegram', platformMarketId: '-100', title: 'Test market' });
+  if (options.limits !== 'shipped') relaxLimits(db, market.id);
   for (const name of options.items ?? ['apple', 'orange', 'pear']) unwrap(core.addItem(market.id, null, { name }));
   let nextUser = 1;
   const members = new Map<string, MemberRef>();
@@ -81,4 +82,17 @@ export function unwrap<T>(result: Result<T>): T {
 /** `[{ name: 'apple', quantity: 5 }]` from `'5 apple'`-ish shorthand: `items(['apple', 5])`. */
 export function items(...pairs: ReadonlyArray<readonly [string, number]>) {
   return pairs.map(([name, quantity]) => ({ name, quantity }));
+}
+
+/**
+ * Tests script members who send dozens of commands a second and keep many offers open, which a
+ * market's default limits exist to refuse: markets made for tests allow far more ({@link GENEROUS_LIMITS}), unless a test is
+ * about the limits themselves (`limits: 'shipped'`, test/core/limits.test.ts).
+ */
+export const GENEROUS_LIMITS = { rateCommands: 10_000, maxOpenOffers: 100_000 };
+
+export function relaxLimits(db: DatabaseWithDriver, marketId: number): void {
+  // Written to the market's row as a fixture, not set by an admin: a test market's moderation log
+  // starts empty.
+  db.sqlite.prepare('UPDATE markets SET rate_commands = ?, max_open_offers = ? WHERE id = ?').run(GENEROUS_LIMITS.rateCommands, GENEROUS_LIMITS.maxOpenOffers, marketId);
 }

@@ -48,8 +48,18 @@ export function enterMarket(
     platformUserId: interaction.user.id,
     displayName: displayNameOf(interaction.user, interaction.member),
     username: interaction.user.username,
+    // What Discord says of the account, for the newcomer gate (src/core/limits.ts).
+    joinedAt: joinedAtOf(interaction.member),
+    accountCreatedAt: interaction.user.createdTimestamp,
   });
   return { market, member };
+}
+
+/** When a member joined the server, as the interaction says (a cached member or the raw payload). */
+function joinedAtOf(member: AnyMember): number | null {
+  if (member instanceof GuildMember) return member.joinedTimestamp;
+  const joined = member && 'joined_at' in member ? Date.parse(member.joined_at ?? '') : NaN;
+  return Number.isFinite(joined) ? joined : null;
 }
 
 /** Whether Discord counts `userId` a member of `market`'s server now (asked for a press in a DM). */

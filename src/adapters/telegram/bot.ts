@@ -20,6 +20,7 @@ import { configureApi } from './api.js';
 import { createCards } from './cards.js';
 import { errorBoundary } from './errors.js';
 import { publishCommandMenu } from './menu.js';
+import { joins } from './joins.js';
 import { pipeline } from './pipeline.js';
 import { presses } from './presses.js';
 import { createCommandRunner } from './run-command.js';
@@ -61,6 +62,7 @@ export function createTelegramBot(options: TelegramBotOptions) {
   const cards = createCards(services);
   const runner = createCommandRunner(services, scope, answers, cards);
   bot.use(pipeline(services));
+  bot.use(joins(services));
   bot.use(typedCommands(services, runner));
   bot.use(presses(services, { scope, runner, answers, cards }));
   bot.catch(errorBoundary(services));

@@ -50,6 +50,8 @@ export function createCommandRunner({ log }: TelegramServices, scope: TelegramSc
     const outcome = await runCommand(ctx, command, args, t, extras);
     if (!outcome) return;
     if (!outcome.ok) return void (await answers.deliver(ctx, { text: outcome.refusal, visibility: 'personal', tone: 'error' }, t, answering));
+    // Past the rate limit and told so already: another refusal would only flood the chat.
+    if (outcome.result.limited?.quiet) return;
     await answers.deliver(ctx, outcome.result.reply, t, answering, outcome.market);
     const following = cards.followChange(outcome.result.card);
     if (following) afterTheTurn(ctx, following);
