@@ -117,6 +117,10 @@ describe('reputation on Discord', () => {
     expect(await admin('review-hide', [int('trade', 1)])).toMatchObject({ text: 'The review by Bobby on trade #1 is already hidden; /admin review-unhide 1 brings it back.' });
     expect(await admin('review-unhide', [int('trade', 1)])).toMatchObject({ text: "Bobby's review of Alice on trade #1 counts again." });
     expect((await profile(alice)).fields[0]).toBe('Reputation: 2.9 / 5 from 2 partners');
+
+    // The moderation log keeps both actions, with the author as the member acted on.
+    const log = await admin('log', [user('member', bobby)], bobby);
+    expect(JSON.stringify(log)).toMatch(/brought back Bobby's review of trade #1.*hid Bobby's review of trade #1 — why: insult/);
   });
 
   it('refuses a rating from a banned member with one sentence only they see, changing nothing', async () => {
@@ -126,5 +130,9 @@ describe('reputation on Discord', () => {
       text: 'You are banned from this market (fake reviews), so you cannot rate trades; ask an admin if you think this is a mistake.',
     });
     expect((await profile(alice)).fields[0]).toBe('Reputation: 2.9 / 5 from 2 partners');
+
+    // The moderation log keeps both actions, with the author as the member acted on.
+    const log = await admin('log', [user('member', bobby)], bobby);
+    expect(JSON.stringify(log)).toMatch(/brought back Bobby's review of trade #1.*hid Bobby's review of trade #1 — why: insult/);
   });
 });

@@ -103,6 +103,10 @@ describe('reputation on Telegram', () => {
     expect(await answer(admin, '/admin review-hide 99')).toBe('There is no trade #99 in this market. See yours with /trades.');
     expect(await answer(admin, '/admin review-unhide 1')).toBe("Bobby's review of Alice on trade #1 counts again.");
     expect(await profileLines(alice)).toContain('Reputation: 2.9 / 5 from 2 partners');
+
+    // The moderation log keeps both actions, with the author as the member acted on.
+    const log = await answer(admin, '/admin log @bobby');
+    expect(log).toMatch(/brought back Bobby's review of trade #1\n.*hid Bobby's review of trade #1 — why: insult/);
   });
 
   it('refuses a rating from a banned member with one sentence, changing nothing', async () => {
