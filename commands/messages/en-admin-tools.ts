@@ -119,6 +119,7 @@ export const enAdminTools = {
     none: 'nothing outside escrow',
     escrow: 'In escrow in open offers',
     tradeEscrow: 'In escrow in trades being settled',
+    entryEscrow: 'In escrow in open math-trade entries',
   },
   bans: {
     title: 'Banned members',

@@ -739,6 +739,8 @@ export const en = {
     escrowLine: (offerId: number, items: string) => `#${offerId}: ${items}`,
     tradeEscrow: 'Held for trades',
     tradeEscrowLine: (tradeId: number, items: string) => `held for trade #${tradeId}: ${items}`,
+    entryEscrow: 'Held in math-trade entries (until the close, or /event withdraw)',
+    entryEscrowLine: (entryId: number, items: string) => `entry #${entryId}: ${items}`,
   },
 
   myOffers: {

@@ -2,7 +2,7 @@
  * What members hold, and the admin operations that bring items into or out of a market.
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { inventories, items, offerLines, offers, tradeEscrow, trades } from '../db/schema.js';
+import { eventEntries, eventEntryItems, inventories, items, offerLines, offers, tradeEscrow, trades } from '../db/schema.js';
 import type { CatalogApi } from './catalog.js';
 import { readTransaction, runWrite, type CoreContext } from './context.js';
 import { Refusal, type Result, type Shortage } from './errors.js';
@@ -20,6 +20,8 @@ export interface Inventory {
   escrow: Array<{ offerId: number; items: ItemAmount[] }>;
   /** Items held in escrow by trades in settlement the member takes (confirm settlement), per trade. */
   tradeEscrow: Array<{ tradeId: number; items: ItemAmount[] }>;
+  /** Items held by the member's open entries in a math-trade event, per entry. */
+  entryEscrow: Array<{ entryId: number; items: ItemAmount[] }>;
 }
 
 /** Escrow rows ordered by their place (an offer, a trade), grouped into one entry per place. */
@@ -78,21 +80,33 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
     .orderBy(asc(trades.id), asc(items.name))
     .prepare();
 
+  // An open event entry's items wait for the close (or a withdrawal): theirs until then.
+  const entryEscrowOf = db.orm
+    .select({ entryId: eventEntryItems.entryId, quantity: eventEntryItems.held, ...itemColumns })
+    .from(eventEntries)
+    .innerJoin(eventEntryItems, eq(eventEntryItems.entryId, eventEntries.id))
+    .innerJoin(items, eq(items.id, eventEntryItems.itemId))
+    .where(and(eq(eventEntries.memberId, p('memberId')), eq(eventEntries.status, 'open'), gt(eventEntryItems.held, 0)))
+    .orderBy(asc(eventEntries.id), asc(items.name))
+    .prepare();
+
   return {
     /**
-     * The member's holdings, with what sits in escrow (their offers', their trades') shown apart.
+     * The member's holdings, with what sits in escrow (their offers', their trades', their event
+     * entries') shown apart.
      * All are read in one transaction: an offer or trade closing in between would otherwise show
      * its items twice or not at all.
      */
     getInventory(memberId: number): Inventory {
-      const [holdingRows, escrowRows, tradeRows] = readTransaction(
+      const [holdingRows, escrowRows, tradeRows, entryRows] = readTransaction(
         db,
-        () => [holdingsOf.all({ memberId }), escrowOf.all({ memberId }), tradeEscrowOf.all({ memberId })] as const,
+        () => [holdingsOf.all({ memberId }), escrowOf.all({ memberId }), tradeEscrowOf.all({ memberId }), entryEscrowOf.all({ memberId })] as const,
       );
       const holdings = holdingRows.map(({ quantity, ...item }) => ({ item, quantity }));
       const escrow = byPlace(escrowRows.map(({ offerId, quantity, ...item }) => ({ place: offerId, item, quantity }))).map(({ place, items }) => ({ offerId: place, items }));
       const tradeEscrow = byPlace(tradeRows.map(({ tradeId, quantity, ...item }) => ({ place: tradeId, item, quantity }))).map(({ place, items }) => ({ tradeId: place, items }));
-      return { holdings, escrow, tradeEscrow };
+      const entryEscrow = byPlace(entryRows.map(({ entryId, quantity, ...item }) => ({ place: entryId, item, quantity }))).map(({ place, items }) => ({ entryId: place, items }));
+      return { holdings, escrow, tradeEscrow, entryEscrow };
     },
     /** Admin: adds items to a member's inventory, recorded in the ledger as a grant and in the moderation log. Refuses archived items. */
     grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {

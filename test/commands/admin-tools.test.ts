@@ -147,6 +147,16 @@ describe('/admin inventory', () => {
       { name: 'In escrow in open offers', value: expect.stringMatching(/^#\d+: 2 apple$/) },
       { name: 'In escrow in trades being settled', value: `held for trade #${trade.id}: 1 apple` },
     ]);
+    // An entry in a math-trade event holds its items until the close: shown apart, to the admin and the member.
+    unwrap(t.core.openEvent({ marketId: t.market.id, adminId: admin.id, name: 'Swap' }));
+    const entry = unwrap(t.core.addEntry({ marketId: t.market.id, memberId: alice.id, items: [{ name: 'apple', quantity: 2 }] }));
+    expect((await reply(admin, '/admin inventory @alice')).fields).toEqual([
+      { name: 'Holds', value: 'nothing outside escrow' },
+      { name: 'In escrow in open offers', value: expect.stringMatching(/^#\d+: 2 apple$/) },
+      { name: 'In escrow in trades being settled', value: `held for trade #${trade.id}: 1 apple` },
+      { name: 'In escrow in open math-trade entries', value: `entry #${entry.id}: 2 apple` },
+    ]);
+    expect((await reply(alice, '/inventory')).fields?.at(-1)).toEqual({ name: 'Held in math-trade entries (until the close, or /event withdraw)', value: `entry #${entry.id}: 2 apple` });
     expect(await reply(admin, '/admin inventory')).toMatchObject({ tone: 'error', text: expect.stringContaining('/admin inventory @member') });
     expect(await reply(alice, '/admin inventory @bob')).toMatchObject(refusedWith(en.adminOnly));
   });
