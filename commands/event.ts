@@ -44,7 +44,7 @@ async function open(ctx: CommandContext, details: string | undefined, hours: num
 async function close(ctx: CommandContext): Promise<CommandResult> {
   const t = ctx.t.events;
   if (!(await ctx.isAdmin())) return refusal(t.adminOnly);
-  const closed = await ctx.core.closeEvent(ctx.market.id);
+  const closed = await ctx.core.closeEvent(ctx.market.id, ctx.member.id);
   if (!closed.ok) return coreRefusal(ctx, closed.error);
   const { event, itemsTraded, membersTrading, loops } = closed.value;
   return { reply: publicReply(t.closed(event.name, itemsTraded, membersTrading, loops)) };

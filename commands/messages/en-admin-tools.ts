@@ -55,6 +55,10 @@ function logAction(entry: ModerationLogEntry): string {
       return `set ${String(detail?.['setting'])} from ${String(detail?.['from'])} to ${String(detail?.['to'])}`;
     case 'review_hide':
       return `hid ${member}'s review${entry.tradeId === null ? '' : ` of trade #${entry.tradeId}`}`;
+    case 'event_open':
+      return `opened the math-trade event "${String(detail?.['event'])}"${typeof detail?.['hours'] === 'number' ? ` for ${detail['hours']} hours` : ''}`;
+    case 'event_close':
+      return `closed the math-trade event "${String(detail?.['event'])}"`;
     case 'review_unhide':
       return `brought back ${member}'s review${entry.tradeId === null ? '' : ` of trade #${entry.tradeId}`}`;
   }

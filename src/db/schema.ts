@@ -726,6 +726,8 @@ export const MODERATION_ACTIONS = [
   'config',
   'review_hide',
   'review_unhide',
+  'event_open',
+  'event_close',
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 

@@ -39,6 +39,18 @@ const outbox = <T>(kind: string) =>
 const entryStatus = (entryId: number) => t.db.sqlite.prepare<[number], { status: string }>('SELECT status FROM event_entries WHERE id = ?').get(entryId)?.status;
 
 describe('an event while it is open', () => {
+  it('puts the admin opening and closing it in the moderation log, and a refused second open not', async () => {
+    const { admin } = market();
+    open(admin, 48);
+    expect(t.core.openEvent({ marketId: t.market.id, adminId: admin.id, name: 'Other' })).toMatchObject({ ok: false });
+    unwrap(await t.core.closeEvent(t.market.id, admin.id));
+    const logged = t.core.listModerationLog(t.market.id).entries.filter((entry) => entry.action.startsWith('event_'));
+    expect(logged.map((entry) => [entry.action, entry.admin?.id, entry.detail])).toEqual([
+      ['event_close', admin.id, { event: 'Spring swap' }],
+      ['event_open', admin.id, { event: 'Spring swap', hours: 48 }],
+    ]);
+  });
+
   it('escrows an entry at once, shows it, and gives it back on withdraw', () => {
     const { admin, alice } = market();
     open(admin);

@@ -15,6 +15,7 @@ import { and, eq, lte, ne, or } from 'drizzle-orm';
 import { eventEntries, events, trades } from '../../db/schema.js';
 import { readTransaction, type CoreContext } from '../context.js';
 import { Refusal, type Result } from '../errors.js';
+import { recordModeration } from '../moderation-log.js';
 import { solveMathTrade, type MathTradeSolution } from '../mathtrade/solve.js';
 import type { Movements } from '../movements.js';
 import { notifiedItems, type Outbox } from '../outbox.js';
@@ -179,23 +180,27 @@ export function createCloseEvent(ctx: CoreContext, deps: { reads: EventReads; re
     throw new Error(`event ${eventRow.id}: members kept being banned while it closed`);
   }
 
-  /** Step 1: `open` -> `closing`; an event already closing (a close cut short) is taken as it is. */
-  function beginClose(eventRow: EventRow): EventRow {
+  /**
+   * Step 1: `open` -> `closing`; an event already closing (a close cut short) is taken as it is.
+   * An admin's close is in the moderation log; the close job's, on the event's schedule, is not.
+   */
+  function beginClose(eventRow: EventRow, adminId: number | null): EventRow {
     if (eventRow.status === 'closing') return eventRow;
     db.writeTransaction(() => {
       const moved = db.orm.update(events).set({ status: 'closing' }).where(and(eq(events.id, eventRow.id), eq(events.status, 'open'))).run();
       if (moved.changes !== 1) throw new Refusal({ code: 'event', problem: { kind: 'event_closing', name: eventRow.name } });
+      if (adminId !== null) recordModeration(ctx, { marketId: eventRow.marketId, adminId, action: 'event_close', detail: { event: eventRow.name } });
     });
     return { ...eventRow, status: 'closing' };
   }
 
   return {
-    /** Admin: closes the market's event now (or finishes a close cut short). */
-    async closeEvent(marketId: number): Promise<Result<EventClosed>> {
+    /** Admin: closes the market's event now (or finishes a close cut short); `adminId` null: the operator. */
+    async closeEvent(marketId: number, adminId: number | null = null): Promise<Result<EventClosed>> {
       const live = reads.liveEvent(marketId);
       if (!live) return { ok: false, error: { code: 'event', problem: { kind: 'no_event' } } };
       try {
-        return { ok: true, value: await finish(beginClose(live)) };
+        return { ok: true, value: await finish(beginClose(live, adminId)) };
       } catch (error) {
         if (error instanceof Refusal) return { ok: false, error: error.error };
         throw error;
@@ -217,7 +222,7 @@ export function createCloseEvent(ctx: CoreContext, deps: { reads: EventReads; re
       const failed: Array<{ eventId: number; error: unknown }> = [];
       for (const row of due) {
         try {
-          closed.push(await finish(beginClose(row)));
+          closed.push(await finish(beginClose(row, null)));
         } catch (error) {
           // A refusal: another process closed it first.
           if (!(error instanceof Refusal)) failed.push({ eventId: row.id, error });

@@ -8,6 +8,7 @@ import { eventEntries, eventEntryItems, events, eventWants } from '../../db/sche
 import type { createCatalog } from '../catalog.js';
 import { runWrite, type CoreContext } from '../context.js';
 import { Refusal, type EventProblem, type Result } from '../errors.js';
+import { recordModeration } from '../moderation-log.js';
 import type { Movements } from '../movements.js';
 import { refuseIfBanned, type Readers } from '../readers.js';
 import type { ItemRequest } from '../types.js';
@@ -66,6 +67,7 @@ export function createEventEntries(
           .values({ marketId: input.marketId, name, openedById: input.adminId, chatId: input.chatId ?? null, openedAt: now, closesAt })
           .returning()
           .get();
+        recordModeration(ctx, { marketId: input.marketId, adminId: input.adminId, action: 'event_open', detail: { event: name, hours: hours ?? null } });
         return row;
       });
     },
