@@ -21,6 +21,8 @@ import adminLog from './admin/log.js';
 const nameOption = textOption('name', { maxLength: MAX_ITEM_NAME, form: 'rest', placeholder: 'NAME' });
 const emojiOption = textOption('emoji', { required: false, maxLength: 16, placeholder: 'EMOJI' });
 const descriptionOption = textOption('description', { required: false, maxLength: MAX_ITEM_DESCRIPTION, trailing: true });
+/** Why an admin granted or revoked: kept in the moderation log. */
+const whyOption = textOption('reason', { required: false, maxLength: MAX_REASON_LENGTH, trailing: true, placeholder: 'WHY' });
 
 /** Grant and revoke share everything but the core call and the sentence. */
 function moveItems(
@@ -88,18 +90,18 @@ const itemUnarchive = defineCommand({
 const grant = defineCommand({
   name: 'grant',
   audience: 'admin',
-  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog' }) },
+  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog' }), reason: whyOption },
   run: (ctx, args) =>
-    moveItems(ctx, args.member, (member) => ctx.core.grantItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.granted),
+    moveItems(ctx, args.member, (member) => ctx.core.grantItems(ctx.market.id, ctx.member.id, member.id, args.items, args.reason ?? null), ctx.t.admin.granted),
 });
 
 const revoke = defineCommand({
   name: 'revoke',
   audience: 'admin',
   // Members may hold archived items: a revoke is offered those too.
-  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog-with-archived' }) },
+  options: { member: memberOption('member'), items: itemsOption('items', { form: 'rest', autocomplete: 'catalog-with-archived' }), reason: whyOption },
   run: (ctx, args) =>
-    moveItems(ctx, args.member, (member) => ctx.core.revokeItems(ctx.market.id, ctx.member.id, member.id, args.items), ctx.t.admin.revoked),
+    moveItems(ctx, args.member, (member) => ctx.core.revokeItems(ctx.market.id, ctx.member.id, member.id, args.items, args.reason ?? null), ctx.t.admin.revoked),
 });
 
 const removeOffer = defineCommand({

@@ -515,6 +515,7 @@ export const en = {
       options: {
         member: 'Who receives them',
         items: 'What to give, like "5 apple"',
+        reason: 'Why, for the moderation log',
       },
     },
     'admin revoke': {
@@ -522,6 +523,7 @@ export const en = {
       options: {
         member: 'Whose items',
         items: 'What to take, like "5 apple"',
+        reason: 'Why, for the moderation log',
       },
     },
     'admin remove-offer': {

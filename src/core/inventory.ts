@@ -109,13 +109,13 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
       return { holdings, escrow, tradeEscrow, entryEscrow };
     },
     /** Admin: adds items to a member's inventory, recorded in the ledger as a grant and in the moderation log. Refuses archived items. */
-    grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
+    grantItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[], reason: string | null = null): Result<ItemAmount[]> {
       return runWrite(db, () => {
         requireMemberOf(readers, marketId, memberId);
         requireMemberOf(readers, marketId, actorId);
         const amounts = catalog.resolve(marketId, requests, 'items', 'grant');
         for (const { item, quantity } of amounts) movements.grant(marketId, item.id, memberId, quantity, actorId);
-        recordModeration(ctx, { marketId, adminId: actorId, action: 'grant', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, detail: loggedItems(amounts) });
+        recordModeration(ctx, { marketId, adminId: actorId, action: 'grant', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, reason, detail: loggedItems(amounts) });
         return amounts;
       });
     },
@@ -123,7 +123,7 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
      * Admin: takes items out of a member's inventory, archived items included. Items in escrow
      * are not touched; refuses with the shortage when the member holds fewer than asked.
      */
-    revokeItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[]): Result<ItemAmount[]> {
+    revokeItems(marketId: number, actorId: number, memberId: number, requests: readonly ItemRequest[], reason: string | null = null): Result<ItemAmount[]> {
       return runWrite(db, () => {
         requireMemberOf(readers, marketId, memberId);
         requireMemberOf(readers, marketId, actorId);
@@ -133,7 +133,7 @@ export function createInventory(ctx: CoreContext, deps: { catalog: CatalogApi; m
         for (const { item, quantity } of amounts) {
           if (!movements.revoke(marketId, item.id, memberId, quantity, actorId)) throw new Error('revoke guard failed after check');
         }
-        recordModeration(ctx, { marketId, adminId: actorId, action: 'revoke', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, detail: loggedItems(amounts) });
+        recordModeration(ctx, { marketId, adminId: actorId, action: 'revoke', memberId, itemId: amounts.length === 1 ? amounts[0]?.item.id : null, reason, detail: loggedItems(amounts) });
         return amounts;
       });
     },

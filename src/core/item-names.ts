@@ -19,13 +19,13 @@ export function invalidNameCharacter(name: string): string | undefined {
  * Words that start a keyword option in a text command (Telegram): `give`, `want`, `hours`, `to`,
  * `note` of /post, `page` of the lists (written by their page buttons), `name`, `emoji`,
  * `description` of /admin item-add and item-edit, `member-number` of /admin log (written by its
- * page buttons), `gives`, `wants`, `by`, `rating` of /search and `saved` (its page buttons). A
- * name with one of them as a whole word cannot
+ * page buttons), `gives`, `wants`, `by`, `rating` of /search and `saved` (its page buttons),
+ * `reason` of /admin grant and revoke. A name with one of them as a whole word cannot
  * be typed back: in `/post give 1 apple want 1 Ticket to Ride` the `to` starts a member option.
  * The commands' keyword options are checked against this list by a test, since the core may not
  * import them.
  */
-export const COMMAND_KEYWORDS = ['give', 'want', 'hours', 'to', 'note', 'page', 'name', 'emoji', 'description', 'member-number', 'gives', 'wants', 'by', 'rating', 'saved'] as const;
+export const COMMAND_KEYWORDS = ['give', 'want', 'hours', 'to', 'note', 'page', 'name', 'emoji', 'description', 'member-number', 'gives', 'wants', 'by', 'rating', 'saved', 'reason'] as const;
 
 /** The first word of `name` that a text command would read as a keyword, lower-cased; undefined if none. */
 export function keywordInName(name: string): string | undefined {

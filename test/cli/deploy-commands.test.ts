@@ -79,6 +79,7 @@ describe('slash commands generated from the catalog', () => {
     expect(grant?.options).toEqual([
       { name: 'member', description: 'Who receives them', type: 6, required: true },
       { name: 'items', description: 'What to give, like "5 apple"', type: 3, required: true, max_length: 500, autocomplete: true },
+      { name: 'reason', description: 'Why, for the moderation log', type: 3, required: false, max_length: 200 },
     ]);
     const itemEdit = optionsOf(admin).find((sub) => sub.name === 'item-edit');
     expect(itemEdit?.options?.find((option) => option.name === 'item')).toMatchObject({ type: 3, required: true, autocomplete: true });

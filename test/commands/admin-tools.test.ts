@@ -44,7 +44,7 @@ afterEach(() => t.cleanup());
 
 describe('/admin log', () => {
   it('says who did what, when and why, newest first, and pages with buttons that name the group', async () => {
-    await run(admin, '/admin grant @alice 5 apple, 2 pear');
+    await run(admin, '/admin grant @alice 5 apple, 2 pear reason won the spring raffle');
     t.clock.advance(HOUR);
     const offer = unwrap(t.core.postOffer({ marketId: t.market.id, ownerId: alice.id, give: items(['apple', 1]), want: items(['orange', 1]) }));
     await run(admin, `/admin remove-offer ${offer.id} looks like spam`);
@@ -60,7 +60,7 @@ describe('/admin log', () => {
       '2026-11-21 13:00 UTC · admin set loops from on to off',
       '2026-11-21 13:00 UTC · admin banned alice — why: scamming',
       `2026-11-21 13:00 UTC · admin removed offer #${offer.id} of alice — why: looks like spam`,
-      '2026-11-21 12:00 UTC · admin granted alice 5 apple, 2 pear',
+      '2026-11-21 12:00 UTC · admin granted alice 5 apple, 2 pear — why: won the spring raffle',
     ]);
     expect(lines.at(-1)).toBe('2026-11-21 12:00 UTC · The operator added "apple" to the catalog');
     expect(first.buttons).toBeUndefined();

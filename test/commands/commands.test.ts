@@ -210,7 +210,7 @@ describe('/help', () => {
     expect(text).toContain('/rate TRADE 1-5 [TEXT] — ');
     expect(text).toContain(`/markets [NUMBER] — ${en.commands['markets']?.description}`);
     expect(text).toContain(`/start [LINK] — ${en.commands['start']?.description}`);
-    expect(adminPart).toContain(`/admin grant @member ITEMS — ${en.commands['admin grant']?.description}`);
+    expect(adminPart).toContain(`/admin grant @member ITEMS [reason WHY] — ${en.commands['admin grant']?.description}`);
     expect(adminPart).not.toContain('member:');
   });
 
@@ -221,7 +221,7 @@ describe('/help', () => {
     expect(text).toContain('/rate trade: stars: [comment:] — ');
     expect(text).toContain('/market [item:] — ');
     expect(text).not.toMatch(/ITEMS|@member|OFFER|\/markets|\/start/);
-    expect(adminPart).toContain(`/admin grant member: items: — ${en.commands['admin grant']?.description}`);
+    expect(adminPart).toContain(`/admin grant member: items: [reason:] — ${en.commands['admin grant']?.description}`);
     expect(adminPart).toContain('/admin item-edit item: [name:] [emoji:] [description:] — ');
     expect(adminPart).not.toContain('ITEMS');
   });
