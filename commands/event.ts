@@ -37,6 +37,8 @@ async function open(ctx: CommandContext, details: string | undefined, hours: num
   const t = ctx.t.events;
   if (!(await ctx.isAdmin())) return refusal(t.adminOnly);
   if (!details) return refusal(t.actionMissing('open'));
+  // The summary is posted where the event was opened: a private chat would keep it from the market.
+  if (ctx.inPrivate) return refusal(t.openInMarket);
   const opened = ctx.core.openEvent({ marketId: ctx.market.id, adminId: ctx.member.id, name: details, hours, chatId: ctx.chatId ?? null });
   return opened.ok ? { reply: publicReply(t.opened(opened.value.name, opened.value.closesAt)) } : coreRefusal(ctx, opened.error);
 }

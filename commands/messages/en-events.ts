@@ -44,6 +44,7 @@ export const enEvents = {
   opened: (name: string, closesAt: number | null) =>
     `The math-trade event "${name}" is open${closesAt === null ? '' : ` until ${when(closesAt)}`}. ${USAGE} The bot finds the most trades at the close.`,
   adminOnly: 'Only an admin of this market can open or close an event.',
+  openInMarket: "Open the event in the market's group or channel, not here: its result is posted where it was opened.",
   closed: (name: string, items: number, members: number, loops: number) =>
     `The event "${name}" is closed: ${items} entries traded among ${members} members in ${loops} loops. Everyone gets a direct message with their result.`,
   added: (entryId: number, items: Amounts) => `Entry #${entryId}: ${itemList(items)}, held for the event. Now rank what you would take for it: /event wants ${entryId} LIST.`,

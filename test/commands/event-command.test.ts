@@ -27,6 +27,9 @@ describe('/event typed', () => {
     const alice = t.member('alice');
     unwrap(t.core.grantItems(t.market.id, ada.id, alice.id, [{ name: 'apple', quantity: 3 }]));
     expect((await run(ada, 'close', true)).text).toBe('There is no math-trade event open in this market now; an admin opens one with /event open NAME.');
+    const fromPrivate = await executeText({ ...as(ada, true), inPrivate: true }, findCommand('event')!, 'open Swap');
+    expect(fromPrivate.reply).toMatchObject({ tone: 'error', text: "Open the event in the market's group or channel, not here: its result is posted where it was opened." });
+    expect(t.core.eventOverview(t.market.id, ada.id).ok).toBe(false);
     expect((await run(ada, 'open Swap', true)).tone).toBe('success');
     expect(await run(alice, 'add 1 apple hours 3')).toMatchObject({ tone: 'error', text: 'Only /event open takes hours (how long the event runs).' });
     expect(await run(alice, 'list everything')).toMatchObject({ tone: 'error', text: '/event list takes nothing more; leave out "everything".' });
