@@ -50,6 +50,10 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
     if (cap !== undefined) unwrap(t.core.setMarketSetting({ marketId: t.market.id, adminId: null, name: 'event-max-loop', value: String(cap) }));
     unwrap(t.core.openEvent({ marketId: t.market.id, adminId: admin.id, name: 'Property' }));
     const entries: number[] = [];
+    // The model: what each entry gives and the wants its owner last set, as typed (entry numbers and
+    // item names), so the close is checked against what members asked, not against its own expansion.
+    const itemOfEntry = new Map<number, string>();
+    const typedWants = new Map<number, string[]>();
     const at = (position: number) => entries[position % Math.max(entries.length, 1)];
     const ownerOf = (id: number) => t.db.sqlite.prepare<[number], { memberId: number }>('SELECT member_id AS memberId FROM event_entries WHERE id = ?').get(id)?.memberId;
     /** Ranks for the entry's owner; wants of their own entries are left out (the core tests show that refusal). */
@@ -59,7 +63,7 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
         .map((group) => group.filter((p) => 'item' in p || ownerOf(at(p.entry) as number) !== owner).map((p) => ('item' in p ? (CATALOG[p.item] as string) : String(at(p.entry)))))
         .filter((group) => group.length > 0);
       // Other refusals (a closed entry, a banned member, no wants left) change nothing; the invariants check that.
-      t.core.setWants({ marketId: t.market.id, memberId: owner, entryId, wants });
+      if (t.core.setWants({ marketId: t.market.id, memberId: owner, entryId, wants }).ok) typedWants.set(entryId, wants.flat());
     };
     for (const [index, s] of steps.entries()) {
       if (ban && index === Math.min(ban.after, steps.length - 1)) {
@@ -70,6 +74,7 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
         const added = t.core.addEntry({ marketId: t.market.id, memberId: member.id, items: [{ name: CATALOG[s.item] as string, quantity: s.quantity }] });
         if (added.ok) {
           entries.push(added.value.id);
+          itemOfEntry.set(added.value.id, CATALOG[s.item] as string);
           rank(added.value.id, s.groups);
         }
       } else if (s.kind === 'wants' && entries.length > 0) {
@@ -82,12 +87,8 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
       checkInvariants(t);
     }
 
-    const expanded = unwrap(t.core.exportEventWantList(t.market.id)).text;
-    const ranked = new Map<number, Set<number>>();
-    for (const line of expanded.split('\n').filter((l) => l.startsWith('('))) {
-      const [, id = '', wants = ''] = /^\(\S+\) (\d+) :(.*)$/.exec(line) ?? [];
-      ranked.set(Number(id), new Set(wants.split(/[\s;]+/).filter(Boolean).map(Number)));
-    }
+    /** Whether the owner of entry `x` asked for entry `y`: by its number, or by the name of the item it gives. */
+    const asked = (x: number, y: number) => (typedWants.get(x) ?? []).some((want) => want === String(y) || want === itemOfEntry.get(y));
     const before = t.db.sqlite.prepare('SELECT item_id, SUM(quantity) AS q FROM inventories GROUP BY item_id ORDER BY item_id').all();
     const closed = unwrap(await t.core.closeEvent(t.market.id));
     checkInvariants(t);
@@ -100,7 +101,7 @@ async function run({ steps, cap, ban }: { steps: Step[]; cap: number | undefined
       // The receiver got it for one of their entries (`x`), which ranked it; nobody trades with themselves.
       const x = closed.exchanges.find((other) => other.receivedEntryId === exchange.entryId);
       expect(x?.ownerId).toBe(exchange.receiverId);
-      expect(ranked.get(x?.entryId ?? -1)?.has(exchange.entryId)).toBe(true);
+      expect(asked(x?.entryId ?? -1, exchange.entryId)).toBe(true);
       expect(exchange.receiverId).not.toBe(exchange.ownerId);
       expect(banned.has(exchange.ownerId) || banned.has(exchange.receiverId)).toBe(false);
       gave.set(exchange.ownerId, (gave.get(exchange.ownerId) ?? 0) + 1);
