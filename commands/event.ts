@@ -21,6 +21,24 @@ const ENTRY = /^#?([1-9][0-9]{0,9})$/;
 const wantsText = (wants: readonly WantTarget[][]) =>
   wants.map((group) => group.map((want) => ('entryId' in want ? `#${want.entryId}` : itemName(want.item))).join(', ')).join('; ');
 
+/**
+ * How much of a member's entries `/event` shows: both platforms cut a longer message off (Telegram
+ * at 3,000 characters here), so long wants are shortened and the rest is counted and pointed to
+ * `/event export`, which has every entry with every want.
+ */
+const SHOWN_ENTRIES = 12;
+const SHOWN_WANTS_CHARS = 160;
+
+/** `#3, #5, pear` cut at a word to `limit` characters, with how many wants were left out. */
+function shortWants(wants: readonly WantTarget[][], limit: number): { text: string; left: number } {
+  const all = wantsText(wants);
+  if (all.length <= limit) return { text: all, left: 0 };
+  const cut = all.slice(0, limit).replace(/[,;]?\s*[^,;]*$/, '');
+  const total = wants.flat().length;
+  const shown = cut.split(/[,;]/).filter((part) => part.trim()).length;
+  return { text: cut, left: total - shown };
+}
+
 /** `/event`: the event, and the member's own entries with their wants. */
 function show(ctx: CommandContext): CommandResult {
   const t = ctx.t.events;
@@ -29,7 +47,12 @@ function show(ctx: CommandContext): CommandResult {
   const { event, entries, openEntries } = overview.value;
   const lines = [t.overview(event.name, t.status[event.status] ?? event.status, event.closesAt, openEntries)];
   if (event.status === 'closed') lines.push(t.result(event.name, event.itemsTraded ?? 0, event.membersTrading ?? 0, event.loops ?? 0));
-  lines.push('', ...(entries.length === 0 ? [t.noEntries] : entries.map((entry: EntryView) => t.entryLine(entry.id, entry.items, entry.status, wantsText(entry.wants)))));
+  const entryLine = (entry: EntryView) => {
+    const { text, left } = shortWants(entry.wants, SHOWN_WANTS_CHARS);
+    return t.entryLine(entry.id, entry.items, entry.status, left > 0 ? t.moreWants(text, left) : text);
+  };
+  lines.push('', ...(entries.length === 0 ? [t.noEntries] : entries.slice(0, SHOWN_ENTRIES).map(entryLine)));
+  if (entries.length > SHOWN_ENTRIES) lines.push(t.moreEntries(entries.length - SHOWN_ENTRIES));
   return { reply: privateReply(lines.join('\n'), { title: t.title(event.name) }) };
 }
 

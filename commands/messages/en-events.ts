@@ -56,6 +56,8 @@ export const enEvents = {
     `"${name}" is ${status}${status === 'open' && closesAt !== null ? ` until ${when(closesAt)}` : ''}, ${open} entries in it.`,
   noEntries: `You have no entries in this event. ${USAGE}`,
   entryLine: (entryId: number, items: Amounts, status: string, wants: string) => `#${entryId} ${itemList(items)} (${status})${wants ? `: would take ${wants}` : ': no wants yet'}`,
+  moreWants: (shown: string, left: number) => `${shown} and ${left} more`,
+  moreEntries: (left: number) => `… and ${left} more of your entries: /event export gives every entry with all its wants.`,
   result: (name: string, items: number, members: number, loops: number) => `Result: ${items} entries traded among ${members} members in ${loops} loops.`,
   listTitle: (name: string) => `Entries of "${name}"`,
   listEmpty: 'Nobody has entered anything yet.',

@@ -40,4 +40,25 @@ describe('/event typed', () => {
     expect(await run(alice, 'add 2 apple')).toMatchObject({ tone: 'success', visibility: 'private' });
     expect((await run(alice, 'dance')).tone).toBe('error');
   });
+
+  it('shows a long list of entries and wants shortened, saying how many more and where to see them all', async () => {
+    t = createTestMarket();
+    const ada = t.member('ada');
+    const alice = t.member('alice');
+    const bob = t.member('bob');
+    unwrap(t.core.grantItems(t.market.id, ada.id, alice.id, [{ name: 'pear', quantity: 15 }]));
+    unwrap(t.core.grantItems(t.market.id, ada.id, bob.id, [{ name: 'apple', quantity: 40 }]));
+    await run(ada, 'open Swap', true);
+    const bobs = Array.from({ length: 40 }, () => unwrap(t.core.addEntry({ marketId: t.market.id, memberId: bob.id, items: [{ name: 'apple', quantity: 1 }] })).id);
+    for (let i = 0; i < 15; i += 1) {
+      const entry = unwrap(t.core.addEntry({ marketId: t.market.id, memberId: alice.id, items: [{ name: 'pear', quantity: 1 }] })).id;
+      unwrap(t.core.setWants({ marketId: t.market.id, memberId: alice.id, entryId: entry, wants: [bobs.map(String)] }));
+    }
+    const shown = await run(alice, 'show');
+    const lines = shown.text.split('\n');
+    expect(shown.text.length).toBeLessThan(3000);
+    expect(lines.filter((line) => line.startsWith('#'))).toHaveLength(12);
+    expect(lines.find((line) => line.startsWith('#'))).toMatch(/^#\d+ 1 pear \(open\): would take #1, #2, .* and \d+ more$/);
+    expect(lines.at(-1)).toBe('… and 3 more of your entries: /event export gives every entry with all its wants.');
+  });
 });
