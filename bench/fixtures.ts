@@ -80,6 +80,19 @@ export function copyDatabase(from: string, to: string): void {
   copyFileSync(from, to);
 }
 
+/**
+ * A market for a bench: the shipped limits exist to refuse what a bench does on purpose (members
+ * sending hundreds of commands a minute, owners with thousands of open offers), so bench markets
+ * allow the most the settings take. The limits are still checked on every command: their cost is
+ * in every figure (and measured alone by the `limits` section).
+ */
+export function benchMarket(core: TradeCore, input: Parameters<TradeCore['ensureMarket']>[0]): ReturnType<TradeCore['ensureMarket']> {
+  const market = core.ensureMarket(input);
+  unwrap(core.setMarketSetting({ marketId: market.id, adminId: null, name: 'rate-commands', value: '10000' }));
+  unwrap(core.setMarketSetting({ marketId: market.id, adminId: null, name: 'max-open-offers', value: '100000' }));
+  return market;
+}
+
 export function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`core refused: ${JSON.stringify(result.error)}`);
   return result.value;
@@ -114,7 +127,7 @@ export interface SeededMarket {
  * them; everyone is granted plenty of every item (recorded in the ledger as grants).
  */
 export function seedMarket(core: TradeCore, counts: { owners: number; takers: number }): SeededMarket {
-  const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-guild', title: 'Bench market' });
+  const market = benchMarket(core, { platform: 'discord', platformMarketId: 'bench-guild', title: 'Bench market' });
   const items = ITEM_NAMES.map((name) => unwrap(core.addItem(market.id, null, { name, emoji: null, description: null })));
   const member = (kind: string, i: number) =>
     core.ensureMember({ marketId: market.id, platformUserId: `${kind}-${i}`, displayName: `${kind} ${i}`, username: `${kind}${i}` });

@@ -7,7 +7,7 @@
  * each on a fresh file. The audit runs after each close, untimed, and must come back clean.
  */
 import { performance } from 'node:perf_hooks';
-import { openCore, rng, tempDir, unwrap } from '../fixtures.js';
+import { benchMarket, openCore, rng, tempDir, unwrap } from '../fixtures.js';
 
 const CATALOG_SIZE = 300;
 const MEMBERS = 200;
@@ -36,7 +36,7 @@ async function closeCase(maxLoop: number | null): Promise<EventCloseCase> {
     const { core } = bench;
     const random = rng(12);
     const pick = (n: number) => Math.floor(random() * n);
-    const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-events', title: 'Events bench' });
+    const market = benchMarket(core, { platform: 'discord', platformMarketId: 'bench-events', title: 'Events bench' });
     const admin = core.ensureMember({ marketId: market.id, platformUserId: 'admin', displayName: 'Admin', username: null });
     const items = Array.from({ length: CATALOG_SIZE }, (_, i) => unwrap(core.addItem(market.id, null, { name: `game ${i}` })).name);
     const members = Array.from({ length: MEMBERS }, (_, i) => core.ensureMember({ marketId: market.id, platformUserId: `m${i}`, displayName: `Member ${i}`, username: null }));

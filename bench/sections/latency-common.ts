@@ -9,7 +9,7 @@ import type { TradeCore } from '../../src/core/trade-core.js';
 import type { MemberRef } from '../../src/core/types.js';
 import type { DatabaseWithDriver } from '../../src/db/connection.js';
 import { latency, median, type Latency } from '../stats.js';
-import { unwrap } from '../fixtures.js';
+import { benchMarket, unwrap } from '../fixtures.js';
 
 export const MEMBERS = 50;
 export const ROUNDS = 20;
@@ -81,7 +81,7 @@ export function setUpMarket(
   market: { platform: 'telegram' | 'discord'; platformMarketId: string; title: string },
   members: ReadonlyArray<{ platformUserId: string; displayName: string; username: string }>,
 ): BenchMarket {
-  const { id: marketId } = core.ensureMarket(market);
+  const { id: marketId } = benchMarket(core, market);
   unwrap(core.addItem(marketId, null, { name: 'apple' }));
   unwrap(core.addItem(marketId, null, { name: 'orange' }));
   const admin = core.ensureMember({ marketId, platformUserId: 'bench-admin', displayName: 'Admin', username: 'admin' });

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { sweepLoops } from '../../src/jobs/loop-sweep.js';
 import type { CatalogItem, ItemRequest, MemberRef } from '../../src/core/types.js';
-import { openCore, rng, tempDir, unwrap, type BenchCore } from '../fixtures.js';
+import { type BenchCore, benchMarket, openCore, rng, tempDir, unwrap } from '../fixtures.js';
 import { latency, type Latency } from '../stats.js';
 
 export const CATALOG_SIZE = 500;
@@ -57,7 +57,7 @@ export interface LoopsResult {
 
 function seed(bench: BenchCore) {
   const { core } = bench;
-  const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-loops', title: 'Loops bench' });
+  const market = benchMarket(core, { platform: 'discord', platformMarketId: 'bench-loops', title: 'Loops bench' });
   const items: CatalogItem[] = [];
   const owners: MemberRef[] = [];
   bench.db.writeTransaction(() => {

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { OfferSearch } from '../../src/core/offer-search.js';
 import type { PageRequest } from '../../src/core/paging.js';
 import type { CatalogItem, MemberRef } from '../../src/core/types.js';
-import { HOUR, MINUTE, openCore, rng, tempDir, unwrap, type BenchCore } from '../fixtures.js';
+import { type BenchCore, benchMarket, HOUR, MINUTE, openCore, rng, tempDir, unwrap } from '../fixtures.js';
 import { latency, type Latency } from '../stats.js';
 
 const OFFERS = 100_000;
@@ -42,7 +42,7 @@ export interface SearchResult {
 
 function buildMarket(bench: BenchCore) {
   const { core } = bench;
-  const market = core.ensureMarket({ platform: 'discord', platformMarketId: 'bench-search', title: 'Search bench' });
+  const market = benchMarket(core, { platform: 'discord', platformMarketId: 'bench-search', title: 'Search bench' });
   const items: CatalogItem[] = [];
   bench.db.writeTransaction(() => {
     for (const adjective of ADJECTIVES) {
