@@ -22,6 +22,9 @@ export interface ItemUse {
 
 export const itemInUse = (use: ItemUse) => use.holders.count + use.offers.count + use.trades.count + use.entries.count > 0;
 
+/** The first rows of a place's query, each carrying the whole count (`count(*) OVER ()`), as the refusal names them. */
+const numbered = (rows: ReadonlyArray<{ id: number; count: number }>) => ({ count: rows[0]?.count ?? 0, ids: rows.map((row) => row.id) });
+
 export function createItemUse({ db }: CoreContext) {
   const p = sql.placeholder;
   const count = sql<number>`count(*) OVER ()`;
@@ -67,9 +70,10 @@ export function createItemUse({ db }: CoreContext) {
     const inEntries = entered.all({ itemId });
     return {
       holders: { count: held[0]?.count ?? 0, names: held.map((row) => row.name) },
-      offers: { count: offered[0]?.count ?? 0, ids: offered.map((row) => row.id) },
-      trades: { count: settled[0]?.count ?? 0, ids: settled.map((row) => row.id) },
-      entries: { count: inEntries[0]?.count ?? 0, ids: inEntries.map((row) => row.id) },
+      offers: numbered(offered),
+      trades: numbered(settled),
+      entries: numbered(inEntries),
     };
+
   };
 }
