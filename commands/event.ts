@@ -108,8 +108,7 @@ function withdraw(ctx: CommandContext, details: string | undefined): CommandResu
 function exportList(ctx: CommandContext): CommandResult {
   const exported = ctx.core.exportEventWantList(ctx.market.id);
   if (!exported.ok) return coreRefusal(ctx, exported.error);
-  const { event, text } = exported.value;
-  const entries = text.split('\n').filter((line) => line.startsWith('(')).length;
+  const { event, text, entries } = exported.value;
   const name = `${event.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'event'}-want-list.txt`;
   return { reply: privateReply(ctx.t.events.exported(event.name, entries), { attachments: [{ name, text }] }) };
 }

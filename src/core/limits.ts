@@ -4,7 +4,7 @@
  * posting or accepting. Every refusal carries the time or the step that lifts it.
  */
 import { and, count, eq, lte, sql } from 'drizzle-orm';
-import { commandTurns, markets, members, offers } from '../db/schema.js';
+import { commandTurns, members, offers } from '../db/schema.js';
 import type { CoreContext } from './context.js';
 import { Refusal } from './errors.js';
 import { MARKET_SETTINGS, type MarketSettingsApi } from './market-settings.js';
@@ -40,7 +40,6 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
     .from(commandTurns)
     .where(eq(commandTurns.memberId, p('memberId')))
     .prepare();
-  const rateOf = orm.select({ commands: markets.rateCommands, seconds: markets.rateSeconds }).from(markets).where(eq(markets.id, p('marketId'))).prepare();
   const record = orm.insert(commandTurns).values({ memberId: p('memberId'), at: p('at') }).prepare();
   const toldUntil = orm.select({ until: members.rateToldUntil }).from(members).where(eq(members.id, p('memberId'))).prepare();
   const setToldUntil = orm.update(members).set({ rateToldUntil: sql`${p('until')}` }).where(eq(members.id, p('memberId'))).prepare();
@@ -59,8 +58,8 @@ export function createLimits({ db, clock }: CoreContext, deps: { settings: Pick<
      */
     takeCommandTurn(marketId: number, memberId: number): CommandTurn {
       return db.writeTransaction((): CommandTurn => {
-        const rate = rateOf.get({ marketId });
-        if (!rate) throw new Error(`market ${marketId} does not exist`);
+        const { rateCommands, rateSeconds } = deps.settings.marketSettings(marketId);
+        const rate = { commands: rateCommands, seconds: rateSeconds };
         const now = clock();
         const since = now - rate.seconds * SECOND;
         const current = window.get({ memberId, since }) ?? { turns: 0, oldest: null, kept: 0 };

@@ -65,9 +65,11 @@ export function createOfferSearch(ctx: CoreContext, deps: { catalog: CatalogApi;
    */
   const wordGroups = (marketId: number, words: readonly string[]) => {
     const corrections: SearchCorrection[] = [];
+    // Read once, and only when some word matches nothing.
+    let current: ReturnType<typeof catalog.listItems> | undefined;
     const groups = words.slice(0, MAX_SEARCH_WORDS).map((word) => {
       if (anyMatch(db.orm, matchExpression([{ word, alternatives: [] }]), marketId)) return { word, alternatives: [] };
-      const names = closestNamesByWord(word, catalog.listItems(marketId, 'current'));
+      const names = closestNamesByWord(word, (current ??= catalog.listItems(marketId, 'current')));
       if (names.length) corrections.push({ word, names });
       return { word, alternatives: names.map((name) => slugify(name).replaceAll('-', ' ')) };
     });

@@ -3,7 +3,7 @@
  * when they are in the market, and the latest reviews others wrote of them.
  */
 import { and, count, eq, or, sql } from 'drizzle-orm';
-import { members, trades } from '../db/schema.js';
+import { trades } from '../db/schema.js';
 import { readTransaction, type CoreContext } from './context.js';
 import type { Readers } from './readers.js';
 import type { Reputation, ReputationApi, Review } from './reputation.js';
@@ -28,7 +28,6 @@ export function createProfiles({ db }: CoreContext, deps: { readers: Readers; re
     .from(trades)
     .where(and(eq(trades.status, 'completed'), or(eq(trades.ownerId, p('memberId')), eq(trades.takerId, p('memberId')))))
     .prepare();
-  const joinedAt = db.orm.select({ createdAt: members.createdAt }).from(members).where(eq(members.id, p('memberId'))).prepare();
 
   return {
     /**
@@ -42,7 +41,7 @@ export function createProfiles({ db }: CoreContext, deps: { readers: Readers; re
         return {
           member,
           tradesCompleted: completedCount.get({ memberId })?.n ?? 0,
-          memberSince: joinedAt.get({ memberId })?.createdAt ?? 0,
+          memberSince: member.firstSeenAt,
           reputation: reputation.getReputation(memberId),
           latestReviews: reputation.latestReviews(memberId),
         };

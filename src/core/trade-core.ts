@@ -95,7 +95,7 @@ export function createTradeCore(deps: { db: Database; clock?: Clock }) {
     ...createProfiles(ctx, { readers, reputation }),
     ...createReviewModeration(ctx, { readers, reputation }),
     ...createLoops(ctx, { movements, readers, outbox, counters: { endCountersOf } }),
-    ...createEvents(ctx, { readers, movements, outbox, catalog }),
+    ...createEvents(ctx, { readers, movements, outbox, catalog, settings }),
     ...createNotifications(ctx),
     ...createCards(ctx),
     ...createHeartbeats(ctx),

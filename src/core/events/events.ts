@@ -2,11 +2,10 @@
  * Math-trade events, as the rest of the bot uses them: open, enter, rank, withdraw, show, list,
  * export, close (see close-event.ts) and the market's loop cap for closes.
  */
-import { eq } from 'drizzle-orm';
-import { markets } from '../../db/schema.js';
 import type { createCatalog } from '../catalog.js';
 import { readTransaction, runRead, type CoreContext } from '../context.js';
 import { Refusal, type Result } from '../errors.js';
+import type { MarketSettingsApi } from '../market-settings.js';
 import type { Movements } from '../movements.js';
 import type { Outbox } from '../outbox.js';
 import { readPage, type KeysetPage, type PageRequest } from '../paging.js';
@@ -26,11 +25,17 @@ export interface EventOverview {
 
 export function createEvents(
   ctx: CoreContext,
-  deps: { readers: Readers; movements: Movements; outbox: Outbox; catalog: Pick<ReturnType<typeof createCatalog>, 'resolve' | 'findItem'> },
+  deps: {
+    readers: Readers;
+    movements: Movements;
+    outbox: Outbox;
+    catalog: Pick<ReturnType<typeof createCatalog>, 'resolve' | 'findItem'>;
+    settings: Pick<MarketSettingsApi, 'marketSettings'>;
+  },
 ) {
   const { db } = ctx;
   const reads = createEventReads(ctx, deps.readers);
-  const maxLoopOf = (marketId: number) => db.orm.select({ cap: markets.eventMaxLoop }).from(markets).where(eq(markets.id, marketId)).get()?.cap ?? null;
+  const maxLoopOf = (marketId: number) => deps.settings.marketSettings(marketId).eventMaxLoop;
   const entries = createEventEntries(ctx, { ...deps, reads });
   const closing = createCloseEvent(ctx, { ...deps, reads, maxLoopOf });
   const noEvent = () => new Refusal({ code: 'event', problem: { kind: 'no_event' } });
@@ -73,14 +78,14 @@ export function createEvents(
      * The live event's want list in TradeMaximizer's format: exactly what a close now would solve
      * (open entries of members not banned, item wants expanded to the entries giving them).
      */
-    exportEventWantList(marketId: number): Result<{ event: EventRow; text: string }> {
+    exportEventWantList(marketId: number): Result<{ event: EventRow; text: string; entries: number }> {
       return runRead(db, () => {
         const event = reads.liveEvent(marketId);
         if (!event) throw noEvent();
         const isBanned = (memberId: number) => deps.readers.member(memberId)?.bannedAt != null;
         const itemIds = (entryId: number) => deps.readers.entryItems(entryId).map(({ item }) => item.id);
         const solved = solvedEntries(reads, event.id, isBanned, itemIds);
-        return { event, text: wantListText(event.name, solved, (memberId) => deps.readers.member(memberId)?.displayName ?? 'member') };
+        return { event, text: wantListText(event.name, solved, (memberId) => deps.readers.member(memberId)?.displayName ?? 'member'), entries: solved.length };
       });
     },
 
