@@ -7,6 +7,7 @@ import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bo
 import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { resolved } from '../support/discord-interactions.js';
+import { str, user } from '../support/discord-interactions.js';
 
 const guild = { id: '100000000000000130', name: 'Moderated market' };
 const ada: FakeUserInput = { id: '390000000000000130', username: 'ada_admin', global_name: 'Ada' };
@@ -20,8 +21,6 @@ let fake: FakeDiscord;
 let store: FreshCore;
 let discord: DiscordBot;
 
-const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
-const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
 const channel = () => fake.guilds[0]!.channelId;
 /** A log line without its time stamp, which is the test's clock. */
 const action = (line: string) => line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · /, '');

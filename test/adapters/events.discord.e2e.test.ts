@@ -12,6 +12,7 @@ import { drainOutbox } from '../../src/jobs/delivery.js';
 import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeMessage, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { checkInvariants } from '../support/invariants.js';
+import { embedOf, int, str, user } from '../support/discord-interactions.js';
 
 const guild = { id: '100000000000000072', name: 'Event market' };
 const ada: FakeUserInput = { id: '372000000000000100', username: 'ada_admin', global_name: 'Ada' };
@@ -24,15 +25,11 @@ let store: FreshCore;
 let discord: DiscordBot;
 const log = pino({ level: 'silent' });
 
-const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
-const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
-const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
 const resolved = (who: FakeUserInput): Json => ({
   users: { [who.id]: { id: who.id, username: who.username, discriminator: '0', global_name: who.global_name ?? null, avatar: null, bot: false, flags: 0, public_flags: 0 } },
   members: { [who.id]: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: null, avatar: null, flags: 0, pending: false, premium_since: null, permissions: PERMISSIONS.member } },
 });
 const shown = (text: unknown) => (typeof text === 'string' ? text.replace(/\\([\\*_~`|>#\-.[\]()])/g, '$1') : '');
-const embedOf = (data: Json | null | undefined) => ((data?.['embeds'] as Json[] | undefined) ?? [])[0] ?? {};
 const buttonsOf = (data: Json | null | undefined) =>
   ((data?.['components'] as Array<{ components: Json[] }> | undefined) ?? []).flatMap((row) => row.components).map((b) => ({ label: String(b['label']), customId: String(b['custom_id']) }));
 const finished = (r: InteractionResponse) => r.kind === 'followUp' || (r.kind === 'callback' && (r.type === 4 || r.type === 7));

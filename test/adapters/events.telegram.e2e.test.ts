@@ -88,7 +88,10 @@ describe('a math-trade event in a Telegram group', () => {
     const next = buttonsOf(list).find(([label]) => label?.includes('Next'))!;
     expect(next[1]).toMatch(/^event list page after-\d+$/);
     await press(carol, list, next[1]!);
-    expect(fake.message(group.id, list.message_id)?.text).toContain('Alice: 1 apple');
+    // The same message now shows the next page: the entries past the first ten, not the first one.
+    const paged = fake.message(group.id, list.message_id)?.text;
+    expect(paged).toContain(`#${a + 12} Alice: 1 apple`);
+    expect(paged).not.toContain(`#${a} Alice: 2 apple`);
     // A forged button for another action (an admin's close) is refused, and the event stays open.
     expect(popup(await press(admin, list, next[1]!.replace('list page', 'close page'), true))).toBe(en.press.unknown);
     expect(store.core.eventOverview(store.core.findMarket('telegram', String(group.id))!.id, alice.id)).toMatchObject({ ok: true, value: { event: { status: 'open' } } });

@@ -4,9 +4,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../src/adapters/discord/bot.js';
-import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeUserInput, type InteractionResponse, type Json } from '../fakes/discord-api.js';
+import { PERMISSIONS, startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeUserInput, type Json } from '../fakes/discord-api.js';
 import { freshCore, type FreshCore } from '../support/core.js';
 import { testClock } from '../support/market.js';
+import { bodyOf, finished, int, str, user } from '../support/discord-interactions.js';
 
 const guild = { id: '100000000000000131', name: 'Fruit market' };
 const ada: FakeUserInput = { id: '313000000000000200', username: 'ada', global_name: 'Ada' };
@@ -19,16 +20,11 @@ let store: FreshCore;
 let discord: DiscordBot;
 const clock = testClock(); // 2026-11-21
 
-const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
-const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
-const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
 const resolved = (who: FakeUserInput): Json => ({
   users: { [who.id]: { id: who.id, username: who.username, discriminator: '0', global_name: who.global_name ?? null, avatar: null, bot: false, flags: 0, public_flags: 0 } },
   members: { [who.id]: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', nick: null, avatar: null, flags: 0, pending: false, premium_since: null, permissions: PERMISSIONS.member } },
 });
 const shown = (text: unknown) => (typeof text === 'string' ? text.replace(/\\([\\*_~`|>#\-.[\]()])/g, '$1') : undefined);
-const bodyOf = (r: InteractionResponse | undefined): Json | null => (!r ? null : r.kind === 'callback' ? r.data : r.kind === 'delete' ? null : (r.message as Json));
-const finished = (r: InteractionResponse) => r.kind === 'followUp' || (r.kind === 'callback' && r.type === 4);
 
 /** What the member saw: whether only they see it, the embed's title and text, and its fields in order. */
 async function slash(who: FakeUserInput, name: string, options: CommandOptionInput[] = [], extra: { subcommand?: string; permissions?: string; resolved?: Json } = {}) {

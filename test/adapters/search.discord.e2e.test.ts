@@ -9,6 +9,7 @@ import { startFakeDiscord, type CommandOptionInput, type FakeDiscord, type FakeM
 import { freshCore, type FreshCore } from '../support/core.js';
 import { resolved } from '../support/discord-interactions.js';
 import { items, unwrap } from '../support/market.js';
+import { int, str, user } from '../support/discord-interactions.js';
 
 const guild = { id: '100000000000000130', name: 'Search market' };
 const ada: FakeUserInput = { id: '391300000000000100', username: 'ada_admin', global_name: 'Ada' };
@@ -22,9 +23,6 @@ let fake: FakeDiscord;
 let store: FreshCore;
 let discord: DiscordBot;
 
-const str = (name: string, value: string): CommandOptionInput => ({ name, type: 3, value });
-const int = (name: string, value: number): CommandOptionInput => ({ name, type: 4, value });
-const user = (name: string, who: FakeUserInput): CommandOptionInput => ({ name, type: 6, value: who.id });
 const marketId = () => store.core.findMarket('discord', guild.id)!.id;
 const member = (who: FakeUserInput): MemberRef => store.core.findMember(marketId(), who.id)!;
 const channel = () => fake.guilds[0]!.channelId;
